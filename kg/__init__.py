@@ -1,0 +1,1 @@
+"""kg: a biomedical knowledge-graph builder."""

@@ -1,0 +1,162 @@
+"""Stage 6, use: load an RDF graph, run SPARQL over it, format the results, summarise the graph."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kg.errors import KgError
+
+log = logging.getLogger(__name__)
+
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig",
+               ".nq": "nquads", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+QUAD_FORMATS = {"trig", "nquads"}
+
+
+def load_graph(path: str | Path) -> Graph:
+    """An RDF file as one rdflib Graph (named graphs of TriG/N-Quads are merged)."""
+    path = Path(path)
+    if not path.is_file():
+        raise KgError("no such graph file", path)
+    fmt = RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise KgError(f"unknown RDF format {path.suffix!r}; use one of {', '.join(sorted(RDF_FORMATS))}", path)
+    try:
+        if fmt in QUAD_FORMATS:
+            ds = Dataset()
+            ds.parse(str(path), format=fmt)
+            g = Graph()
+            for prefix, ns in ds.namespaces():
+                g.bind(prefix, ns, override=True, replace=True)
+            for s, p, o, _ in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
+            return g
+        g = Graph()
+        g.parse(str(path), format=fmt)
+        return g
+    except UnicodeDecodeError as exc:
+        raise KgError(f"not UTF-8 text ({exc.reason})", path) from None
+    except Exception as exc:  # rdflib raises many parser-specific types
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+        raise KgError(f"cannot parse {fmt}: {msg}", path, line if isinstance(line, int) else None) from None
+
+
+def read_query(query: str) -> str:
+    """SPARQL text, or the contents of a file when given as ``@file.rq``."""
+    if query.startswith("@"):
+        p = Path(query[1:])
+        try:
+            return p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise KgError("no such query file", p) from None
+        except UnicodeDecodeError:
+            raise KgError("query file is not UTF-8 text", p) from None
+    return query
+
+
+def run_query(graph: Graph, query: str, source: str = "query"):
+    """Run SPARQL; a syntax error is a ``KgError`` naming the line and column."""
+    from pyparsing import ParseException
+
+    try:
+        return graph.query(query)
+    except ParseException as exc:
+        raise KgError(f"bad SPARQL: {exc.msg} (column {exc.col})", source, exc.lineno) from None
+    except Exception as exc:
+        raise KgError(f"bad SPARQL: {exc}", source) from None
+
+
+def _term(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, URIRef):
+        return str(v)
+    return str(v)
+
+
+def format_result(result, fmt: str = "table", graph: Graph | None = None) -> str:
+    """A query result as an aligned table, CSV, or SPARQL 1.1 results JSON."""
+    if result.type == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
+        return ("true" if result.askAnswer else "false") + "\n"
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+    if fmt == "json":
+        return result.serialize(format="json").decode("utf-8") + "\n"
+    names = [str(v) for v in result.vars]
+    rows = [[_compact(row[i], graph) if fmt == "table" else _term(row[i]) for i in range(len(names))] for row in result]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(names)
+        w.writerows(rows)
+        return buf.getvalue()
+    if fmt != "table":
+        raise KgError(f"unknown result format {fmt!r}; use table, csv or json")
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _compact(v, graph: Graph | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, URIRef) and graph is not None:
+        try:
+            return graph.namespace_manager.normalizeUri(v)
+        except Exception:
+            return str(v)
+    if isinstance(v, Literal):
+        return str(v)
+    return str(v)
+
+
+def stats(graph: Graph) -> dict:
+    """Counts: triples, entities by Biolink category, claims by predicate, hedged and negated claims, documents."""
+    from kg.vocab import BIOLINK, KG
+
+    cats = Counter()
+    for s, o in graph.subject_objects(RDF.type):
+        if str(o).startswith(str(BIOLINK)) and o not in (BIOLINK.Association, BIOLINK.Article, BIOLINK.Agent, BIOLINK.Serial):
+            cats[graph.namespace_manager.normalizeUri(o)] += 1
+    preds = Counter()
+    hedged = negated = 0
+    assocs = set(graph.subjects(RDF.type, BIOLINK.Association))
+    for a in assocs:
+        p = graph.value(a, BIOLINK.predicate)
+        d = graph.value(a, BIOLINK.object_direction_qualifier)
+        label = graph.namespace_manager.normalizeUri(p) + (f" ({d})" if d else "")
+        preds[label] += 1
+        hedged += graph.value(a, KG.hedged) == Literal(True)
+        negated += graph.value(a, BIOLINK.negated) == Literal(True)
+    return {
+        "triples": len(graph),
+        "documents": len(set(graph.subjects(RDF.type, BIOLINK.Article))),
+        "entities": sum(cats.values()),
+        "entities_by_category": dict(sorted(cats.items())),
+        "claims": len(assocs),
+        "claims_by_predicate": dict(sorted(preds.items())),
+        "hedged_claims": int(hedged),
+        "negated_claims": int(negated),
+    }
+
+
+def format_stats(s: dict) -> str:
+    lines = [f"triples      {s['triples']}", f"documents    {s['documents']}", f"entities     {s['entities']}"]
+    lines += [f"  {k:<32} {v}" for k, v in s["entities_by_category"].items()]
+    lines.append(f"claims       {s['claims']}  (hedged {s['hedged_claims']}, negated {s['negated_claims']})")
+    lines += [f"  {k:<32} {v}" for k, v in s["claims_by_predicate"].items()]
+    return "\n".join(lines) + "\n"

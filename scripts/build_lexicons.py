@@ -1,0 +1,376 @@
+#!/usr/bin/env python
+"""Derive the compact lexicons and mapping tables shipped in ``ontologies/`` from public ontology files.
+
+Usage:  python scripts/build_lexicons.py [--shared ../shared] [--out ontologies]
+
+Reads the raw files under ``SHARED/ontologies`` (never committed to this project; their sources and
+licenses are in ``SHARED/PROVENANCE.tsv``) and writes, byte-for-byte reproducibly:
+
+  ontologies/lexicons/<name>.tsv.gz     id, label, synonyms (with scope), xrefs, parents, source
+  ontologies/mappings/mondo.sssom.tsv.gz MONDO exact matches to DOID, MeSH, NCIT, UMLS, and its HP xrefs
+  ontologies/mappings/lexical.sssom.tsv MeSH descriptors whose label is the label or exact synonym of exactly
+                                        one CL, GO, UBERON, MAXO or HP term (semapv:LexicalMatching)
+  ontologies/mappings/go_cell_differentiation.tsv  CL cell type -> GO "<cell type> differentiation"
+  ontologies/ATTRIBUTION.md             sources, versions and licenses
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import logging
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from kg.curie import standardize
+from kg.lexicon import Normalizer
+from kg.model import Mapping, Synonym, Term
+from kg.ontology_io import read_obo, read_rdf, read_sssom, write_lexicon
+
+log = logging.getLogger("build_lexicons")
+
+KEEP_XREF = {"MONDO", "DOID", "MESH", "HP", "CL", "GO", "UBERON", "MAXO", "NCIT", "UMLS", "OMIM", "CHEBI", "ORPHA"}
+
+# name -> (description, license, [files under ontologies/])
+SOURCES = {
+    "cl": ("Cell Ontology: all classes with synonyms", "CC BY 4.0",
+           ["cl/cl-edit-derived.obo", "cl/from_pypi/cell_ontology_v2025-12-17.jsonl", "go/imports/go_cl_import.obo"]),
+    "doid": ("Human Disease Ontology: NCIthesaurus and other subsets with synonyms and xrefs, all labels and xrefs from the DO reports", "CC0 1.0",
+             ["doid/subsets/NCIthesaurus.obo", "doid/subsets/DO_rare_slim.obo", "doid/subsets/DO_cancer_slim.obo",
+              "doid/subsets/DO_FlyBase_slim.obo", "doid/subsets/DO_RAD_slim.obo", "doid/subsets/DO_AGR_slim.obo",
+              "doid/reports/HumanDO.tsv", "doid/reports/allXREFinDO.tsv", "doid/reports/MESHinDO.tsv"]),
+    "mondo": ("Mondo Disease Ontology: labels (class-stats report) and SSSOM mappings", "CC BY 4.0",
+              ["mondo/reports/class-stats.tsv", "mondo/mappings/mondo_exactmatch_doid.sssom.tsv",
+               "mondo/mappings/mondo_exactmatch_mesh.sssom.tsv", "mondo/mappings/mondo_exactmatch_ncit.sssom.tsv",
+               "mondo/mappings/mondo_exactmatch_umls.sssom.tsv", "mondo/mappings/mondo_hasdbxref_hp.sssom.tsv"]),
+    "go": ("Gene Ontology: biological processes and molecular functions held by the import modules, slims and design-pattern tables", "CC BY 4.0",
+           ["go/imports/mondo_go_import.obo", "go/imports/hp_go_import.obo", "go/imports/go_cl_import.obo",
+            "uberon/mondo_uberon_import.obo", "maxo/maxo.obo", "go/slims/goslim_generic.obo", "go/slims/goslim_generic_2020.obo",
+            "go/slims/goslim_agr.obo", "go/design_patterns/cell_differentiation_by_mature_cell_type.tsv",
+            "go/design_patterns/regulation.tsv", "go/design_patterns/negative_regulation.tsv",
+            "go/design_patterns/positive_regulation.tsv", "go/design_patterns/involved_in_x_y.tsv"]),
+    "hp": ("Human Phenotype Ontology: all classes", "HPO license (free use with attribution; see hpo.jax.org/license)",
+           ["hpo/hp.obo"]),
+    "uberon": ("Uberon: the EFO slim, the classes imported by MONDO, DOID, GO/CL and MAxO", "CC BY 3.0",
+               ["uberon/subsets/efo-slim.obo", "uberon/mondo_uberon_import.obo", "doid/imports/uberon_import.owl",
+                "go/imports/go_cl_import.obo", "maxo/maxo.obo"]),
+    "maxo": ("Medical Action Ontology: all MAXO classes", "CC BY 4.0", ["maxo/maxo.obo"]),
+    "chebi": ("ChEBI: the classes imported by MAxO and MONDO", "CC BY 4.0", ["maxo/maxo.obo", "uberon/mondo_uberon_import.obo"]),
+    "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels)", "NLM terms and conditions (public domain, attribution)",
+             ["mesh/from_pypi/subjects_mesh.csv"]),
+}
+
+
+def obo_terms(root: Path, rel: str, prefix: str | None) -> list[Term]:
+    terms = read_obo(root / rel, source=rel.split("/")[0])
+    return [t for t in terms if prefix is None or t.prefix == prefix]
+
+
+def obo_namespaces(root: Path, rel: str) -> dict[str, str]:
+    """GO term -> namespace (read directly: Term does not keep it)."""
+    out, cur = {}, None
+    with open(root / rel, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("id: "):
+                cur = line[4:].strip()
+            elif line.startswith("namespace: ") and cur:
+                out[cur] = line[11:].strip()
+    return out
+
+
+def merge(into: dict[str, Term], terms: list[Term]) -> None:
+    for t in terms:
+        old = into.get(t.curie)
+        if old is None:
+            into[t.curie] = t
+            continue
+        seen = {s.text.lower() for s in old.synonyms} | {old.label.lower()}
+        syns = list(old.synonyms) + [s for s in t.synonyms if s.text.lower() not in seen]
+        if t.label.lower() not in seen:
+            syns.append(Synonym(t.label, "EXACT"))
+        into[t.curie] = Term(
+            old.curie, old.label, tuple(syns), tuple(dict.fromkeys(old.xrefs + t.xrefs)),
+            tuple(dict.fromkeys(old.parents + t.parents)), old.source,
+        )
+
+
+def keep_xrefs(t: Term) -> Term:
+    xs = tuple(sorted({x for x in t.xrefs if x.split(":", 1)[0] in KEEP_XREF and x != t.curie}))
+    return Term(t.curie, t.label, t.synonyms, xs, t.parents, t.source)
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [{k: (v or "").strip().strip('"') for k, v in r.items()} for r in rows]
+
+
+# ---------------------------------------------------------------- per source
+
+
+def build_cl(root: Path) -> list[Term]:
+    terms: dict[str, Term] = {}
+    merge(terms, obo_terms(root, "cl/cl-edit-derived.obo", "CL"))
+    with open(root / "cl/from_pypi/cell_ontology_v2025-12-17.jsonl", encoding="utf-8") as fh:
+        extra = []
+        for line in fh:
+            rec = json.loads(line)
+            extra.append(Term(rec["norm_concept_id"], rec["norm_preferred_label"],
+                              tuple(Synonym(s, "RELATED") for s in rec.get("synonyms", [])), source="cl"))
+    merge(terms, [t for t in extra if t.curie in terms])
+    merge(terms, obo_terms(root, "go/imports/go_cl_import.obo", "CL"))
+    return [keep_xrefs(t) for t in terms.values()]
+
+
+def build_doid(root: Path) -> list[Term]:
+    terms: dict[str, Term] = {}
+    for rel in SOURCES["doid"][2]:
+        if rel.endswith(".obo"):
+            merge(terms, obo_terms(root, rel, "DOID"))
+    rows = read_tsv(root / "doid/reports/HumanDO.tsv")
+    by_label = {r["label"]: r["id"] for r in rows}
+    for r in rows:
+        parent = by_label.get(r.get("subClassOf", ""))
+        merge(terms, [Term(r["id"], r["label"], (), (), (parent,) if parent else (), "doid")])
+    xrefs: dict[str, set[str]] = defaultdict(set)
+    for rel, col in (("doid/reports/allXREFinDO.tsv", "xref"), ("doid/reports/MESHinDO.tsv", "xrefs")):
+        for r in read_tsv(root / rel):
+            for x in r.get(col, "").split("|"):
+                std = standardize(x.strip())
+                if std:
+                    xrefs[r["id"]].add(std)
+    out = []
+    for cid, t in terms.items():
+        out.append(keep_xrefs(Term(t.curie, t.label, t.synonyms, tuple(t.xrefs) + tuple(sorted(xrefs.get(cid, ()))), t.parents, "doid")))
+    return out
+
+
+def build_mondo(root: Path) -> tuple[list[Term], list[Mapping]]:
+    terms = []
+    for r in read_tsv(root / "mondo/reports/class-stats.tsv"):
+        cid, label = r["cls"], r["cls_label"]
+        if cid.startswith("MONDO:") and label and not label.startswith("obsolete"):
+            terms.append(Term(cid, label, (), (), (), "mondo"))
+    known = {t.curie for t in terms}
+    maps = []
+    for rel in SOURCES["mondo"][2][1:]:
+        for m in read_sssom(root / rel, source="mondo"):
+            if m.subject in known and m.object.split(":", 1)[0] in KEEP_XREF:
+                maps.append(m)
+    maps = sorted(set(maps), key=lambda m: (m.subject, m.object, m.predicate))
+    return terms, maps
+
+
+def build_go(root: Path) -> tuple[list[Term], list[tuple[str, str]]]:
+    terms: dict[str, Term] = {}
+    namespaces: dict[str, str] = {}
+    for rel in SOURCES["go"][2]:
+        if rel.endswith(".obo"):
+            merge(terms, obo_terms(root, rel, "GO"))
+            namespaces.update(obo_namespaces(root, rel))
+    differentiation = []
+    for rel in SOURCES["go"][2]:
+        if not rel.endswith(".tsv"):
+            continue
+        rows = read_tsv(root / rel)
+        for r in rows:
+            pairs = [(r.get("defined_class", ""), r.get("defined_class_label", ""))]
+            for col in ("entity", "process1", "process2"):
+                pairs.append((r.get(col, ""), r.get(col + "_label", "")))
+            for iri, label in pairs:
+                cid = standardize("GO:" + iri.rsplit("GO_", 1)[-1]) if "GO_" in iri else None
+                if cid and label and cid not in terms:
+                    terms[cid] = Term(cid, label, (), (), (), "go")
+            if "cell_type" in r and r.get("defined_class"):
+                cl = "CL:" + r["cell_type"].rsplit("CL_", 1)[-1]
+                go = "GO:" + r["defined_class"].rsplit("GO_", 1)[-1]
+                differentiation.append((cl, go))
+    out = [keep_xrefs(Term(t.curie, t.label, t.synonyms, t.xrefs, tuple(p for p in t.parents if p.startswith("GO:")), "go"))
+           for t in terms.values() if namespaces.get(t.curie) != "cellular_component"]
+    return out, sorted(set(differentiation))
+
+
+def build_hp(root: Path) -> list[Term]:
+    return [keep_xrefs(t) for t in obo_terms(root, "hpo/hp.obo", "HP")]
+
+
+def build_uberon(root: Path) -> list[Term]:
+    terms: dict[str, Term] = {}
+    for rel in SOURCES["uberon"][2]:
+        if rel.endswith(".obo"):
+            merge(terms, obo_terms(root, rel, "UBERON"))
+        else:
+            merge(terms, [t for t in read_rdf(root / rel, source="doid") if t.prefix == "UBERON"])
+    return [keep_xrefs(Term(t.curie, t.label, t.synonyms, t.xrefs, tuple(p for p in t.parents if p.startswith("UBERON:")), "uberon"))
+            for t in terms.values()]
+
+
+def build_maxo(root: Path) -> list[Term]:
+    return [keep_xrefs(t) for t in obo_terms(root, "maxo/maxo.obo", "MAXO")]
+
+
+def build_chebi(root: Path) -> list[Term]:
+    terms: dict[str, Term] = {}
+    for rel in SOURCES["chebi"][2]:
+        merge(terms, obo_terms(root, rel, "CHEBI"))
+    return [keep_xrefs(Term(t.curie, t.label, t.synonyms, t.xrefs, tuple(p for p in t.parents if p.startswith("CHEBI:")), "chebi"))
+            for t in terms.values()]
+
+
+def build_mesh(root: Path) -> list[Term]:
+    out = []
+    with open(root / "mesh/from_pypi/subjects_mesh.csv", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            local = r["id"].strip().rsplit("/", 1)[-1]
+            label = r["subject"].strip()
+            if not re.fullmatch(r"D\d+", local) or not label:
+                continue
+            syns = ()
+            head, sep, tail = label.partition(", ")
+            if sep and ", " not in tail:  # "Liver Failure, Acute" -> "Acute Liver Failure"
+                syns = (Synonym(f"{tail} {head}", "EXACT"),)
+            out.append(Term(f"MESH:{local}", label, syns, (), (), "mesh"))
+    return out
+
+
+def lexical_mappings(mesh: list[Term], others: list[Term]) -> list[Mapping]:
+    """MeSH descriptors matching the label or an exact synonym of exactly one term of another ontology."""
+    norm = Normalizer.default()
+    by_key: dict[tuple, set[str]] = defaultdict(set)
+    for t in others:
+        for text in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]:
+            by_key[norm.key(text)].add(t.curie)
+    out = []
+    for m in mesh:
+        hits: set[str] = set()
+        for text in [m.label] + [s.text for s in m.synonyms]:
+            hits |= by_key.get(norm.key(text), set())
+        per_prefix: dict[str, list[str]] = defaultdict(list)
+        for h in hits:
+            per_prefix[h.split(":", 1)[0]].append(h)
+        for prefix, ids in sorted(per_prefix.items()):
+            if len(ids) == 1:
+                out.append(Mapping(m.curie, "skos:exactMatch", ids[0], "semapv:LexicalMatching", "kg"))
+    return sorted(out, key=lambda m: (m.subject, m.object))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_sssom(maps: list[Mapping], path: Path, mapping_set: str, license_: str, note: str) -> None:
+    """An SSSOM TSV (gzipped, reproducibly, when the name ends in .gz)."""
+    lines = [
+        "# curie_map:",
+        "#   DOID: http://purl.obolibrary.org/obo/DOID_",
+        "#   HP: http://purl.obolibrary.org/obo/HP_",
+        "#   MONDO: http://purl.obolibrary.org/obo/MONDO_",
+        "#   MESH: http://id.nlm.nih.gov/mesh/",
+        "#   NCIT: http://purl.obolibrary.org/obo/NCIT_",
+        "#   UMLS: http://linkedlifedata.com/resource/umls/id/",
+        "#   CL: http://purl.obolibrary.org/obo/CL_",
+        "#   GO: http://purl.obolibrary.org/obo/GO_",
+        "#   UBERON: http://purl.obolibrary.org/obo/UBERON_",
+        "#   MAXO: http://purl.obolibrary.org/obo/MAXO_",
+        "#   oboInOwl: http://www.geneontology.org/formats/oboInOwl#",
+        "#   semapv: https://w3id.org/semapv/vocab/",
+        "#   skos: http://www.w3.org/2004/02/skos/core#",
+        f"# mapping_set_id: https://w3id.org/kg/mappings/{mapping_set}",
+        f"# license: {license_}",
+        f"# comment: {note}",
+        "subject_id\tpredicate_id\tobject_id\tmapping_justification",
+    ]
+    lines += [f"{m.subject}\t{m.predicate}\t{m.object}\t{m.justification}" for m in maps]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0) if path.suffix == ".gz" else data)
+
+
+def provenance(shared: Path) -> dict[str, dict[str, str]]:
+    out = {}
+    with open(shared / "PROVENANCE.tsv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            out[r["local_path"].removeprefix("ontologies/")] = r
+    return out
+
+
+def write_attribution(out: Path, shared: Path, counts: dict[str, int]) -> None:
+    prov = provenance(shared)
+    lines = [
+        "# Attribution of the shipped lexicons",
+        "",
+        "The files in `ontologies/lexicons/` and `ontologies/mappings/` are derived by `scripts/build_lexicons.py`",
+        "from the public files listed here (the raw files are not part of this project). Each derived file keeps",
+        "the license of its source; cite the ontologies when you use the graph.",
+        "",
+        "`ontologies/lexicons/kg_curated.tsv` is written by hand by this project (MIT): a few synonyms the public",
+        "ontologies lack, each adding a name to an existing ontology class.",
+        "",
+    ]
+    for name, (desc, lic, files) in SOURCES.items():
+        lines += [f"## {name} — {desc}", "", f"- License: {lic}", f"- Terms in `lexicons/{name}.tsv.gz`: {counts.get(name, 0)}", "- Derived from:"]
+        for rel in files:
+            p = prov.get(rel, {})
+            src = p.get("repo", "?")
+            commit = p.get("snapshot_commit") or "-"
+            path = p.get("repo_path", rel)
+            when = p.get("last_commit_touching_file(date)", "")
+            lines.append(f"  - `{rel}` — {src} `{path}` (snapshot {commit[:12]}; {when})".rstrip())
+        lines.append("")
+    lines += [
+        "## mappings",
+        "",
+        f"- `mappings/mondo.sssom.tsv.gz` ({counts.get('mondo_mappings', 0)} rows): MONDO's SSSOM exact matches and HP xrefs (CC0 1.0, from monarch-initiative/mondo).",
+        f"- `mappings/lexical.sssom.tsv` ({counts.get('lexical', 0)} rows): computed here by lexical matching of MeSH labels to CL/GO/UBERON/MAXO/HP labels and exact synonyms; unique matches only.",
+        f"- `mappings/go_cell_differentiation.tsv` ({counts.get('differentiation', 0)} rows): from GO's `cell_differentiation_by_mature_cell_type` design pattern (CC BY 4.0).",
+        "",
+    ]
+    (out / "ATTRIBUTION.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"))
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "ontologies"))
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    shared, out = Path(args.shared), Path(args.out)
+    root = shared / "ontologies"
+    if not root.is_dir():
+        print(f"{root}: no such folder (pass --shared)", file=sys.stderr)
+        return 2
+    (out / "lexicons").mkdir(parents=True, exist_ok=True)
+    (out / "mappings").mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    built: dict[str, list[Term]] = {}
+    for name, fn in (("cl", build_cl), ("doid", build_doid), ("hp", build_hp), ("uberon", build_uberon),
+                     ("maxo", build_maxo), ("chebi", build_chebi), ("mesh", build_mesh)):
+        built[name] = fn(root)
+        log.info("%s: %d terms", name, len(built[name]))
+    built["go"], differentiation = build_go(root)
+    log.info("go: %d terms", len(built["go"]))
+    built["mondo"], mondo_maps = build_mondo(root)
+    log.info("mondo: %d terms, %d mappings", len(built["mondo"]), len(mondo_maps))
+    for name, terms in built.items():
+        counts[name] = write_lexicon(terms, out / "lexicons" / f"{name}.tsv.gz")
+    write_sssom(mondo_maps, out / "mappings" / "mondo.sssom.tsv.gz", "mondo.sssom.tsv", "https://creativecommons.org/publicdomain/zero/1.0/",
+                "MONDO exact matches (DOID, MeSH, NCIT, UMLS) and HP database cross-references, from monarch-initiative/mondo")
+    counts["mondo_mappings"] = len(mondo_maps)
+    others = built["cl"] + built["go"] + built["uberon"] + built["maxo"] + built["hp"]
+    lex = lexical_mappings(built["mesh"], others)
+    write_sssom(lex, out / "mappings" / "lexical.sssom.tsv", "lexical.sssom.tsv", "https://opensource.org/licenses/MIT",
+                "MeSH descriptors lexically matched to exactly one CL/GO/UBERON/MAXO/HP term, by scripts/build_lexicons.py")
+    counts["lexical"] = len(lex)
+    with open(out / "mappings" / "go_cell_differentiation.tsv", "w", encoding="utf-8") as fh:
+        fh.write("cell_type\tdifferentiation_process\n")
+        fh.writelines(f"{cl}\t{go}\n" for cl, go in differentiation)
+    counts["differentiation"] = len(differentiation)
+    write_attribution(out, shared, counts)
+    log.info("wrote %s", out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

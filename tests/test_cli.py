@@ -1,0 +1,86 @@
+"""The command line: commands, output formats, and one-line errors with a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.cli import main
+from tests.conftest import FIXTURES, SEED
+
+QUERY = """PREFIX biolink: <https://w3id.org/biolink/vocab/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?label WHERE { ?t biolink:studied_to_treat ?d . ?d rdfs:label ?label } ORDER BY ?label"""
+
+
+def run(capsys, *args):
+    code = main(list(map(str, args)))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_query_table_csv_json(capsys, seed_ttl, tmp_path):
+    code, out, _ = run(capsys, "query", seed_ttl, QUERY)
+    assert code == 0 and "cirrhosis of liver" in out and out.rstrip().endswith("(5 rows)")
+    code, out, _ = run(capsys, "query", seed_ttl, QUERY, "--format", "csv")
+    assert out.splitlines()[0] == "label" and len(out.splitlines()) == 6
+    rq = tmp_path / "q.rq"
+    rq.write_text(QUERY, encoding="utf-8")
+    code, out, _ = run(capsys, "query", seed_ttl, f"@{rq}", "--format", "json")
+    data = json.loads(out)
+    assert data["head"]["vars"] == ["label"] and len(data["results"]["bindings"]) == 5
+
+
+def test_stats(capsys, seed_ttl):
+    code, out, _ = run(capsys, "stats", seed_ttl, "--json")
+    s = json.loads(out)
+    assert code == 0 and s["documents"] == 1 and s["claims"] == 17
+    assert s["claims_by_predicate"]["biolink:studied_to_treat"] == 5
+
+
+def test_build_with_extra_ontology_and_mentions(capsys, tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text("Widget syndrome\n\nSprocket cells may be used for widget syndrome.", encoding="utf-8")
+    out, mentions = tmp_path / "kg.nt", tmp_path / "mentions.tsv"
+    code, _, err = run(capsys, "build", src, "-o", out, "--ontology", FIXTURES / "mini.obo", "--mentions", mentions, "-q")
+    assert code == 0 and err == ""
+    text = out.read_text(encoding="utf-8")
+    assert "http://purl.obolibrary.org/obo/MONDO_9000001" in text and "studied_to_treat" in text
+    rows = mentions.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("document\tsection") and any("CL:9000003" in r for r in rows)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda d: ["build", d / "missing.txt", "-o", d / "kg.ttl"], "missing.txt: no such file or folder"),
+    (lambda d: ["build", SEED, "-o", d / "kg.xyz"], "unknown output format"),
+    (lambda d: ["build", _write(d / "empty.txt", ""), "-o", d / "kg.ttl"], "empty.txt: empty file"),
+    (lambda d: ["build", _write(d / "bad.jsonl", '{"id": 1,\n'), "-o", d / "kg.ttl"], "bad.jsonl:1: invalid JSON"),
+    (lambda d: ["build", _write(d / "p.txt", "X ›› 2020, Vol. 1 ›› Issue (1): 1-2.doi: 10.1/x\n"), "-o", d / "kg.ttl",
+                "--input-format", "journal"], "malformed journal page"),
+    (lambda d: ["build", SEED, "-o", d / "kg.ttl", "--ontology", _write(d / "o.obo", "junk\n")], "o.obo"),
+    (lambda d: ["query", d / "none.ttl", "SELECT * {}"], "none.ttl: no such graph file"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(capsys, tmp_path, make, expected):
+    args = make(tmp_path)
+    code, out, err = run(capsys, *args)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: ") and expected in lines[0]
+    assert not (tmp_path / "kg.ttl").exists() and not list(tmp_path.glob(".kg.ttl.*"))
+
+
+def test_bad_sparql_names_the_line(capsys, seed_ttl):
+    code, _, err = run(capsys, "query", seed_ttl, "SELECT ?x WHERE {\n ?x ?y \n}")
+    assert code == 1 and err.startswith("kg: error: query:") and "bad SPARQL" in err
+
+
+def test_malformed_graph_file(capsys, tmp_path):
+    bad = _write(tmp_path / "bad.ttl", "@prefix x: <http://x/> .\nx:a x:b .\n")
+    code, _, err = run(capsys, "query", bad, "SELECT * {?s ?p ?o}")
+    assert code == 1 and "bad.ttl" in err and "cannot parse turtle" in err
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path

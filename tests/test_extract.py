@@ -1,0 +1,99 @@
+"""Stage 4: claim rules on short texts (each test a construction the rules must handle)."""
+
+from __future__ import annotations
+
+
+def triples(claims):
+    return {(c.subject.label, c.predicate.split(":")[1], c.direction, c.object.label, c.negated, c.hedged) for c in claims}
+
+
+def test_treats_with_a_coordinated_list_and_hedging(extract):
+    claims, _ = extract("Mesenchymal stem cells may be used for liver cirrhosis, chronic liver failure, and acute liver failure.")
+    got = {(c.subject.curie, c.predicate, c.object.label, c.hedged) for c in claims}
+    assert got == {
+        ("MESH:D045164", "biolink:studied_to_treat", "cirrhosis of liver", True),
+        ("MESH:D045164", "biolink:studied_to_treat", "chronic liver failure", True),
+        ("MESH:D045164", "biolink:studied_to_treat", "acute liver failure", True),
+    }
+    (therapy,) = {c.subject for c in claims}
+    assert therapy.category == "biolink:Treatment" and therapy.agent == "CL:0000134"
+
+
+def test_unhedged_use_is_applied_to_treat_and_plain_treats(extract):
+    claims, _ = extract("Metformin is used for type 2 diabetes mellitus. Insulin treats diabetes mellitus.")
+    preds = {(c.subject.label, c.predicate) for c in claims}
+    assert preds == {("Metformin", "biolink:applied_to_treat"), ("insulin", "biolink:treats")}
+
+
+def test_research_and_trial_context_choose_the_predicate(extract):
+    claims, _ = extract("A randomized clinical trial of metformin in the treatment of liver cirrhosis.")
+    assert {c.predicate for c in claims} == {"biolink:in_clinical_trials_for"}
+    claims, _ = extract("In mice, aspirin was effective against liver fibrosis.")
+    assert {c.predicate for c in claims} == {"biolink:in_preclinical_trials_for"}
+
+
+def test_negation_gives_no_positive_claim(extract):
+    claims, _ = extract("Metformin does not treat liver cirrhosis.")
+    assert claims and all(c.negated for c in claims)
+    claims, _ = extract("There is still no effective medical treatment for cirrhosis and liver failure.")
+    assert claims == []
+
+
+def test_passive_treated_with(extract):
+    claims, _ = extract("Patients with type 2 diabetes mellitus were treated with metformin.")
+    assert {(c.subject.label, c.predicate, c.object.label) for c in claims} == {
+        ("Metformin", "biolink:treats", "type 2 diabetes mellitus")}
+
+
+def test_prevention_is_not_treatment(extract):
+    claims, _ = extract("Aspirin is used for the prevention of colorectal cancer.")
+    assert not any(c.claim_type == "treats" for c in claims)
+
+
+def test_direction_triggers_and_lists(extract):
+    claims, _ = extract("Mesenchymal stem cells inhibit inflammation and promote liver regeneration. They reduce oxidative stress.")
+    got = {(c.object.label, c.direction, c.predicate) for c in claims}
+    assert ("inflammatory response", "decreased", "biolink:affects") in got
+    assert ("Liver Regeneration", "increased", "biolink:affects") in got
+    assert ("Oxidative Stress", "decreased", "biolink:affects") in got  # "They": the previous sentence's subject
+    assert all(c.subject.curie == "CL:0000134" for c in claims)
+
+
+def test_anti_prefix_and_improve_on_a_disease(extract):
+    claims, _ = extract("Metformin has anti-inflammatory effects and improves liver fibrosis.")
+    got = {(c.object.label, c.direction) for c in claims}
+    assert ("inflammatory response", "decreased") in got
+    assert ("Hepatic fibrosis", "decreased") in got  # improving a disease lessens it
+
+
+def test_outcome_after_result_connector_has_mediators(extract):
+    claims, _ = extract("MSCs exert effects such as anti-fibrosis and inhibiting inflammation, thereby improving survival rate.")
+    (outcome,) = [c for c in claims if c.claim_type == "outcome"]
+    assert outcome.object.label == "Survival Rate" and outcome.direction == "increased"
+    assert set(outcome.mediators) == {c.object.curie for c in claims if c.claim_type == "mechanism"}
+    assert len(outcome.mediators) == 2
+
+
+def test_capability_differentiation_and_secretion(extract):
+    claims, _ = extract("Hematopoietic stem cells have self-renewal and differentiation abilities. "
+                        "They differentiate into erythrocytes and secrete growth factors.")
+    got = {(c.predicate, c.object.label) for c in claims}
+    assert ("biolink:capable_of", "cell differentiation") in got
+    assert ("biolink:develops_into", "erythrocyte") in got
+    assert ("biolink:capable_of", "erythrocyte differentiation") in got  # GO's "<cell> differentiation"
+    (sec,) = [c for c in claims if c.claim_type == "secretion"]
+    assert sec.object.curie == "GO:0046903" and dict(sec.qualifiers)["product"] == "growth factors"
+
+
+def test_evidence_offsets(extract):
+    text = "Mesenchymal stem cells inhibit inflammation."
+    claims, _ = extract(text)
+    (c,) = claims
+    (e,) = c.evidence
+    assert e.sentence == text and text[e.subject_start:e.subject_end] == "Mesenchymal stem cells"
+    assert text[e.object_start:e.object_end] == "inflammation" and e.trigger == "inhibit"
+
+
+def test_induces_is_not_treats(extract):
+    claims, _ = extract("Lithium induces nephrogenic diabetes insipidus.")
+    assert not any(c.claim_type == "treats" for c in claims)

@@ -1,0 +1,153 @@
+"""Stage 1: readers, sniffing and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.errors import KgError
+from kg.ingest import READERS, read_documents, read_sources, sniff
+from tests.conftest import FIXTURES, SEED
+
+
+def test_seed_page_metadata_is_all_parsed():
+    (d,) = read_documents(SEED)
+    assert d.id == "doi:10.16352/j.issn.1001-6325.2023.01.0012"
+    assert (d.journal, d.year, d.volume, d.issue, d.pages) == ("基础医学与临床", "2023", "43", "1", "12-20")
+    assert d.title == "Research progress of mesenchymal stem cells in the treatment of liver disease"
+    assert dict(d.dates) == {"received": "2022-07-13", "revised": "2022-10-10", "online": "2023-01-05", "published": "2022-12-27"}
+    assert [a.name for a in d.authors if a.lang == "en"] == ["ZHOU Jiahang", "CHEN Junyao", "CAO Hongcui"]
+    assert [a.name for a in d.authors if a.lang == "zh"] == ["周嘉航", "陈鋆瑶", "曹红翠"]
+    corresponding = [a for a in d.authors if a.corresponding]
+    assert {a.email for a in corresponding} == {"hccao@zju.edu.cn"}
+    assert all("Zhejiang University" in a.affiliations[0] for a in d.authors if a.lang == "en")
+    assert [(f.name, f.grants) for f in d.funding] == [
+        ("国家重点研发计划“干细胞及转化研究”专项", ("2020YFA0113003",)),
+        ("国家自然科学基金", ("81971756",)),
+    ]
+    assert ("en", "mesenchymal stem cells") in d.keywords and ("zh", "间充质干细胞") in d.keywords
+    assert d.column == "特邀专题:成体干细胞基础创新与临床转化"
+    en = d.section("abstract", "en").text
+    zh = d.section("abstract", "zh").text
+    assert en.startswith("Liver disease is a serious threat") and en.endswith("in the future.")
+    assert zh.startswith("肝脏疾病严重危害人类健康") and "慢加急性肝衰竭" in zh
+
+
+def test_journal_page_with_chinese_title_and_numbered_affiliations():
+    (d,) = read_documents(FIXTURES / "journal_page.txt")
+    assert d.titles() == {"en": "Research progress of metformin in the treatment of diabetes",
+                          "zh": "示例标题：二甲双胍治疗糖尿病的研究进展"}
+    zhang = next(a for a in d.authors if a.name == "ZHANG San")
+    li = next(a for a in d.authors if a.name == "LI Si")
+    assert zhang.affiliations == ("School of Medicine, Example University, Beijing 100000, China",)
+    assert li.corresponding and li.affiliations[0].startswith("Department of Endocrinology")
+    assert [f.grants for f in d.funding] == [("12345678",)]
+
+
+def test_plain_text_title_and_abstract():
+    (d,) = read_documents(FIXTURES / "abstract.txt")
+    assert d.title == "Bone marrow mesenchymal stromal cells in liver fibrosis"
+    assert d.section("abstract").text.startswith("Mesenchymal stromal cells attenuate")
+    assert d.id.startswith("kgdoc:")
+
+
+def test_jsonl_records_and_metadata():
+    docs = read_documents(FIXTURES / "abstracts.jsonl")
+    assert [d.id for d in docs] == ["PMID:90000001", "PMID:90000002", "PMID:90000003"]
+    assert docs[0].journal == "Example Journal of Medicine" and docs[0].year == "2020"
+    assert [a.name for a in docs[0].authors] == ["Doe J", "Roe R"]
+
+
+def test_pubtator_documents():
+    docs = read_documents(FIXTURES / "pubtator.txt")
+    assert [d.id for d in docs] == ["PMID:90000011", "PMID:90000012"]
+    assert docs[0].title == "Lithium-induced nephrogenic diabetes insipidus."
+
+
+@pytest.mark.parametrize("name, fmt", [
+    ("journal_page.txt", "journal"), ("abstract.txt", "text"), ("pubtator.txt", "pubtator"), ("abstracts.jsonl", "jsonl"),
+])
+def test_sniffing_picks_the_reader(name, fmt):
+    path = FIXTURES / name
+    assert sniff(path, path.read_text(encoding="utf-8")) == fmt
+
+
+def test_sniffed_txt_jsonl_content(tmp_path):
+    p = tmp_path / "records.txt"
+    p.write_text(json.dumps({"id": "x1", "abstract": "Aspirin treats headache."}) + "\n", encoding="utf-8")
+    assert read_documents(p)[0].id == "kgdoc:x1"
+
+
+def test_input_format_overrides_sniffing():
+    (d,) = read_documents(FIXTURES / "journal_page.txt", input_format="text")
+    assert d.doi is None and d.title.startswith("中国示例医学杂志")
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_every_reader_gives_documents_with_text(reader):
+    fixtures = {"journal": "journal_page.txt", "text": "abstract.txt", "jsonl": "abstracts.jsonl", "pubtator": "pubtator.txt"}
+    docs = read_documents(FIXTURES / fixtures[reader], input_format=reader)
+    assert docs and all(d.id and d.sections and all(s.text.strip() for s in d.sections) for d in docs)
+
+
+def test_folder_reads_every_supported_file(tmp_path):
+    (tmp_path / "a.txt").write_text("Title A\n\nAspirin treats headache.", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"id": "b", "abstract": "Ibuprofen treats pain."}\n', encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("ignored", encoding="utf-8")
+    docs = read_sources([tmp_path])
+    assert sorted(d.id for d in docs) == sorted(["kgdoc:b", read_documents(tmp_path / "a.txt")[0].id])
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_missing_file_names_it(tmp_path):
+    with pytest.raises(KgError, match="no such file") as e:
+        read_sources([tmp_path / "nope.txt"])
+    assert "nope.txt" in str(e.value)
+
+
+def test_wrong_encoding_names_file_and_line(tmp_path):
+    p = tmp_path / "latin1.txt"
+    p.write_bytes("Title\n\nline two\nthird line caf\xe9 au lait\n".encode("latin-1"))
+    with pytest.raises(KgError) as e:
+        read_documents(p)
+    assert str(e.value).startswith(f"{p}:4: not UTF-8")
+
+
+def test_empty_text_is_an_error(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_text("  \n\n", encoding="utf-8")
+    with pytest.raises(KgError, match="empty"):
+        read_documents(p)
+
+
+def test_malformed_jsonl_names_the_line(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "a", "abstract": "ok"}\n{"id": "b", "abstract": \n', encoding="utf-8")
+    with pytest.raises(KgError, match=r"bad\.jsonl:2: invalid JSON"):
+        read_documents(p)
+
+
+def test_jsonl_record_without_text(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "a", "title": "only a title"}\n', encoding="utf-8")
+    with pytest.raises(KgError, match=r":1: record has no 'abstract'"):
+        read_documents(p)
+
+
+def test_malformed_journal_page(tmp_path):
+    p = tmp_path / "page.txt"
+    p.write_text("某杂志 ›› 2023, Vol. 1 ›› Issue (1): 1-2.doi: 10.1/x\n\nKey words: a, b\n", encoding="utf-8")
+    with pytest.raises(KgError, match="malformed journal page: no 'Abstract:'"):
+        read_documents(p, input_format="journal")
+
+
+def test_unknown_input_format(tmp_path):
+    with pytest.raises(KgError, match="unknown input format 'xml'"):
+        read_documents(FIXTURES / "abstract.txt", input_format="xml")
+
+
+def test_duplicate_documents_are_an_error(tmp_path):
+    with pytest.raises(KgError, match="already read"):
+        read_sources([SEED, SEED])
