@@ -71,6 +71,34 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from kg.corpora import write_pubtator
+    from kg.ingest import read_sources
+    from kg.pipeline import Pipeline
+    from kg.rdf import write_atomic
+
+    docs = read_sources(args.sources, args.input_format)
+    kg = Pipeline(args.ontology, **_nlp_options(args)).run(docs, progress=not args.quiet and sys.stderr.isatty())
+    write_atomic(args.output, write_pubtator(kg.annotated))
+    if not args.quiet:
+        print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions -> {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import run_evaluation
+
+    sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
+                                    limit=args.limit, progress=not args.quiet and sys.stderr.isatty(),
+                                    **_nlp_options(args)))
+    return 0
+
+
+def _nlp_options(args: argparse.Namespace) -> dict:
+    return {}
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Build and use a therapy–disease–mechanism knowledge graph.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -96,7 +124,27 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
 
-    for sp in (b, q, s):
+    a = sub.add_parser("annotate", help="recognise and ground entities; write them as PubTator annotations")
+    a.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders (PubTator, .txt, .jsonl, journal pages)")
+    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the PubTator file to write")
+    a.add_argument("--format", choices=["pubtator"], default="pubtator", help="output format")
+    a.add_argument("--input-format", choices=["journal", "text", "jsonl", "pubtator"],
+                   help="read every source with this reader instead of sniffing")
+    a.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
+    a.set_defaults(func=cmd_annotate)
+
+    e = sub.add_parser("eval", help="measure recognition, normalisation and claims on annotated corpora")
+    e.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
+    e.add_argument("--corpus", action="append", metavar="NAME",
+                   help="a corpus of kg/data/corpora.toml (repeatable; default: all that are present)")
+    e.add_argument("--split", default="dev", help="the split to evaluate (default dev)")
+    e.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
+    e.add_argument("--markdown", metavar="FILE", help="also write the tables as Markdown")
+    e.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    e.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    e.set_defaults(func=cmd_eval)
+
+    for sp in (b, q, s, a, e):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p

@@ -77,14 +77,14 @@ class Pipeline:
 
     def run(self, documents: Iterable[Document], progress: bool = False) -> KnowledgeGraph:
         """Recognise, ground, extract and assemble over documents already read."""
-        from kg.recognize import annotate
+        from kg.recognize import TEXT_SECTIONS, annotate
 
         docs = list(documents)
         bar = None
         if progress:
             from tqdm import tqdm
 
-            n = sum(1 for d in docs for s in d.sections if s.lang == "en" and s.name in ("title", "abstract") and s.text.strip())
+            n = sum(1 for d in docs for s in d.sections if s.lang == "en" and s.name in TEXT_SECTIONS and s.text.strip())
             bar = tqdm(total=n, desc="kg build", unit="section", leave=False)
         try:
             annotated = annotate(docs, self.nlp, self.lexicon, progress=bar)

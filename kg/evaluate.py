@@ -1,0 +1,415 @@
+"""Measure recognition, normalisation and claims against annotated corpora (``kg eval``).
+
+Mentions: strict (same span and type) and overlap (a shared character and the same type) precision,
+recall and F1 per type. Normalisation: document-level sets of (type, identifier), as in the
+BioCreative/NCBI-disease evaluations. Relations, by the corpus's ``relation.kind`` in
+``kg/data/corpora.toml``:
+
+- ``treats_pairs``: document-level (chemical, disease) identifier pairs of the gold relation type against
+  the pairs of treats-like claims (a treats-family claim, or a drug lowering a disease);
+- ``not_treats``: how many gold pairs of the relation (BC5CDR's chemical-induced disease) the
+  extractor reads as treats-like, and how many treats-like claims it makes at all;
+- ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when a
+  treats-family, unnegated claim joins a mention overlapping the tagged treatment to one overlapping the
+  tagged disease (in positive sentences) or joins any two mentions (in the other classes).
+
+Nothing here imports spaCy: it runs the library pipeline and compares records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.corpora import (GoldDocument, corpus_config, mention_ids, pubtator_type, read_knowtator, read_pubtator_gold,
+                        read_rosario_hearst)
+from kg.errors import KgError
+from kg.model import AnnotatedDocument, Claim, Concept, Mention
+from kg.resources import data_path
+
+log = logging.getLogger(__name__)
+
+TREATS_FAMILY = frozenset({
+    "biolink:treats", "biolink:applied_to_treat", "biolink:studied_to_treat", "biolink:in_clinical_trials_for",
+    "biolink:in_preclinical_trials_for", "biolink:treats_or_applied_or_studied_to_treat",
+})
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def default_corpora_dir() -> Path:
+    """``$KG_CORPORA``, else ``../shared/corpora`` from the working folder."""
+    return Path(os.environ.get("KG_CORPORA") or Path("..") / "shared" / "corpora")
+
+
+def corpus_names() -> list[str]:
+    return list(corpus_config()["corpus"])
+
+
+def corpus_splits(name: str) -> list[str]:
+    cfg = corpus_config()["corpus"][name]
+    return [s for s in ("train", "dev", "test") if s in cfg]
+
+
+def corpus_present(name: str, split: str, root: Path) -> bool:
+    """Whether the files of a corpus split are under ``root``."""
+    cfg = corpus_config()["corpus"][name]
+    if split not in cfg:
+        return False
+    files = [cfg[split]] if isinstance(cfg[split], str) else cfg[split]
+    return all((root / f).is_file() for f in files)
+
+
+def load_corpus(name: str, split: str, root: str | Path | None = None) -> list[GoldDocument]:
+    """The gold documents of one split of a known corpus."""
+    root = Path(root) if root is not None else default_corpora_dir()
+    cfgs = corpus_config()["corpus"]
+    if name not in cfgs:
+        raise KgError(f"unknown corpus {name!r}; known: {', '.join(cfgs)}")
+    cfg = cfgs[name]
+    if split not in cfg:
+        raise KgError(f"corpus {name} has no {split!r} split; it has: {', '.join(corpus_splits(name))}")
+    fmt = cfg["format"]
+    if fmt == "knowtator":
+        ids_file = root / cfg[split]
+        if not ids_file.is_file():
+            raise KgError("corpus file not found (see --corpora)", ids_file)
+        ids = [x.strip() for x in ids_file.read_text(encoding="utf-8").split() if x.strip()]
+        out = []
+        for pid in ids:
+            xmls = [root / folder / f"{pid}.txt.knowtator.xml" for folder in cfg["annotations"]]
+            out.append(read_knowtator([x for x in xmls if x.is_file()], root / cfg["text"] / f"{pid}.txt"))
+        return out
+    reader = {"pubtator": read_pubtator_gold, "rosario_hearst": read_rosario_hearst}[fmt]
+    out = []
+    for rel in cfg[split]:
+        path = root / rel
+        if not path.is_file():
+            raise KgError("corpus file not found (see --corpora)", path)
+        out.extend(reader(path))
+    return out
+
+
+# ---------------------------------------------------------------- scores
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f, 4)}
+
+
+@dataclass
+class TypeScores:
+    gold: int = 0
+    predicted: int = 0
+    strict: PRF = field(default_factory=PRF)
+    overlap: PRF = field(default_factory=PRF)
+    normalisation: PRF = field(default_factory=PRF)
+
+
+@dataclass
+class CorpusResult:
+    corpus: str
+    split: str
+    documents: int
+    types: dict[str, TypeScores] = field(default_factory=dict)
+    relation: dict | None = None
+    seconds: float = 0.0
+
+
+def predicted_mentions(ad: AnnotatedDocument, types: Iterable[str]) -> list[tuple[Mention, str]]:
+    """The document's grounded mentions with a PubTator type among ``types``."""
+    wanted = set(types)
+    out = []
+    for m in ad.mentions:
+        t = pubtator_type(m.concept)
+        if t in wanted:
+            out.append((m, t))
+    return out
+
+
+def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDocument], type_map: dict[str, str],
+                   normalise: Sequence[str]) -> dict[str, TypeScores]:
+    """Strict, overlap and normalisation scores per evaluated type."""
+    by_id = {a.document.id: a for a in annotated}
+    scores: dict[str, TypeScores] = {t: TypeScores() for t in dict.fromkeys(type_map.values())}
+    for g in gold:
+        ad = by_id.get(g.id)
+        preds = predicted_mentions(ad, scores) if ad is not None else []
+        golds = [(m, type_map[m.type]) for m in g.mentions if m.type in type_map]
+        for t, s in scores.items():
+            gs = [m for m, tt in golds if tt == t]
+            ps = [m for m, tt in preds if tt == t]
+            s.gold += len(gs)
+            s.predicted += len(ps)
+            gspans = Counter((m.section, m.start, m.end) for m in gs)
+            pspans = Counter((m.section, m.start, m.end) for m in ps)
+            hit = sum((gspans & pspans).values())
+            s.strict.tp += hit
+            s.strict.fp += sum(pspans.values()) - hit
+            s.strict.fn += sum(gspans.values()) - hit
+            p_hit = sum(1 for p in ps if any(_overlaps(p, x) for x in gs))
+            g_hit = sum(1 for x in gs if any(_overlaps(p, x) for p in ps))
+            s.overlap.tp += g_hit  # recall counts gold found; precision counts predictions that hit
+            s.overlap.fn += len(gs) - g_hit
+            s.overlap.fp += len(ps) - p_hit
+            if normalise:
+                gold_ids = {i for m in gs for i in m.ids}
+                pred_ids = set()
+                for m in ps:
+                    ids = mention_ids(m, normalise)
+                    pred_ids.add(ids[0] if ids else (m.concept.curie if m.concept else ""))
+                s.normalisation.tp += len(gold_ids & pred_ids)
+                s.normalisation.fp += len(pred_ids - gold_ids)
+                s.normalisation.fn += len(gold_ids - pred_ids)
+    # overlap precision is over predictions: keep tp for recall, but express precision with its own counts
+    return scores
+
+
+def _overlaps(a, b) -> bool:
+    return a.section == b.section and a.start < b.end and b.start < a.end
+
+
+# ---------------------------------------------------------------- relations
+
+
+def treats_like(c: Claim) -> bool:
+    """A claim that says the subject makes the disease better: treats family, or lowers a disease."""
+    if c.negated:
+        return False
+    if c.predicate in TREATS_FAMILY:
+        return True
+    return c.direction == "decreased" and c.object.category in {"biolink:Disease", "biolink:PhenotypicFeature"}
+
+
+def _concept_ids(concept: Concept, prefixes: Sequence[str]) -> list[str]:
+    members = [concept.curie, *sorted(concept.equivalents)]
+    if concept.agent:
+        members.append(concept.agent)
+    return [c for p in prefixes for c in members if c.split(":", 1)[0] == p]
+
+
+def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, subject_type: str,
+                       object_type: str, type_map: dict[str, str], prefixes: Sequence[str]) -> dict:
+    """Document-level (subject id, object id) pairs of ``rel_type`` against treats-like claims."""
+    prf = PRF()
+    by_doc: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for c in claims:
+        if not treats_like(c) or c.subject.category != "biolink:ChemicalEntity":
+            continue
+        s_ids, o_ids = _concept_ids(c.subject, prefixes), _concept_ids(c.object, prefixes)
+        by_doc[c.evidence[0].doc_id].add((s_ids[0] if s_ids else c.subject.curie, o_ids[0] if o_ids else c.object.curie))
+    for g in gold:
+        typ = {i: type_map.get(m.type) for m in g.mentions for i in m.ids}
+        pairs = set()
+        for r in g.relations:
+            if r.type != rel_type:
+                continue
+            a, b = r.arg1, r.arg2
+            if typ.get(a) == object_type and typ.get(b) == subject_type:
+                a, b = b, a
+            if typ.get(a) == subject_type and typ.get(b) == object_type:
+                pairs.add((a, b))
+        pred = by_doc.get(g.id, set())
+        prf.tp += len(pairs & pred)
+        prf.fp += len(pred - pairs)
+        prf.fn += len(pairs - pred)
+    return {"kind": "treats_pairs", "relation": rel_type, **prf.as_dict()}
+
+
+def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, prefixes: Sequence[str]) -> dict:
+    """How many gold ``rel_type`` pairs (e.g. chemical-induced disease) are read as treats-like claims."""
+    pred: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    n_claims = 0
+    for c in claims:
+        if treats_like(c):
+            n_claims += 1
+            for s in _concept_ids(c.subject, prefixes) or [c.subject.curie]:
+                for o in _concept_ids(c.object, prefixes) or [c.object.curie]:
+                    pred[c.evidence[0].doc_id].add((s, o))
+    n_gold = wrong = 0
+    for g in gold:
+        for r in g.relations:
+            if r.type == rel_type:
+                n_gold += 1
+                if (r.arg1, r.arg2) in pred.get(g.id, ()) or (r.arg2, r.arg1) in pred.get(g.id, ()):
+                    wrong += 1
+    return {"kind": "not_treats", "relation": rel_type, "gold_pairs": n_gold, "read_as_treats": wrong,
+            "treats_like_claims": n_claims, "error_rate": round(wrong / n_gold, 4) if n_gold else 0.0}
+
+
+def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim], positive: str, subject: str,
+                           obj: str) -> dict:
+    """Sentence classification: the positive class must get a treats-family claim joining the tagged
+    treatment and disease; other sentences must get no treats-family claim at all."""
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.claim_type == "treats" and not c.negated:
+            by_doc[c.evidence[0].doc_id].append(c)
+    prf = PRF()
+    per_class: dict[str, Counter] = defaultdict(Counter)
+    for g in gold:
+        cs = by_doc.get(g.id, [])
+        if g.label == positive:
+            subs = [m for m in g.mentions if m.type == subject]
+            objs = [m for m in g.mentions if m.type == obj]
+            found = any(
+                any(e.subject_start < s.end and s.start < e.subject_end for s in subs)
+                and any(e.object_start < o.end and o.start < e.object_end for o in objs)
+                for c in cs for e in c.evidence
+            )
+            prf.tp += found
+            prf.fn += not found
+        else:
+            found = bool(cs)
+            prf.fp += found
+        per_class[g.label or ""]["sentences"] += 1
+        per_class[g.label or ""]["with_treats_claim"] += found
+    return {"kind": "treats_sentence", "relation": positive, **prf.as_dict(),
+            "classes": {k: dict(v) for k, v in sorted(per_class.items())}}
+
+
+# ---------------------------------------------------------------- the whole evaluation
+
+
+def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,
+                    limit: int = 0, progress: bool = False) -> CorpusResult:
+    """Run ``pipeline`` (a ``kg.pipeline.Pipeline``) over one corpus split and score it."""
+    import time
+
+    cfg = corpus_config()["corpus"][name]
+    gold = load_corpus(name, split, root)
+    if limit:
+        gold = gold[:limit]
+    t = time.perf_counter()
+    kg = pipeline.run([g.document for g in gold], progress=progress)
+    seconds = time.perf_counter() - t
+    type_map = dict(cfg.get("types", {}))
+    result = CorpusResult(name, split, len(gold), seconds=seconds)
+    if type_map:
+        result.types = score_mentions(gold, kg.annotated, type_map, cfg.get("normalise", []))
+    rel = cfg.get("relation")
+    if rel:
+        prefixes = cfg.get("normalise", ["MESH"])
+        if rel["kind"] == "treats_pairs":
+            result.relation = score_treats_pairs(gold, kg.claims, rel["type"], rel["subject"], rel["object"], type_map, prefixes)
+        elif rel["kind"] == "not_treats":
+            result.relation = score_not_treats(gold, kg.claims, rel["type"], prefixes)
+        elif rel["kind"] == "treats_sentence":
+            result.relation = score_treats_sentences(gold, kg.claims, rel["positive"], rel["subject"], rel["object"])
+        else:
+            raise KgError(f"unknown relation kind {rel['kind']!r} for corpus {name}", data_path("corpora.toml"))
+    return result
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:5.1f}"
+
+
+def format_table(results: Sequence[CorpusResult], markdown: bool = False) -> str:
+    """The mention and relation figures as a text (or Markdown) table."""
+    head = ["corpus", "split", "type", "gold", "pred", "strict P", "strict R", "strict F1",
+            "overlap P", "overlap R", "overlap F1", "norm P", "norm R", "norm F1"]
+    rows = []
+    for r in results:
+        for t, s in r.types.items():
+            norm = [_pct(s.normalisation.p), _pct(s.normalisation.r), _pct(s.normalisation.f)] \
+                if s.normalisation.tp + s.normalisation.fp + s.normalisation.fn else ["", "", ""]
+            rows.append([r.corpus, r.split, t, str(s.gold), str(s.predicted), _pct(s.strict.p), _pct(s.strict.r),
+                         _pct(s.strict.f), _pct(s.overlap.p), _pct(s.overlap.r), _pct(s.overlap.f), *norm])
+    rel_head = ["corpus", "split", "relation", "measure", "P", "R", "F1", "counts"]
+    rel_rows = []
+    for r in results:
+        x = r.relation
+        if not x:
+            continue
+        if x["kind"] == "not_treats":
+            rel_rows.append([r.corpus, r.split, x["relation"], "gold pairs read as treats-like", "", "", "",
+                             f"{x['read_as_treats']} of {x['gold_pairs']} ({100 * x['error_rate']:.1f}%); "
+                             f"{x['treats_like_claims']} treats-like claims"])
+        else:
+            measure = "document pairs vs treats-like claims" if x["kind"] == "treats_pairs" else "sentences with a treats claim"
+            rel_rows.append([r.corpus, r.split, x["relation"], measure, _pct(x["p"]), _pct(x["r"]), _pct(x["f1"]),
+                             f"tp {x['tp']} fp {x['fp']} fn {x['fn']}"])
+    return _table(head, rows, markdown) + "\n" + _table(rel_head, rel_rows, markdown)
+
+
+def _table(head: list[str], rows: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        lines += ["| " + " | ".join(c.strip() for c in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*head)] + [fmt.format(*row) for row in rows]) + "\n"
+
+
+def results_json(results: Sequence[CorpusResult]) -> list[dict]:
+    out = []
+    for r in results:
+        out.append({
+            "corpus": r.corpus, "split": r.split, "documents": r.documents, "seconds": round(r.seconds, 2),
+            "types": {t: {"gold": s.gold, "predicted": s.predicted, "strict": s.strict.as_dict(),
+                          "overlap": s.overlap.as_dict(), "normalisation": s.normalisation.as_dict()}
+                      for t, s in r.types.items()},
+            "relation": r.relation,
+        })
+    return out
+
+
+def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", root: str | Path | None = None,
+                   ontologies: Sequence[str | Path] = (), markdown: str | Path | None = None,
+                   json_path: str | Path | None = None, limit: int = 0, progress: bool = False,
+                   **pipeline_options) -> str:
+    """Evaluate a pipeline on the named corpora (default: every known corpus present under ``root`` that
+    has ``split``); returns the table and writes the Markdown / JSON files asked for."""
+    import json
+
+    from kg.pipeline import Pipeline
+    from kg.rdf import write_atomic
+
+    root = Path(root) if root is not None else default_corpora_dir()
+    if not root.is_dir():
+        raise KgError("corpora folder not found (pass --corpora or set KG_CORPORA)", root)
+    if corpora:
+        names = list(corpora)
+        for n in names:
+            if n not in corpus_config()["corpus"]:
+                raise KgError(f"unknown corpus {n!r}; known: {', '.join(corpus_names())}")
+    else:
+        names = [n for n in corpus_names() if corpus_present(n, split, root)]
+        if not names:
+            raise KgError(f"no known corpus with a {split!r} split under this folder", root)
+    pipeline = Pipeline(ontologies, **pipeline_options)
+    results = []
+    for n in names:
+        log.info("evaluating %s (%s)", n, split)
+        results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress))
+    table = format_table(results)
+    if markdown:
+        write_atomic(markdown, format_table(results, markdown=True))
+    if json_path:
+        write_atomic(json_path, json.dumps(results_json(results), indent=1, sort_keys=True) + "\n")
+    return table
