@@ -22,7 +22,8 @@ def _setup_logging(args: argparse.Namespace) -> None:
     elif getattr(args, "verbose", 0):
         level = logging.INFO if args.verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="kg: %(levelname)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("root").setLevel(logging.ERROR)  # obonet's stray warnings
+    logging.getLogger("root").setLevel(logging.ERROR)  # obonet's stray warnings (this is the root logger)
+    logging.getLogger("kg").setLevel(level)  # so kg's own -v messages still pass
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -95,6 +96,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from kg.evaluate import default_corpora_dir
+    from kg.ner import MODEL_DIR, train_from_corpora
+
+    out = args.output or MODEL_DIR
+    root = args.corpora or default_corpora_dir()
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.epochs, desc="kg train", unit="epoch", leave=False)
+    try:
+        train_from_corpora(root, out, epochs=args.epochs, seed=args.seed, limit=args.limit,
+                           progress=(lambda epoch, loss: bar.update(1)) if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        print(f"kg: NER model -> {out}", file=sys.stderr)
+    return 0
+
+
 def _nlp_options(args: argparse.Namespace) -> dict:
     return {}
 
@@ -144,7 +167,15 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
     e.set_defaults(func=cmd_eval)
 
-    for sp in (b, q, s, a, e):
+    t = sub.add_parser("train", help="train the NER model on the corpora's train splits (fixed seeds)")
+    t.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
+    t.add_argument("-o", "--output", metavar="DIR", help="where to write the model (default: the package's kg/models/ner)")
+    t.add_argument("--epochs", type=int, default=15)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    t.set_defaults(func=cmd_train)
+
+    for sp in (b, q, s, a, e, t):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p

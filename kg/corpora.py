@@ -81,9 +81,9 @@ def normalise_id(raw: str) -> str | None:
 
 
 def split_ids(raw: str) -> tuple[str, ...]:
-    """A PubTator id field, which may list several ids (``D001943|D010051``, ``D00123,D00456``)."""
+    """A PubTator id field, which may list several ids (``D001943|D010051``, ``D004829+D003294``)."""
     out = []
-    for part in re.split(r"[|,;]", raw):
+    for part in re.split(r"[|,;+]", raw):
         curie = normalise_id(part)
         if curie and curie not in out:
             out.append(curie)
@@ -134,10 +134,10 @@ def read_pubtator_gold(path: str | Path, text: str | None = None) -> list[GoldDo
             if where is None:
                 raise KgError(f"span {start}-{end} is outside the title and abstract of {pid}", path, lineno)
             section, s, e = where
-            if section.text[s:e] != cols[3]:
+            if section.text[s:e].strip() != cols[3].strip():
                 raise KgError(f"span {start}-{end} reads {section.text[s:e]!r}, not {cols[3]!r}", path, lineno)
             ids = split_ids(cols[5]) if len(cols) > 5 else ()
-            mentions[pid].append(GoldMention(doc.id, section.name, s, e, cols[3], cols[4], ids))
+            mentions[pid].append(GoldMention(doc.id, section.name, s, e, section.text[s:e], cols[4], ids))
         elif len(cols) >= 4:
             a1, a2 = normalise_id(cols[2]) or cols[2], normalise_id(cols[3]) or cols[3]
             relations[pid].append(GoldRelation(doc.id, cols[1], a1, a2, tuple(cols[4:])))

@@ -67,12 +67,27 @@ class KnowledgeGraph:
 class Pipeline:
     """Lexicon + recogniser + grounder + extractor, loaded once and reused for many builds."""
 
-    def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None):
+    def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None,
+                 ner: bool | str | Path = False, fuzzy: bool = True):
+        """``ner``: add the trained recogniser (True: the shipped model; a path: that model);
+        ``fuzzy``: ground mentions that match no lexicon term with the fuzzy linker (loaded on first use)."""
         from kg.recognize import build_pipeline  # spaCy stays behind this import
 
         self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies)
         self.nlp = build_pipeline(self.lexicon)
-        self.grounder = Grounder(self.lexicon)
+        if ner:
+            from kg.ner import add_ner
+
+            add_ner(self.nlp, None if ner is True else ner)
+        linker = None
+        if fuzzy:
+            from kg.fuzzy import FuzzyLinker
+            from kg.ground import linking_config
+
+            cfg = linking_config()["fuzzy"]
+            types = sorted({t for ts in cfg["types"].values() for t in ts})
+            linker = FuzzyLinker(self.lexicon, types, threshold=cfg["threshold"], k=cfg["k"])
+        self.grounder = Grounder(self.lexicon, fuzzy=linker)
         self.extractor = Extractor(self.lexicon, self.grounder)
 
     def run(self, documents: Iterable[Document], progress: bool = False) -> KnowledgeGraph:
@@ -91,7 +106,7 @@ class Pipeline:
         finally:
             if bar is not None:
                 bar.close()
-        grounded = [self.grounder.ground_document(a) for a in annotated]
+        grounded = self.grounder.ground_documents(annotated)
         claims: list[Claim] = []
         for a in grounded:
             claims.extend(self.extractor.extract(a))
