@@ -33,7 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
     docs = read_sources(args.sources, args.input_format)
-    pipeline = Pipeline(args.ontology)
+    pipeline = Pipeline(args.ontology, **_nlp_options(args))
     kg = pipeline.run(docs, progress=not args.quiet and sys.stderr.isatty())
     kg.write(args.output, fmt)
     if args.mentions:
@@ -119,7 +119,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _nlp_options(args: argparse.Namespace) -> dict:
-    return {}
+    """Pipeline options from --ner / --ner-model / --no-fuzzy."""
+    ner = args.ner_model or getattr(args, "ner", False)
+    return {"ner": ner, "fuzzy": not args.no_fuzzy}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -174,6 +176,13 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
     t.set_defaults(func=cmd_train)
+
+    for sp in (b, a, e):
+        sp.add_argument("--ner", action="store_true",
+                        help="also run the trained recogniser (kg/models/ner): higher recall, about 3x slower")
+        sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train' (implies --ner)")
+        sp.add_argument("--no-fuzzy", action="store_true",
+                        help="do not ground mentions that match no lexicon term with the fuzzy linker")
 
     for sp in (b, q, s, a, e, t):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")

@@ -2,7 +2,9 @@
 
 Mentions: strict (same span and type) and overlap (a shared character and the same type) precision,
 recall and F1 per type. Normalisation: document-level sets of (type, identifier), as in the
-BioCreative/NCBI-disease evaluations. Relations, by the corpus's ``relation.kind`` in
+BioCreative/NCBI-disease evaluations; a mention's identifier is the first of its concept's identifiers
+with a prefix the corpus uses (MeSH, then OMIM), else its concept's CURIE (counted wrong); a concept kg
+minted (``kgid:``, an unlinked mention) claims no identifier. Relations, by the corpus's ``relation.kind`` in
 ``kg/data/corpora.toml``:
 
 - ``treats_pairs``: document-level (chemical, disease) identifier pairs of the gold relation type against
@@ -180,7 +182,9 @@ def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDo
                 pred_ids = set()
                 for m in ps:
                     ids = mention_ids(m, normalise)
-                    pred_ids.add(ids[0] if ids else (m.concept.curie if m.concept else ""))
+                    curie = ids[0] if ids else (m.concept.curie if m.concept else "")
+                    if curie and not curie.startswith("kgid:"):  # a minted concept claims no identifier
+                        pred_ids.add(curie)
                 s.normalisation.tp += len(gold_ids & pred_ids)
                 s.normalisation.fp += len(pred_ids - gold_ids)
                 s.normalisation.fn += len(gold_ids - pred_ids)

@@ -84,6 +84,8 @@ class Rules:
         self.treats_forward = _rx(t["forward"])
         self.treats_backward = _rx(t["backward"])
         self.treats_not_between = re.compile(t["not_between"], re.IGNORECASE) if t.get("not_between") else None
+        self.treats_backward_not_between = (re.compile(t["backward_not_between"], re.IGNORECASE)
+                                            if t.get("backward_not_between") else None)
         tp = t["predicate"]
         self.treats_cues = {k: re.compile(tp[k], re.IGNORECASE) for k in ("clinical_trial", "preclinical", "study", "applied")}
         self.treats_choice = tp
@@ -290,7 +292,10 @@ class Extractor:
             if not after:
                 continue
             subj = after[0]
+            blocker = self.rules.treats_backward_not_between
             for obj in self._list_before(st, tstart, otypes, st.clause(tstart)):
+                if blocker is not None and blocker.search(st.text(obj.end, tstart)):
+                    continue
                 out.extend(self._treat_claim(st, subj, obj, m.group(0), tstart, stypes, otypes))
         return out
 

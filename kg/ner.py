@@ -5,12 +5,10 @@ This is a sibling of ``kg/recognize.py`` and the only other module that imports 
 optional: the package ships one in ``kg/models/ner`` (built by ``kg train``), and the pipeline uses it
 only when asked (``Pipeline(ner=True)``, ``kg build --ner``), because it costs throughput.
 
-Merging: the lexicon matcher keeps its matches (and their groundings). An NER span that no lexicon
-match overlaps becomes a mention of the NER label's type with no groundings of its own; the grounding
-stage then asks the fuzzy linker (``kg/fuzzy.py``) for candidates. An NER span that covers lexicon
-matches of its type and extends them (``chronic nonspherocytic hemolytic anemia`` around
-``hemolytic anemia``) replaces them when ``extend`` is on, keeping the inner match's groundings at a
-lower score, and also goes to the fuzzy linker.
+Merging (``kg_ner_merger``; the mode is ``[ner] mode`` in ``kg/data/linking.toml``): the lexicon
+matcher's matches keep their groundings; an NER span with no lexicon match of its kind becomes a mention
+of the NER label's type with no groundings of its own, which the grounding stage hands to the fuzzy
+linker (``kg/fuzzy.py``). See ``NerMerger`` for the modes.
 """
 
 
@@ -56,54 +54,84 @@ def model_path() -> Path | None:
 # ---------------------------------------------------------------- merging with the lexicon matcher
 
 
-@Language.factory("kg_ner_merger", default_config={"extend": True})
-def make_ner_merger(nlp: Language, name: str, extend: bool) -> "NerMerger":
+@Language.factory("kg_ner_merger", default_config={"mode": "union", "labels": None})
+def make_ner_merger(nlp: Language, name: str, mode: str, labels: list | None) -> "NerMerger":
     from kg.lexicon import TypePolicy
 
-    return NerMerger(extend, TypePolicy.load().scores.get("ner_inner", 0.8))
+    if mode not in MERGE_MODES:
+        raise ValueError(f"unknown NER merge mode {mode!r}; known: {', '.join(MERGE_MODES)}")
+    return NerMerger(mode, TypePolicy.load().scores.get("ner_inner", 0.8),
+                     frozenset(labels) if labels is not None else frozenset(LABEL_TYPES))
+
+
+MERGE_MODES = ("union", "ner_first", "ner_only")
 
 
 @dataclass
 class NerMerger:
-    """Adds the NER's spans to the lexicon matcher's output (``doc.spans['kg_mentions']`` and
-    ``doc._.kg_matches``); see the module docstring for the rules."""
+    """Merges the NER's spans with the lexicon matcher's output (``doc.spans['kg_mentions']`` and
+    ``doc._.kg_matches``).
 
-    extend: bool = True
+    - ``union``: lexicon matches stand; an NER span that overlaps none is added (no groundings: the
+      fuzzy linker grounds it); an NER span that strictly contains lexicon matches of its kind replaces
+      them, keeping the longest one's groundings at a lower score.
+    - ``ner_first``: the NER's boundaries win over overlapping lexicon matches of its kind (a lexicon
+      match inside the span lends its groundings); lexicon matches elsewhere stand.
+    - ``ner_only``: as ``ner_first``, and lexicon matches of the NER's kinds that no NER span overlaps
+      are dropped (the NER decides what is a disease or chemical; the lexicon grounds it).
+    A span that overlaps a lexicon match of another kind (a cell type, a procedure) or a composed
+    mention is not added.
+    """
+
+    mode: str = "union"
     inner_factor: float = 0.8
+    labels: frozenset = frozenset(LABEL_TYPES)  # the NER labels used; the others' spans are ignored
 
     def __call__(self, doc: Doc) -> Doc:
         matches: list[Match] = list(doc._.kg_matches or ())
-        ents = doc.ents
-        if not ents:
+        ents = [e for e in doc.ents if e.label_ in self.labels and e.label_ in LABEL_TYPES]
+        if not ents and self.mode != "ner_only":
             return doc
         from kg.recognize import _LEXICONS  # the registered lexicon gives each match's types
 
         lex = next(iter(_LEXICONS.values()), None)
-        types_of = (lambda m: {lex.types.get(c) for c, _ in m.entries}) if lex is not None else (lambda m: set())
+
+        def kinds(m: Match) -> set:
+            if m.type:
+                return {m.type}
+            return {lex.types.get(c) for c, _ in m.entries} if lex is not None else set()
+
+        covered = set().union(*(COMPATIBLE[label] for label in self.labels if label in COMPATIBLE))
         out = list(matches)
+        used: set[int] = set()
         for ent in ents:
-            label = ent.label_
-            typ = LABEL_TYPES.get(label)
-            if typ is None:
-                continue
+            label, typ = ent.label_, LABEL_TYPES[ent.label_]
             s, e = ent.start_char, ent.end_char
-            inside = [m for m in out if m.start < e and s < m.end]
-            if not inside:
+            over = [m for m in out if m.start < e and s < m.end]
+            if not over:
                 out.append(Match(s, e, (), 1.0, "ner", type=typ))
                 continue
-            if not self.extend:
-                continue
-            if any(m.start < s or m.end > e for m in inside):
-                continue  # the lexicon match reaches outside the NER span: keep the lexicon's boundaries
-            if any(m.start == s and m.end == e for m in inside):
+            same = [m for m in over if kinds(m) & COMPATIBLE[label] and not m.composition]
+            if len(same) < len(over):
+                continue  # another kind of entity, or a composed mention, is there
+            if any(m.start == s and m.end == e for m in same):
+                used.update(id(m) for m in same)
                 continue  # the same span: the lexicon match stands
-            same = [m for m in inside if types_of(m) & COMPATIBLE.get(label, set()) and m.how != "ner"]
-            if not same or any(m.composition for m in inside):
-                continue
-            head = max(same, key=lambda m: (m.end - m.start, m.end))  # the longest, else the last (the head noun)
-            out = [m for m in out if m not in inside]
-            entries = tuple((c, sc) for c, sc in head.entries if lex is None or lex.types.get(c) in COMPATIBLE[label])
-            out.append(Match(s, e, entries, head.factor * self.inner_factor, "ner", head.long_form, type=typ))
+            outside = any(m.start < s or m.end > e for m in same)
+            if self.mode == "union" and outside:
+                continue  # the lexicon's boundaries stand
+            inner = [m for m in same if m.start >= s and m.end <= e]
+            head = max(inner, key=lambda m: (m.end - m.start, m.end)) if inner else None  # the longest, else the last
+            entries = tuple((c, sc) for c, sc in head.entries
+                            if lex is None or lex.types.get(c) in COMPATIBLE[label]) if head else ()
+            factor = head.factor * self.inner_factor if head else 1.0
+            out = [m for m in out if m not in same]
+            new = Match(s, e, entries, factor, "ner", head.long_form if head else None, type=typ)
+            out.append(new)
+            used.add(id(new))
+        if self.mode == "ner_only":
+            out = [m for m in out if id(m) in used or m.how in ("ner", "abbreviation") or m.composition
+                   or not (kinds(m) & covered)]
         out.sort(key=lambda m: (m.start, m.end))
         spans, kept = [], []
         for m in out:
@@ -117,7 +145,8 @@ class NerMerger:
         return doc
 
 
-def add_ner(nlp: Language, path: str | Path | None = None, extend: bool = True) -> Language:
+def add_ner(nlp: Language, path: str | Path | None = None, mode: str | None = None,
+            labels: Sequence[str] | None = None) -> Language:
     """Add the trained NER (from ``path``, default the shipped model) and the merger to a recognition
     pipeline built by ``kg.recognize.build_pipeline``, before ConText."""
     path = Path(path) if path is not None else model_path()
@@ -128,7 +157,12 @@ def add_ner(nlp: Language, path: str | Path | None = None, extend: bool = True) 
     trained = spacy.load(path, exclude=["tokenizer"])
     before = "medspacy_context" if "medspacy_context" in nlp.pipe_names else None
     nlp.add_pipe("ner", name="kg_ner", source=trained, before=before)
-    nlp.add_pipe("kg_ner_merger", config={"extend": extend}, before=before)
+    from kg.ground import linking_config
+
+    cfg = linking_config().get("ner", {})
+    mode = mode or cfg.get("mode", "union")
+    labels = list(labels) if labels is not None else cfg.get("labels")
+    nlp.add_pipe("kg_ner_merger", config={"mode": mode, "labels": labels}, before=before)
     return nlp
 
 

@@ -65,14 +65,14 @@ MAX_PRECISION_BY_TYPE = {"mechanism": 0.0}
 JUDGED_PREFIXES = {"mechanism": ("GO",), "cell": ("CL",)}
 
 
-def load_train(root: Path):
+def load_train(root: Path, without_tune: bool = False):
     from kg.evaluate import load_corpus
-    from kg.ner import held_out_ids
+    from kg.ner import held_out_ids, tune_part
 
     held = held_out_ids(root)
     out = {}
     for name in CORPORA:
-        docs = [g for g in load_corpus(name, "train", root) if g.id not in held]
+        docs = [g for g in load_corpus(name, "train", root) if g.id not in held and not (without_tune and tune_part(g.id))]
         out[name] = docs
         log.info("%s train: %d documents", name, len(docs))
     return out
@@ -204,10 +204,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     ap.add_argument("--out", type=Path, default=ROOT / "ontologies")
+    ap.add_argument("--without-tune", action="store_true",
+                    help="leave out the NER's tuning documents too (to compare lexicon and NER on them fairly)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     norm = Normalizer.default()
-    train = load_train(args.corpora)
+    train = load_train(args.corpora, args.without_tune)
     lex_path = args.out / "lexicons" / "corpus_terms.tsv"
     filters_path = args.out / "corpus_filters.tsv"
     # Both are measured against the shipped ontology lexicons alone.
