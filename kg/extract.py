@@ -84,6 +84,10 @@ class Rules:
         self.treats_forward = _rx(t["forward"])
         self.treats_backward = _rx(t["backward"])
         self.treats_not_between = re.compile(t["not_between"], re.IGNORECASE) if t.get("not_between") else None
+        self.treats_tight = _rx(t["tight"]) if t.get("tight") else None
+        self.treats_tight_words = int(t.get("tight_words", 2))
+        self.treats_of = _rx(t["of_subject"]) if t.get("of_subject") else None
+        self.treats_of_connector = re.compile(t.get("of_connector", "^$"), re.IGNORECASE)
         self.treats_backward_not_between = (re.compile(t["backward_not_between"], re.IGNORECASE)
                                             if t.get("backward_not_between") else None)
         tp = t["predicate"]
@@ -286,6 +290,36 @@ class Extractor:
                 continue
             for obj in objs:
                 out.extend(self._treat_claim(st, subj, obj, m.group(0), tstart, stypes, otypes))
+        if self.rules.treats_tight is not None:
+            near = re.compile(r"^\s*(?:[\w-]+\s+){0,%d}$" % self.rules.treats_tight_words)
+            for m in self.rules.treats_tight.finditer(s.text):
+                tstart, tend = s.start + m.start(), s.start + m.end()
+                before = [x for x in st.mentions if x.end <= tstart and x.concept_of(stypes) is not None
+                          and st.clause(x.start) == st.clause(tstart)]
+                after = [x for x in st.mentions if x.start >= tend and x.concept_of(otypes) is not None]
+                if not before or not after or not near.match(st.text(before[-1].end, tstart)) \
+                        or not near.match(st.text(tend, after[0].start) + " "):
+                    continue
+                for obj in self._list_after(st, tend, otypes, st.clause(tend)):
+                    out.extend(self._treat_claim(st, before[-1], obj, m.group(0), tstart, stypes, otypes))
+        if self.rules.treats_of is not None:
+            for m in self.rules.treats_of.finditer(s.text):
+                tend = s.start + m.end()
+                clause = st.clause(tend)
+                subjects = self._list_after(st, tend, stypes, clause)
+                if not subjects or subjects[0].start - tend > 40:
+                    continue
+                conn = self.rules.treats_of_connector.match(st.text(subjects[-1].end, s.end))
+                if not conn:
+                    continue
+                cend = subjects[-1].end + conn.end()
+                objs = self._list_after(st, cend, otypes, st.clause(cend))
+                blocker = self.rules.treats_not_between
+                if objs and blocker is not None and blocker.search(st.text(cend, objs[0].start)):
+                    continue
+                for subj in subjects:
+                    for obj in objs:
+                        out.extend(self._treat_claim(st, subj, obj, m.group(0), s.start + m.start(), stypes, otypes))
         for m in self.rules.treats_backward.finditer(s.text):
             tstart, tend = s.start + m.start(), s.start + m.end()
             after = self._list_after(st, tend, stypes, st.clause(tend))
