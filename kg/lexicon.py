@@ -25,7 +25,7 @@ from kg.resources import data_path, ontologies_dir
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Z0-9\-]{1,7}$")
@@ -127,6 +127,7 @@ class TypePolicy:
     prefer_within: float
     min_score: float
     type_order: tuple[str, ...]
+    roots: dict[str, tuple[str, ...]] = None  # prefix -> classes its typed terms must descend from
 
     @property
     def type_rank(self) -> dict[str, int]:
@@ -151,6 +152,7 @@ class TypePolicy:
             prefer_within=float(cfg.get("prefer_within", 0.3)),
             min_score=float(cfg.get("min_score", 0.5)),
             type_order=tuple(cfg["type_order"]),
+            roots={k: tuple(v) for k, v in cfg.get("roots", {}).items()},
         )
 
     def category(self, type_: str, curie: str = "", label: str = "") -> str:
@@ -308,8 +310,23 @@ class Lexicon:
             for src in t.source.split("+"):
                 if src.startswith(CORPUS_SOURCE) and src[len(CORPUS_SOURCE):] in policy.categories:
                     declared[curie] = src[len(CORPUS_SOURCE):]
+        roots = policy.roots or {}
+        under: dict[str, bool] = {}
+
+        def descends(curie: str, wanted: tuple[str, ...], seen: frozenset = frozenset()) -> bool:
+            if curie in wanted:
+                return True
+            if curie in under:
+                return under[curie]
+            t = self.terms.get(curie)
+            found = t is not None and any(p not in seen and descends(p, wanted, seen | {curie}) for p in t.parents)
+            under[curie] = found
+            return found
+
         for curie, t in self.terms.items():
             typ = policy.sources.get(t.prefix) or (declared.get(curie) if t.prefix != "MESH" else None)
+            if typ and t.prefix in roots and not descends(curie, roots[t.prefix]):
+                continue  # outside the classes of this ontology that are entities (an HP clinical modifier)
             if typ:
                 self.types[curie] = typ
         # MeSH: the type of a typed equivalent, else the label rules, else a corpus-declared type.

@@ -54,14 +54,14 @@ def model_path() -> Path | None:
 # ---------------------------------------------------------------- merging with the lexicon matcher
 
 
-@Language.factory("kg_ner_merger", default_config={"mode": "union", "labels": None})
-def make_ner_merger(nlp: Language, name: str, mode: str, labels: list | None) -> "NerMerger":
+@Language.factory("kg_ner_merger", default_config={"mode": "union", "labels": None, "add_only": []})
+def make_ner_merger(nlp: Language, name: str, mode: str, labels: list | None, add_only: list) -> "NerMerger":
     from kg.lexicon import TypePolicy
 
     if mode not in MERGE_MODES:
         raise ValueError(f"unknown NER merge mode {mode!r}; known: {', '.join(MERGE_MODES)}")
     return NerMerger(mode, TypePolicy.load().scores.get("ner_inner", 0.8),
-                     frozenset(labels) if labels is not None else frozenset(LABEL_TYPES))
+                     frozenset(labels) if labels is not None else frozenset(LABEL_TYPES), frozenset(add_only))
 
 
 MERGE_MODES = ("union", "ner_first", "ner_only")
@@ -86,6 +86,7 @@ class NerMerger:
     mode: str = "union"
     inner_factor: float = 0.8
     labels: frozenset = frozenset(LABEL_TYPES)  # the NER labels used; the others' spans are ignored
+    add_only: frozenset = frozenset()  # labels whose spans are only added where no lexicon match is
 
     def __call__(self, doc: Doc) -> Doc:
         matches: list[Match] = list(doc._.kg_matches or ())
@@ -112,6 +113,9 @@ class NerMerger:
                 out.append(Match(s, e, (), 1.0, "ner", type=typ))
                 continue
             same = [m for m in over if kinds(m) & COMPATIBLE[label] and not m.composition]
+            if label in self.add_only:
+                used.update(id(m) for m in same)
+                continue
             if len(same) < len(over):
                 continue  # another kind of entity, or a composed mention, is there
             if any(m.start == s and m.end == e for m in same):
@@ -129,6 +133,7 @@ class NerMerger:
             new = Match(s, e, entries, factor, "ner", head.long_form if head else None, type=typ)
             out.append(new)
             used.add(id(new))
+        out = self._abbreviations(doc, out)
         if self.mode == "ner_only":
             out = [m for m in out if id(m) in used or m.how in ("ner", "abbreviation") or m.composition
                    or not (kinds(m) & covered)]
@@ -145,8 +150,29 @@ class NerMerger:
         return doc
 
 
+    def _abbreviations(self, doc: Doc, out: list[Match]) -> list[Match]:
+        """Short forms whose long form is an NER mention become mentions of the same kind ("glucose-6-
+        phosphate dehydrogenase deficiency (G6PD deficiency)"), as the lexicon matcher does for its own."""
+        abbrs = getattr(doc._, "abbreviations", None) if Doc.has_extension("abbreviations") else None
+        ner = [m for m in out if m.how == "ner"]
+        if not abbrs or not ner:
+            return out
+        for short in abbrs:
+            long_ = short._.long_form
+            if long_ is None:
+                continue
+            ls, le = long_.start_char, long_.end_char
+            head = next((m for m in ner if m.start <= ls and le <= m.end or (ls <= m.start and m.end <= le
+                         and (m.end - m.start) * 2 >= le - ls)), None)
+            ss, se = short.start_char, short.end_char
+            if head is None or any(m.start < se and ss < m.end for m in out):
+                continue
+            out.append(Match(ss, se, head.entries, head.factor * 0.98, "abbreviation", long_.text, type=head.type))
+        return out
+
+
 def add_ner(nlp: Language, path: str | Path | None = None, mode: str | None = None,
-            labels: Sequence[str] | None = None) -> Language:
+            labels: Sequence[str] | None = None, add_only: Sequence[str] | None = None) -> Language:
     """Add the trained NER (from ``path``, default the shipped model) and the merger to a recognition
     pipeline built by ``kg.recognize.build_pipeline``, before ConText."""
     path = Path(path) if path is not None else model_path()
@@ -162,7 +188,8 @@ def add_ner(nlp: Language, path: str | Path | None = None, mode: str | None = No
     cfg = linking_config().get("ner", {})
     mode = mode or cfg.get("mode", "union")
     labels = list(labels) if labels is not None else cfg.get("labels")
-    nlp.add_pipe("kg_ner_merger", config={"mode": mode, "labels": labels}, before=before)
+    add_only = list(add_only) if add_only is not None else cfg.get("add_only", [])
+    nlp.add_pipe("kg_ner_merger", config={"mode": mode, "labels": labels, "add_only": add_only}, before=before)
     return nlp
 
 

@@ -25,6 +25,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     ap.add_argument("--model", type=Path, default=MODEL_DIR)
+    ap.add_argument("--only", nargs="*", help="only these modes (and the lexicon alone)")
     args = ap.parse_args()
     from kg.ner import add_ner
     from kg.pipeline import Pipeline
@@ -33,18 +34,22 @@ def main() -> int:
     gold = {name: [g for g in load_corpus(name, "train", args.corpora) if g.id not in held and tune_part(g.id)]
             for name in TRAINING}
     print("tuning documents:", {k: len(v) for k, v in gold.items()})
-    settings = [("lexicon", None)] + [(m, None) for m in MERGE_MODES] + [(m, ["Disease"]) for m in MERGE_MODES]
-    for mode, labels in settings:
+    both = ["Chemical", "Disease"]
+    settings = [("lexicon", None, [])] + [(m, both, []) for m in MERGE_MODES] \
+        + [(m, ["Disease"], []) for m in MERGE_MODES] + [(m, both, ["Chemical"]) for m in MERGE_MODES]
+    if args.only:
+        settings = [s for s in settings if any(s[0] == o.split(":")[0] for o in args.only)]
+    for mode, labels, add_only in settings:
         pipe = Pipeline()
-        setting = mode if labels is None else f"{mode}:{'+'.join(labels)}"
+        setting = mode + (f":{'+'.join(labels)}" if labels and mode != "lexicon" else "") + (f":add-{'+'.join(add_only)}" if add_only else "")
         if mode != "lexicon":
-            add_ner(pipe.nlp, args.model, mode=mode, labels=labels)
+            add_ner(pipe.nlp, args.model, mode=mode, labels=labels, add_only=add_only)
         for name, docs in gold.items():
             cfg = corpus_config()["corpus"][name]
             kg = pipe.run([g.document for g in docs])
             scores = score_mentions(docs, kg.annotated, cfg["types"], cfg.get("normalise", []))
             for typ, s in scores.items():
-                print(f"{setting:18} {name:13} {typ:9} strict F1 {100 * s.strict.f:5.1f}  overlap F1 {100 * s.overlap.f:5.1f}"
+                print(f"{setting:24} {name:13} {typ:9} strict F1 {100 * s.strict.f:5.1f}  overlap F1 {100 * s.overlap.f:5.1f}"
                       f"  norm F1 {100 * s.normalisation.f:5.1f}")
     return 0
 

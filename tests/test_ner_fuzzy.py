@@ -20,13 +20,19 @@ TYPE_MAP = {"Disease": "Disease", "Chemical": "Chemical", "SpecificDisease": "Di
 @pytest.fixture(scope="module")
 def small_lexicon():
     terms = [
-        Term("HP:9000010", "Gear hypoplasia", (Synonym("small gears"),), (), (), "hp"),
+        Term("HP:9000010", "Gear hypoplasia", (Synonym("small gears"),), (), ("HP:0000118",), "hp"),
+        Term("HP:9000011", "Gearly", (), (), ("HP:0012823",), "hp"),  # a clinical modifier: not a phenotype
         Term("MONDO:9000001", "cog dystrophy", (Synonym("dystrophy of cogs"),), (), (), "mondo"),
         Term("CHEBI:9000002", "sprocketol", (), (), (), "chebi"),
         Term("MESH:C000001", "Kravitz syndrome", (), (), (), "kg-corpus:disease"),
         Term("MESH:D900001", "Gearbox Inflammation", (), (), (), "mesh+kg-corpus:drug"),
     ]
     return Lexicon.build(terms, [])
+
+
+def test_hp_terms_outside_phenotypic_abnormality_are_not_typed(small_lexicon):
+    assert small_lexicon.types["HP:9000010"] == "phenotype"
+    assert "HP:9000011" not in small_lexicon.types and "HP:9000011" in small_lexicon.labels
 
 
 def test_corpus_declared_type_only_types_what_the_ontologies_do_not(small_lexicon):
