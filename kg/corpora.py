@@ -263,19 +263,24 @@ def pubtator_type(concept: Concept | None) -> str | None:
 
 
 def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
-    """Identifiers of a mention's concept with one of ``prefixes`` (default: [pubtator] id_prefixes),
-    best first: the concept's own CURIE, its direct groundings by score, then its cross-references."""
+    """Identifiers of a mention with one of ``prefixes`` (default: [pubtator] id_prefixes), best first:
+    those of its concept (its own CURIE, its direct groundings by score, then its cross-references), then
+    other groundings of the mention that scored as well as the concept's (the same name in an ontology
+    that does not cross-reference it: ChEBI's "thalidomide" and MeSH's "Thalidomide")."""
     prefixes = tuple(prefixes if prefixes is not None else corpus_config()["pubtator"]["id_prefixes"])
     c = m.concept
     if c is None:
         return []
     members = {c.curie, *c.equivalents}
-    ordered = [c.curie] + [g.curie for g in m.groundings if g.curie in members] + sorted(c.equivalents)
+    own = [c.curie] + [g.curie for g in m.groundings if g.curie in members] + sorted(c.equivalents)
+    best = max((g.score for g in m.groundings if g.curie in members), default=1.0)
+    others = [g.curie for g in m.groundings if g.curie not in members and g.score >= best - 0.05]
     out: list[str] = []
-    for p in prefixes:
-        for curie in ordered:
-            if curie.split(":", 1)[0] == p and curie not in out:
-                out.append(curie)
+    for ordered in (own, others):
+        for p in prefixes:
+            for curie in ordered:
+                if curie.split(":", 1)[0] == p and curie not in out:
+                    out.append(curie)
     return out
 
 
