@@ -92,7 +92,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
                                     limit=args.limit, progress=not args.quiet and sys.stderr.isatty(),
-                                    **_nlp_options(args)))
+                                    breakdown=args.breakdown, **_nlp_options(args)))
     return 0
 
 
@@ -167,6 +167,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--markdown", metavar="FILE", help="also write the tables as Markdown")
     e.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     e.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    e.add_argument("--breakdown", action="store_true",
+                   help="also print mentions by how they were found (abbreviation, variant, hyphenated, ...) "
+                        "and negated/hedged claims by sentence class (always in --markdown)")
     e.set_defaults(func=cmd_eval)
 
     t = sub.add_parser("train", help="train the NER model on the corpora's train splits (fixed seeds)")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ class CorpusResult:
     types: dict[str, TypeScores] = field(default_factory=dict)
     relation: dict | None = None
     relation_given: dict | None = None  # the same relation with the corpus's tagged entities given
+    kinds: dict = field(default_factory=dict)  # predicted mentions by how they were found (score_kinds)
     seconds: float = 0.0
 
 
@@ -192,6 +194,50 @@ def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDo
                 s.normalisation.fn += len(gold_ids - pred_ids)
     # overlap precision is over predictions: keep tp for recall, but express precision with its own counts
     return scores
+
+
+def mention_kind(m: Mention) -> str:
+    """How a mention was found, for the breakdown: abbreviation (a short form defined in the text),
+    acronym (an upper-case name known to the lexicon), fuzzy (the fuzzy linker), unlinked (recognised but
+    not grounded), variant (matched after plural/derivation/Greek-letter normalisation), hyphenated
+    (written with a hyphen), composed, or exact (the lexicon term's words, any case)."""
+    from kg.lexicon import Normalizer
+
+    top = m.groundings[0].match if m.groundings else ""
+    if m.composition:
+        return "composed"
+    if m.long_form or top == "abbreviation":
+        return "abbreviation"
+    if top == "acronym":
+        return "acronym"
+    if m.concept is not None and m.concept.curie.startswith("kgid:unlinked_"):
+        return "unlinked"
+    if any(g.match == "fuzzy" for g in m.groundings[:1]):
+        return "fuzzy"
+    words = tuple(w.lower() for w in re.findall(r"[^\W_]+", m.text))
+    if Normalizer.default().key(m.text) != words:
+        return "variant"
+    if "-" in m.text:
+        return "hyphenated"
+    return "exact"
+
+
+def score_kinds(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDocument], type_map: dict[str, str]) -> dict:
+    """Per kind of predicted mention (``mention_kind``): how many, and how many are strict and overlap hits."""
+    by_id = {a.document.id: a for a in annotated}
+    out: dict[str, Counter] = defaultdict(Counter)
+    for g in gold:
+        ad = by_id.get(g.id)
+        if ad is None:
+            continue
+        gs = [(m, type_map[m.type]) for m in g.mentions if m.type in type_map]
+        spans = {(m.section, m.start, m.end, t) for m, t in gs}
+        for m, t in predicted_mentions(ad, set(type_map.values())):
+            k = out[mention_kind(m)]
+            k["predicted"] += 1
+            k["strict"] += (m.section, m.start, m.end, t) in spans
+            k["overlap"] += any(_overlaps(m, x) and tt == t for x, tt in gs)
+    return {k: dict(v) for k, v in sorted(out.items())}
 
 
 def _overlaps(a, b) -> bool:
@@ -271,13 +317,19 @@ def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim]
     """Sentence classification: the positive class must get a treats-family claim joining the tagged
     treatment and disease; other sentences must get no treats-family claim at all."""
     by_doc: dict[str, list[Claim]] = defaultdict(list)
+    flagged: dict[str, Counter] = defaultdict(Counter)  # doc -> negated / hedged treats claims
     for c in claims:
-        if c.claim_type == "treats" and not c.negated:
-            by_doc[c.evidence[0].doc_id].append(c)
+        if c.claim_type == "treats":
+            flagged[c.evidence[0].doc_id]["negated"] += c.negated
+            flagged[c.evidence[0].doc_id]["hedged"] += c.hedged and not c.negated
+            if not c.negated:
+                by_doc[c.evidence[0].doc_id].append(c)
     prf = PRF()
     per_class: dict[str, Counter] = defaultdict(Counter)
     for g in gold:
         cs = by_doc.get(g.id, [])
+        per_class[g.label or ""]["with_negated_claim"] += bool(flagged[g.id]["negated"])
+        per_class[g.label or ""]["with_hedged_claim"] += bool(flagged[g.id]["hedged"])
         if g.label == positive:
             subs = [m for m in g.mentions if m.type == subject]
             objs = [m for m in g.mentions if m.type == obj]
@@ -355,6 +407,7 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     result = CorpusResult(name, split, len(gold), seconds=seconds)
     if type_map:
         result.types = score_mentions(gold, kg.annotated, type_map, cfg.get("normalise", []))
+        result.kinds = score_kinds(gold, kg.annotated, type_map)
     rel = cfg.get("relation")
     if rel:
         prefixes = cfg.get("normalise", ["MESH"])
@@ -375,8 +428,9 @@ def _pct(x: float) -> str:
     return f"{100 * x:5.1f}"
 
 
-def format_table(results: Sequence[CorpusResult], markdown: bool = False) -> str:
-    """The mention and relation figures as a text (or Markdown) table."""
+def format_table(results: Sequence[CorpusResult], markdown: bool = False, kinds: bool = False) -> str:
+    """The mention and relation figures as text (or Markdown) tables; ``kinds`` adds the breakdown of
+    mentions by how they were found and the sentence classes with treats, negated and hedged claims."""
     head = ["corpus", "split", "type", "gold", "pred", "strict P", "strict R", "strict F1",
             "overlap P", "overlap R", "overlap F1", "norm P", "norm R", "norm F1"]
     rows = []
@@ -404,7 +458,28 @@ def format_table(results: Sequence[CorpusResult], markdown: bool = False) -> str
             y = r.relation_given
             rel_rows.append([r.corpus, r.split, y["relation"], "same, with the tagged entities given", _pct(y["p"]),
                              _pct(y["r"]), _pct(y["f1"]), f"tp {y['tp']} fp {y['fp']} fn {y['fn']}"])
-    return _table(head, rows, markdown) + "\n" + _table(rel_head, rel_rows, markdown)
+    kind_head = ["corpus", "split", "found as", "predicted", "strict hits", "strict P", "overlap P"]
+    kind_rows = []
+    for r in results:
+        for kind, k in r.kinds.items():
+            n = k.get("predicted", 0)
+            kind_rows.append([r.corpus, r.split, kind, str(n), str(k.get("strict", 0)),
+                              _pct(k.get("strict", 0) / n if n else 0), _pct(k.get("overlap", 0) / n if n else 0)])
+    cls_head = ["corpus", "split", "sentence class", "sentences", "with a treats claim", "with a negated one",
+                "with a hedged one"]
+    cls_rows = []
+    for r in results:
+        for x, label in ((r.relation, "end to end"), (r.relation_given, "tagged entities given")):
+            for cls, v in ((x or {}).get("classes") or {}).items():
+                cls_rows.append([r.corpus, f"{r.split} ({label})", cls, str(v.get("sentences", 0)),
+                                 str(v.get("with_treats_claim", 0)), str(v.get("with_negated_claim", 0)),
+                                 str(v.get("with_hedged_claim", 0))])
+    out = _table(head, rows, markdown) + "\n" + _table(rel_head, rel_rows, markdown)
+    if kinds:
+        out += "\n" + _table(kind_head, kind_rows, markdown)
+        if cls_rows:
+            out += "\n" + _table(cls_head, cls_rows, markdown)
+    return out
 
 
 def _table(head: list[str], rows: list[list[str]], markdown: bool) -> str:
@@ -425,7 +500,7 @@ def results_json(results: Sequence[CorpusResult]) -> list[dict]:
             "types": {t: {"gold": s.gold, "predicted": s.predicted, "strict": s.strict.as_dict(),
                           "overlap": s.overlap.as_dict(), "normalisation": s.normalisation.as_dict()}
                       for t, s in r.types.items()},
-            "relation": r.relation, "relation_given": r.relation_given,
+            "relation": r.relation, "relation_given": r.relation_given, "kinds": r.kinds,
         })
     return out
 
@@ -433,7 +508,7 @@ def results_json(results: Sequence[CorpusResult]) -> list[dict]:
 def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", root: str | Path | None = None,
                    ontologies: Sequence[str | Path] = (), markdown: str | Path | None = None,
                    json_path: str | Path | None = None, limit: int = 0, progress: bool = False,
-                   **pipeline_options) -> str:
+                   breakdown: bool = False, **pipeline_options) -> str:
     """Evaluate a pipeline on the named corpora (default: every known corpus present under ``root`` that
     has ``split``); returns the table and writes the Markdown / JSON files asked for."""
     import json
@@ -458,9 +533,9 @@ def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", roo
     for n in names:
         log.info("evaluating %s (%s)", n, split)
         results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress))
-    table = format_table(results)
+    table = format_table(results, kinds=breakdown)
     if markdown:
-        write_atomic(markdown, format_table(results, markdown=True))
+        write_atomic(markdown, format_table(results, markdown=True, kinds=True))
     if json_path:
         write_atomic(json_path, json.dumps(results_json(results), indent=1, sort_keys=True) + "\n")
     return table
