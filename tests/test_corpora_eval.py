@@ -11,7 +11,7 @@ from kg.cli import main
 from kg.corpora import (GOLD_READERS, GoldDocument, GoldMention, read_knowtator, read_pubtator_gold,
                         read_rosario_hearst, split_ids, write_pubtator)
 from kg.errors import KgError
-from kg.evaluate import load_corpus, score_mentions, score_treats_sentences
+from kg.evaluate import load_corpus, mention_kind, score_mentions, score_treats_sentences
 from kg.model import AnnotatedDocument, Concept, Document, Grounding, Mention, Section
 from tests.conftest import FIXTURES, SHARED
 
@@ -138,7 +138,8 @@ def test_kg_eval_on_a_corpora_folder(tmp_path, capsys):
     assert main(["eval", "--corpora", str(root), "--corpus", "bc5cdr", "--markdown", str(md), "-q"]) == 0
     table = capsys.readouterr().out
     assert "bc5cdr" in table and "Chemical" in table and "CID" in table
-    assert md.read_text(encoding="utf-8").startswith("| corpus | split | type |")
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("| corpus | split | type |") and "| found as |" in text
     assert main(["eval", "--corpora", str(root), "--corpus", "nope"]) == 1
     assert main(["eval", "--corpora", str(tmp_path / "none")]) == 1
 
@@ -156,3 +157,12 @@ def test_treats_sentence_scoring_needs_the_tagged_pair(pipeline):
 def test_ncbi_disease_dev_reads_whole_and_scores():
     gold = load_corpus("ncbi_disease", "dev", SHARED / "corpora")
     assert len(gold) == 100 and sum(len(g.mentions) for g in gold) == 787
+
+
+def test_mentions_are_told_apart_by_how_they_were_found():
+    exact = _mention(0, 13, "Breast cancer", "MESH:D001943", "biolink:Disease")
+    plural = _mention(0, 14, "Breast cancers", "MESH:D001943", "biolink:Disease")
+    hyphen = _mention(0, 19, "acute-on-chronic LF", "MESH:D065290", "biolink:Disease")
+    abbr = Mention("PMID:1", "abstract", "en", 0, 0, 3, "ACR", "disease", exact.groundings, long_form="x",
+                   concept=exact.concept)
+    assert [mention_kind(m) for m in (exact, plural, hyphen, abbr)] == ["exact", "variant", "hyphenated", "abbreviation"]
