@@ -182,7 +182,7 @@ def parser() -> argparse.ArgumentParser:
 
     for sp in (b, a, e):
         sp.add_argument("--ner", action="store_true",
-                        help="also run the trained recogniser (kg/models/ner): higher recall, about 3x slower")
+                        help="also run the trained recogniser (kg/models/ner): higher recall, about 3.5x slower")
         sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train' (implies --ner)")
         sp.add_argument("--no-fuzzy", action="store_true",
                         help="do not ground mentions that match no lexicon term with the fuzzy linker")
