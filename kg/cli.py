@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -124,12 +125,12 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.serve import describe, serve_forever, start
+    from kg.serve import describe, serve_forever, sigterm_as_interrupt, start
 
-    endpoint = start(args.graph, args.port, args.writable, args.timeout)
-    print(f"kg: {describe(endpoint, args.graph)}", file=sys.stderr, flush=True)
-    serve_forever(endpoint)
-    return 0
+    with sigterm_as_interrupt():
+        endpoint = start(args.graph, args.port, args.writable, args.timeout)
+        print(f"kg: {describe(endpoint, args.graph)}", file=sys.stderr, flush=True)
+        return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import logging
 import tomllib
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class MergeSpec:
 
     @property
     def sources(self) -> tuple[Path, ...]:
-        return self.ontologies + self.mappings
+        return tuple(dict.fromkeys(self.ontologies + self.mappings))
 
     def extended(self, other: "MergeSpec") -> "MergeSpec":
         """This spec with another's files added (settings stay this spec's)."""
@@ -122,16 +123,16 @@ def read_sources(paths: Iterable[str | Path]) -> Sources:
         p = Path(p)
         if not p.is_file():
             raise KgError("no such ontology file", p)
-        fmt = sniff_format(p)
         unknown: Counter = Counter()
         try:
+            fmt = sniff_format(p)
             terms, mappings = read_ontology(p, fmt, unknown)
         except KgError as exc:
             if "known prefixes" in exc.message and unknown:
                 raise KgError(f"no class with a known prefix (found {_top(unknown)}); add the prefix to "
                               "kg/data/prefixes.toml", p) from None
             raise
-        except (OSError, EOFError) as exc:  # an unreadable or truncated (gzip) file
+        except (OSError, EOFError, zlib.error) as exc:  # an unreadable, truncated or corrupt (gzip) file
             raise KgError(f"cannot read ontology file: {exc}", p) from None
         usable = [t for t in terms if _known(t.curie, unknown)]
         if not usable and not mappings:

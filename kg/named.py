@@ -170,9 +170,8 @@ def render(query: NamedQuery, values: dict[str, str]) -> str:
         return query.text
     pos = where_brace(query.text, query.path)
     names = sorted(bindings)
-    block = (f"VALUES ({' '.join('?' + n for n in names)}) "
-             f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}  # bound by kg")
-    return f"{query.text[:pos + 1]}\n  {block}{query.text[pos + 1:]}"
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(bindings[n].n3() for n in names)}) }}"
+    return f"{query.text[:pos + 1]} {block}{query.text[pos + 1:]}"  # on the brace's line: line numbers hold
 
 
 _IRI = re.compile(r'<[^<>"{}|^`\\\s]*>')

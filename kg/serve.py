@@ -8,6 +8,7 @@ graphs are queried as their union, as ``kg query`` does.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -63,6 +64,7 @@ class Endpoint:
     port: int
     writable: bool
     temp_dir: Path | None = None
+    errors: object = None  # the server's stderr (a temporary file)
 
     @property
     def url(self) -> str:
@@ -88,6 +90,9 @@ class Endpoint:
         if self.temp_dir is not None:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
             self.temp_dir = None
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
 
     def __enter__(self) -> "Endpoint":
         return self
@@ -125,12 +130,23 @@ def start(source: str | Path, port: int = 7878, writable: bool = False, timeout:
     cmd = [binary, "serve" if writable else "serve-read-only", "--location", str(location),
            "--bind", f"{HOST}:{port}", "--union-default-graph", "--timeout-s", str(max(1, math.ceil(timeout)))]
     log.info("starting %s", " ".join(cmd))
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    endpoint = Endpoint(proc, port, writable, temp_dir)
+    errors = tempfile.TemporaryFile()  # not a pipe: a server that logs much would block on a full one
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+    endpoint = Endpoint(proc, port, writable, temp_dir, errors)
+    try:
+        return _wait_until_up(endpoint, source, wait)
+    except BaseException:  # an interrupt while starting: leave no server and no temporary store behind
+        endpoint.stop()
+        raise
+
+
+def _wait_until_up(endpoint: Endpoint, source: Path, wait: float) -> Endpoint:
+    proc, port = endpoint.process, endpoint.port
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            endpoint.errors.seek(0)
+            err = endpoint.errors.read().decode("utf-8", "replace")
             endpoint.stop()
             first = next((ln.strip() for ln in err.splitlines() if ln.strip()), f"exit status {proc.returncode}")
             if "address already in use" in err.lower():
@@ -147,20 +163,29 @@ def start(source: str | Path, port: int = 7878, writable: bool = False, timeout:
     raise KgError(f"the Oxigraph server did not answer on port {port} within {wait:.0f} s", source)
 
 
-def serve_forever(endpoint: Endpoint) -> int:
-    """Wait until the server stops or this process is interrupted (Ctrl-C, SIGTERM); then clean up."""
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """Within the block, SIGTERM raises KeyboardInterrupt (so ``finally`` clauses stop the server and clean up)."""
 
     def _term(signum, frame):
         raise KeyboardInterrupt
 
     old = signal.signal(signal.SIGTERM, _term)
     try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def serve_forever(endpoint: Endpoint) -> int:
+    """Wait until the server stops or this process is interrupted (Ctrl-C, or SIGTERM within
+    ``sigterm_as_interrupt``); then stop it and clean up. Returns 0 when interrupted."""
+    try:
         return endpoint.process.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         endpoint.stop()
-        signal.signal(signal.SIGTERM, old)
 
 
 def describe(endpoint: Endpoint, source: str | Path) -> str:

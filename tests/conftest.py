@@ -52,3 +52,13 @@ def claims_from(pipeline, text: str, title: str | None = None):
 @pytest.fixture
 def extract(pipeline):
     return lambda text, title=None: claims_from(pipeline, text, title)
+
+
+@pytest.fixture(scope="session")
+def merged_seed(tmp_path_factory, seed_ttl):
+    """The seed's graph merged with the shipped lexicons and mappings, and the merge report."""
+    from kg.merge import merge_files, shipped_spec
+
+    out = tmp_path_factory.mktemp("merged") / "merged.ttl"
+    report = merge_files(seed_ttl, shipped_spec(), out)
+    return out, report
