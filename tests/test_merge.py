@@ -94,6 +94,8 @@ def test_mechanisms_of_the_msc_therapy_with_go_parents(merged_seed):
     assert parents["antioxidant activity"] == {"molecular_function"}
     assert parents["cell differentiation"] == {"biological_process", "cellular developmental process", "developmental process"}
     assert parents["secretion"] == {"transport"}
+    # from GO's cell-differentiation design pattern ('cell differentiation' and acquires features of a hepatocyte)
+    assert parents["hepatocyte differentiation"] == {"cell differentiation"}
     directions = {(r["mechanismLabel"], r["direction"]) for r in rows if r["direction"]}
     assert ("inflammatory response", "decreased") in directions and ("antioxidant activity", "increased") in directions
     # The same answer from the cell itself (the therapy's agent) or its MeSH id.
