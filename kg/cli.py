@@ -68,16 +68,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         text, source = render(named, params), str(named.path)
     elif not args.query:
         raise KgError("give a QUERY (SPARQL text or @file.rq) or --named NAME (kg query --list shows them)")
-    elif args.query.startswith("@") and (params or args.show):
-        named = read_named(args.query[1:])  # a .rq file may declare parameters too
+    elif args.query.startswith("@"):
+        named = read_named(args.query[1:])  # a .rq file may declare parameters ('# @param' lines)
         text, source = render(named, params), args.query[1:]
     else:
         if params:
             raise KgError("--param needs --named NAME or a @file.rq that declares the parameter")
-        text = read_query(args.query)
-        source = args.query[1:] if args.query.startswith("@") else "query"
+        text, source = read_query(args.query), "query"
         if not text.strip():
-            raise KgError("empty SPARQL query", args.query[1:] if args.query.startswith("@") else None)
+            raise KgError("empty SPARQL query")
     if args.show:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0

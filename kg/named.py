@@ -65,7 +65,7 @@ def read_named(path: str | Path) -> NamedQuery:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             break
-        if re.match(r"^#\s*@", line):
+        if re.match(r"^#\s*@param\b", line):
             m = _PARAM.match(line)
             if not m:
                 raise KgError("malformed header line: expected '# @param NAME TYPE required|optional DESCRIPTION'", path, lineno)

@@ -107,6 +107,14 @@ def test_show_prints_the_bound_query(capsys):
     assert code == 0 and "VALUES (?disease) { (<http://id.nlm.nih.gov/mesh/D008107>) }" in out
 
 
+def test_a_required_parameter_of_an_rq_file(capsys, tmp_path, merged_seed):
+    rq = tmp_path / "q.rq"
+    rq.write_text("# @author someone\n# @param node iri required  the node\nSELECT ?p WHERE { ?node ?p ?o }\n",
+                  encoding="utf-8")
+    code, _, err = run(capsys, "query", merged_seed[0], f"@{rq}")
+    assert code == 1 and "q.rq needs --param node=..." in err
+
+
 def test_a_users_rq_file_with_parameters(capsys, tmp_path, merged_seed):
     rq = tmp_path / "label.rq"
     rq.write_text("# The label of a node.\n# @param node iri required  the node\n"
@@ -187,7 +195,7 @@ def test_parameter_errors(capsys, merged_seed, args, expected):
 @pytest.mark.parametrize("text, expected", [
     ("# Bad.\n# @param x thing required  what\nSELECT ?x WHERE { ?x ?p ?o }\n", "bad.rq:2: parameter x: unknown type 'thing'"),
     ("# Bad.\n# @param y iri required  what\nSELECT ?x WHERE { ?x ?p ?o }\n", "bad.rq:2: parameter y is not a variable"),
-    ("# Bad.\n# @parm x iri required\nSELECT ?x WHERE { ?x ?p ?o }\n", "bad.rq:2: malformed header line"),
+    ("# Bad.\n# @param x iri\nSELECT ?x WHERE { ?x ?p ?o }\n", "bad.rq:2: malformed header line"),
     # Oxigraph names the line where its parser gave up (here the end), rdflib the line of the stray ")"
     ("# Bad.\n# @param x iri required  what\nSELECT ?x WHERE {\n ?x ?p ?o ) .\n}\n", r"bad.rq:[46]: bad SPARQL"),
 ])

@@ -117,3 +117,16 @@ def test_kgx_validator_accepts_the_export(capsys, tmp_path, seed_ttl):
     # The only complaints: kg's own minted ids (kgid:) have no prefix in the Biolink context.
     messages = [m for kind in errors.values() for m in kind]
     assert messages and all("CURIE prefix 'kgid'" in m for m in messages), messages
+
+
+def test_validate_and_export_a_store(capsys, tmp_path, seed_ttl):
+    from kg.store import load_store
+
+    store = tmp_path / "s"
+    load_store([seed_ttl], store)
+    code, out, _ = run(capsys, "validate", store)
+    assert code == 0 and out.startswith("conforms:")
+    run(capsys, "export", store, "-o", tmp_path / "from_store", "-q")
+    run(capsys, "export", seed_ttl, "-o", tmp_path / "from_file", "-q")
+    for name in ("nodes.tsv", "edges.tsv"):
+        assert (tmp_path / "from_store" / name).read_bytes() == (tmp_path / "from_file" / name).read_bytes()
