@@ -197,7 +197,7 @@ class MergeReport:
     unaligned: list[tuple[str, str]] = field(default_factory=list)  # entities with no class in the ontologies
     no_superclass: list[tuple[str, str]] = field(default_factory=list)  # aligned, but no class above them
     unknown_prefixes: dict[str, int] = field(default_factory=dict)
-    dangling_parents: int = 0  # parents named by a class but not defined in the sources
+    dangling_parents: int = 0  # subClassOf links to classes the sources do not define
     mapping_predicates_skipped: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -225,7 +225,7 @@ class MergeReport:
         if self.mapping_predicates_skipped:
             lines.append(f"mapping predicates not merged: {_top(Counter(self.mapping_predicates_skipped), 10)}")
         if self.dangling_parents:
-            lines.append(f"{self.dangling_parents:,} parent classes are named but not defined in the sources")
+            lines.append(f"{self.dangling_parents:,} subClassOf links point to classes the sources do not define")
         return lines
 
 
@@ -370,9 +370,8 @@ def merge_files(graph_path: str | Path, spec: MergeSpec, output: str | Path) -> 
     fmt = format_for(output)  # an unknown output suffix fails before any work
     if not spec.sources:
         raise KgError("nothing to merge: give ontology files, a merge spec (.toml) or --shipped")
-    sources = read_sources(spec.sources)
-    graph = load_rdf(graph_path)
-    report = merge(graph, spec, sources)
+    graph = load_rdf(graph_path)  # a missing or malformed graph fails before the (slower) ontologies are read
+    report = merge(graph, spec, read_sources(spec.sources))
     write_rdflib(graph, output, fmt)
     return report
 

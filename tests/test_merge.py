@@ -206,3 +206,11 @@ def _write(path, text):
 def _write_bytes(path, data):
     path.write_bytes(data)
     return path
+
+
+def test_a_missing_or_malformed_graph(capsys, tmp_path):
+    bad = _write(tmp_path / "bad.ttl", "@prefix x: <http://x/> .\nx:a x:b .\n")
+    for graph, expected in ((tmp_path / "none.ttl", "none.ttl: no such graph file"), (bad, "bad.ttl")):
+        code, _, err = run(capsys, "merge", graph, FIXTURES / "mini.obo", "-o", tmp_path / "out.ttl")
+        assert code == 1 and err.count("\n") == 1 and expected in err
+    assert not (tmp_path / "out.ttl").exists()
