@@ -71,6 +71,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draw(args: argparse.Namespace) -> int:
+    from kg.draw import draw_file
+
+    view = draw_file(args.graph, args.output, focus=args.focus, depth=args.depth, title=args.title)
+    if not args.quiet:
+        print(f"kg: drew {view.number_of_nodes()} nodes, {view.number_of_edges()} edges -> {args.output}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Build and use a therapy–disease–mechanism knowledge graph.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -96,7 +105,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
 
-    for sp in (b, q, s):
+    d = sub.add_parser("draw", help="draw a graph file: a static figure (.png .svg) or an offline interactive page (.html)")
+    d.add_argument("graph", metavar="GRAPH", help="an RDF file written by kg build (.ttl .nt .jsonld .trig .nq)")
+    d.add_argument("-o", "--output", required=True, metavar="FIG", help="output: .png .svg or .html")
+    d.add_argument("--focus", action="append", default=[], metavar="CURIE",
+                   help="draw only the neighbourhood of this node (a CURIE, IRI or equivalent id; repeatable)")
+    d.add_argument("--depth", type=int, default=1, metavar="N", help="with --focus: how many edges away (default 1)")
+    d.add_argument("--title", help="figure title (default: the article's title)")
+    d.set_defaults(func=cmd_draw)
+
+    for sp in (b, q, s, d):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p
