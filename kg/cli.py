@@ -22,7 +22,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
     elif getattr(args, "verbose", 0):
         level = logging.INFO if args.verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="kg: %(levelname)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("root").setLevel(logging.ERROR)  # obonet's stray warnings
+    for handler in logging.getLogger().handlers:
+        # obonet logs its parser notes through the root logger itself ("name and ontology keys are both
+        # missing"); keep those out, and every kg.* message in.
+        handler.addFilter(lambda record: record.name != "root" or record.levelno >= logging.ERROR)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
