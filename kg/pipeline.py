@@ -122,16 +122,22 @@ class Pipeline:
             log.info("Chinese pipeline loaded in %.2f s", time.perf_counter() - t)
         return self._zh[1], self._zh[2]
 
-    def run(self, documents: Iterable[Document], progress: bool = False) -> KnowledgeGraph:
-        """Recognise, ground, extract and assemble over documents already read."""
+    def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
+        """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
+        the pipeline's languages)."""
         from kg.recognize import annotate
 
         from kg.align import READ_SECTIONS, add_labels, document_languages, mark_alignment, reconcile
 
         docs = list(documents)
-        todo = {lang: sum(1 for d in docs for s in d.sections if s.lang == lang and s.name in READ_SECTIONS and s.text.strip())
-                for lang in self.langs}
-        langs = [lang for lang in self.langs if todo[lang]] or list(self.langs[:1])
+        wanted = parse_langs(lang) if lang is not None else self.langs
+        todo = {x: sum(1 for d in docs for s in d.sections if s.lang == x and s.name in READ_SECTIONS and s.text.strip())
+                for x in wanted}
+        langs = [x for x in wanted if todo[x]] or list(wanted[:1])
+        if "en" in langs and self.nlp is None:
+            from kg.recognize import build_pipeline
+
+            self.nlp = build_pipeline(self.lexicon)
         bar = None
         if progress:
             from tqdm import tqdm
@@ -139,15 +145,15 @@ class Pipeline:
             bar = tqdm(total=sum(todo.values()), desc="kg build", unit="section", leave=False)
         try:
             per_lang = []
-            for lang in langs:
-                nlp = self.nlp if lang == "en" else self.zh()[0]
-                per_lang.append(annotate(docs, nlp, self.lexicon, progress=bar, lang=lang))
+            for x in langs:
+                nlp = self.nlp if x == "en" else self.zh()[0]
+                per_lang.append(annotate(docs, nlp, self.lexicon, progress=bar, lang=x))
         finally:
             if bar is not None:
                 bar.close()
         annotated = [_merge(parts) for parts in zip(*per_lang)]
         grounded = [self.grounder.ground_document(a) for a in annotated]
-        extractors = [self.extractor if lang == "en" else self.zh()[1] for lang in langs]
+        extractors = [self.extractor if x == "en" else self.zh()[1] for x in langs]
         claims: list[Claim] = []
         for a in grounded:
             for ex in extractors:
