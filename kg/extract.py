@@ -353,8 +353,11 @@ class Extractor:
             if obj is None:
                 prev_item = None
                 continue
-            floor = max([x.end for x in st.mentions[:i]] + [b for b in st.breaks if b <= m.start] + [s.start])
-            window = st.text(floor, m.start)
+            span = self._window(st, i, otypes)
+            if span is None:
+                prev_item = None
+                continue
+            floor, window = span
             direction, trig, tpos = self._trigger_in(window, obj.type)
             if direction:
                 tpos += floor
@@ -383,6 +386,13 @@ class Extractor:
                 if claim_type == "mechanism":
                     mediators.append(obj.curie)
         return claims, objects
+
+    def _window(self, st: _Sent, i: int, otypes: Sequence[str]) -> tuple[int, str] | None:
+        """Where a direction trigger for the ``i``-th mention may be: from the end of the mention or
+        clause before it up to it (None: the mention takes no direction of its own)."""
+        m = st.mentions[i]
+        floor = max([x.end for x in st.mentions[:i]] + [b for b in st.breaks if b <= m.start] + [st.sentence.start])
+        return floor, st.text(floor, m.start)
 
     def _trigger_in(self, window: str, obj_type: str) -> tuple[str | None, str, int]:
         """The direction a trigger at the end of ``window`` gives (with the trigger and its offset)."""

@@ -231,6 +231,16 @@ def test_differentiation_secretion_and_mechanisms(pipeline):
     assert out.claim_type == "outcome" and set(out.mediators) == {"GO:0006954", "GO:0006915"}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("间充质干细胞移植显著降低了急性肝衰竭的死亡率。", {(THERAPY, "affects", "MESH:D009026", "decreased")}),
+    ("间充质干细胞提高了肝硬化患者的生存率。", {(MSC, "affects", "MESH:D015996", "increased")}),
+    ("间充质干细胞减轻肝脏的纤维化。", {(MSC, "affects", "MESH:D005355", "decreased")}),
+])
+def test_trigger_governs_the_head_not_its_modifier(pipeline, text, expected):
+    # "X的Y": the trigger before X acts on Y; the disease X is not said to be raised or lowered.
+    assert set(claims_zh(pipeline, text)) == expected
+
+
 def test_capabilities(pipeline):
     c = claims_zh(pipeline, "间充质干细胞具有多向分化潜能和免疫调节功能。")
     assert set(c) == {(MSC, "capable_of", "GO:0030154", None), (MSC, "capable_of", "MESH:D056747", None)}
