@@ -17,7 +17,6 @@ import re
 import time
 import tomllib
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -115,12 +114,6 @@ def make_zh_lexicon_matcher(nlp: Language, name: str, lexicon: str) -> "ZhLexico
         raise ValueError(f"no Chinese lexicon registered as {lexicon!r}; call kg.recognize_zh.register_zh_lexicon first")
     lex, zh = _ZH_LEXICONS[lexicon]
     return ZhLexiconMatcher(lex, zh)
-
-
-@dataclass
-class _Abbr:
-    short: str
-    match: Match
 
 
 class ZhLexiconMatcher:
