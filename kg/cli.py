@@ -35,7 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
     docs = read_sources(args.sources, args.input_format)
-    pipeline = Pipeline(args.ontology)
+    pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon)
     kg = pipeline.run(docs, progress=not args.quiet and sys.stderr.isatty())
     kg.write(args.output, fmt)
     if args.mentions:
@@ -49,8 +49,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_atomic(args.mentions, buf.getvalue())
     if not args.quiet:
         g = kg.graph
+        aligned = g.graph.get("alignment")
+        both = f" ({aligned['aligned']} read in both languages, {aligned['single_language']} in one)" if aligned else ""
         print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions, "
-              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims -> {args.output}", file=sys.stderr)
+              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims{both} -> {args.output}", file=sys.stderr)
     return 0
 
 
@@ -95,6 +97,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--input-format", choices=["journal", "text", "jsonl", "pubtator"],
                    help="read every source with this reader instead of sniffing")
     b.add_argument("--mentions", metavar="FILE.tsv", help="also write every grounded mention to this TSV")
+    b.add_argument("--lang", choices=["en", "zh", "all"], default="all",
+                   help="which languages' titles and abstracts to read (default: all; claims read in both are aligned)")
+    b.add_argument("--zh-lexicon", action="append", default=[], metavar="FILE",
+                   help="extra Chinese lexicon rows (term, id, scope, en, source; see ontologies/zh/lexicon.tsv)")
     b.set_defaults(func=cmd_build)
 
     q = sub.add_parser("query", help="run a SPARQL query over a graph file")
