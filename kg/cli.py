@@ -23,7 +23,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
     elif getattr(args, "verbose", 0):
         level = logging.INFO if args.verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="kg: %(levelname)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("root").setLevel(logging.ERROR)  # obonet's stray warnings
+    for handler in logging.getLogger().handlers:
+        # obonet logs its parser notes through the root logger itself ("name and ontology keys are both
+        # missing"); keep those out, and every kg.* message in.
+        handler.addFilter(lambda record: record.name != "root" or record.levelno >= logging.ERROR)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -33,7 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
     docs = read_sources(args.sources, args.input_format)
-    pipeline = Pipeline(args.ontology)
+    pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon)
     kg = pipeline.run(docs, progress=not args.quiet and sys.stderr.isatty())
     kg.write(args.output, fmt)
     if args.mentions:
@@ -47,8 +50,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_atomic(args.mentions, buf.getvalue())
     if not args.quiet:
         g = kg.graph
+        aligned = g.graph.get("alignment")
+        both = f" ({aligned['aligned']} read in both languages, {aligned['single_language']} in one)" if aligned else ""
         print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions, "
-              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims -> {args.output}", file=sys.stderr)
+              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims{both} -> {args.output}", file=sys.stderr)
     return 0
 
 
@@ -93,6 +98,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     s = stats(load_graph(args.graph))
     sys.stdout.write(json.dumps(s, indent=1, ensure_ascii=False) + "\n" if args.json else format_stats(s))
+    return 0
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    from kg.draw import draw_file
+
+    view = draw_file(args.graph, args.output, focus=args.focus, depth=args.depth, title=args.title)
+    if not args.quiet:
+        print(f"kg: drew {view.number_of_nodes()} nodes, {view.number_of_edges()} edges -> {args.output}", file=sys.stderr)
     return 0
 
 
@@ -164,6 +178,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--input-format", choices=["journal", "text", "jsonl", "pubtator"],
                    help="read every source with this reader instead of sniffing")
     b.add_argument("--mentions", metavar="FILE.tsv", help="also write every grounded mention to this TSV")
+    b.add_argument("--lang", choices=["en", "zh", "all"], default="all",
+                   help="which languages' titles and abstracts to read (default: all; claims read in both are aligned)")
+    b.add_argument("--zh-lexicon", action="append", default=[], metavar="FILE",
+                   help="extra Chinese lexicon rows (term, id, scope, en, source; see ontologies/zh/lexicon.tsv)")
     b.set_defaults(func=cmd_build)
 
     q = sub.add_parser("query", help="run a SPARQL query (or a named one) over a graph file or a store")
@@ -184,6 +202,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("graph", metavar="GRAPH")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
+
+    d = sub.add_parser("draw", help="draw a graph file: a static figure (.png .svg) or an offline interactive page (.html)")
+    d.add_argument("graph", metavar="GRAPH", help="an RDF file written by kg build (.ttl .nt .jsonld .trig .nq)")
+    d.add_argument("-o", "--output", required=True, metavar="FIG", help="output: .png .svg or .html")
+    d.add_argument("--focus", action="append", default=[], metavar="CURIE",
+                   help="draw only the neighbourhood of this node (a CURIE, IRI or equivalent id; repeatable)")
+    d.add_argument("--depth", type=int, default=1, metavar="N", help="with --focus: how many edges away (default 1)")
+    d.add_argument("--title", help="figure title (default: the article's title)")
+    d.set_defaults(func=cmd_draw)
+
 
     m = sub.add_parser("merge", help="add ontology classes (labels, synonyms, subClassOf, mappings) to a graph")
     m.add_argument("graph", metavar="GRAPH", help="an RDF file")
@@ -222,7 +250,7 @@ def parser() -> argparse.ArgumentParser:
                    help="primary_knowledge_source and provided_by (default infores:kg)")
     e.set_defaults(func=cmd_export)
 
-    for sp in (b, q, s, m, ld, sv, v, e):
+    for sp in (b, q, s, d, m, ld, sv, v, e):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p

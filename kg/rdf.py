@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ from kg.vocab import BIOLINK, CATEGORY_IRIS, KG
 log = logging.getLogger(__name__)
 
 KGID = "https://w3id.org/kg/id/"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 
 
@@ -169,6 +171,8 @@ def to_dataset(g: nx.MultiDiGraph) -> Dataset:
                 default.add((s, RDF.type, CATEGORY_IRIS[cat]))
         if d.get("label"):
             default.add((s, RDFS.label, Literal(d["label"])))
+        for lang, label in sorted((d.get("labels") or {}).items()):  # labels in other languages (kg.align)
+            default.add((s, RDFS.label, Literal(label, lang=lang)))
         if d.get("type"):
             default.add((s, KG.entityType, Literal(d["type"])))
         for e in sorted(d.get("equivalents") or ()):
@@ -207,7 +211,11 @@ def to_dataset(g: nx.MultiDiGraph) -> Dataset:
             default.add((assoc, KG.mediatedBy, iri(m)))
         for name, value in sorted(d["qualifiers"]):
             if name == "product":
-                default.add((assoc, KG.product, Literal(value)))
+                default.add((assoc, KG.product, _lit(value, "zh" if _CJK.search(value) else None)))
+        for lang in sorted(d.get("languages") or ()):  # set for claims of multilingual documents (kg.align)
+            default.add((assoc, KG.evidenceLanguage, Literal(lang)))
+        if d.get("aligned") is not None:
+            default.add((assoc, KG.aligned, Literal(bool(d["aligned"]))))
         for e in d["evidence"]:
             dg = graph_for(e.doc_id)
             doc = iri(e.doc_id)

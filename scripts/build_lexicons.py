@@ -327,6 +327,9 @@ def write_attribution(out: Path, shared: Path, counts: dict[str, int]) -> None:
         for rel in files:
             p = prov.get(rel, {})
             src = p.get("repo", "?")
+            if src.startswith("DERIVED") and "from ontologies/" in src:  # a local conversion: name its upstream too
+                upstream = prov.get(src.rsplit("from ontologies/", 1)[1].strip(), {})
+                src = f"{src}; upstream {upstream.get('repo', '?')} `{upstream.get('repo_path', '?')}` (snapshot {upstream.get('snapshot_commit', '-')[:12]})"
             commit = p.get("snapshot_commit") or "-"
             path = p.get("repo_path", rel)
             when = p.get("last_commit_touching_file(date)", "")
