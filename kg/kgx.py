@@ -59,7 +59,9 @@ def to_kgx(graph: Graph, knowledge_source: str = "infores:kg") -> tuple[str, str
     node_rows = []
     for n in sorted(nodes, key=curie):
         cats = [curie(t) for t in graph.objects(n, RDF.type) if str(t).startswith(BIOLINK_NS)]
-        names = sorted(str(x) for x in graph.objects(n, RDFS.label))
+        labels = list(graph.objects(n, RDFS.label))  # the plain label first; other languages' become synonyms
+        names = sorted(str(x) for x in labels if not getattr(x, "language", None))
+        names += sorted(str(x) for x in labels if getattr(x, "language", None))
         synonyms = [str(x) for p in OIO_SYNONYMS for x in graph.objects(n, p)]
         synonyms += [str(x) for x in graph.objects(n, SKOS.altLabel)] + names[1:]
         node_rows.append({
