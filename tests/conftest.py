@@ -40,6 +40,15 @@ def seed_rdf(seed_ttl):
     return g
 
 
+def run_cli(capsys, *args):
+    """Run the ``kg`` command in-process: (exit code, stdout, stderr)."""
+    from kg.cli import main
+
+    code = main(list(map(str, args)))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def claims_from(pipeline, text: str, title: str | None = None):
     """The claims the pipeline extracts from one short text."""
     from kg.model import Document, Section

@@ -8,19 +8,12 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.cli import main
 from kg.named import find_named, render
 from kg.store import open_backend
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli as run
 
 OBO = "http://purl.obolibrary.org/obo/"
 MESH = "http://id.nlm.nih.gov/mesh/"
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def named_rows(graph_path, name, **params):

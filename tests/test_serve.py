@@ -14,20 +14,14 @@ import urllib.request
 import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from kg.cli import main
 from kg.named import find_named, render
 from kg.query import format_result
 from kg.serve import free_port, start
 from kg.store import load_store, open_backend
+from tests.conftest import run_cli as run
 
 INSERT = "INSERT DATA { <http://example.org/a> <http://example.org/p> <http://example.org/b> }"
 ASK = "ASK { <http://example.org/a> <http://example.org/p> <http://example.org/b> }"
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def post_update(url: str, update: str) -> int:

@@ -10,11 +10,10 @@ import sys
 
 import pytest
 
-from kg.cli import main
 from kg.named import find_named, named_queries, render
 from kg.query import format_result
 from kg.store import load_store, open_backend
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli as run
 
 PARAMS = {
     "treats": {"disease": "MONDO:0005154"},
@@ -29,12 +28,6 @@ EXTRA = {
                   "WHERE { ?t kg:therapeuticAgent ?a }"),
     "count": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
 }
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -11,20 +11,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.cli import main
 from kg.curie import prefix_map
 from kg.kgx import EDGE_COLUMNS, NODE_COLUMNS
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, run_cli as run
 
 BL = "https://w3id.org/biolink/vocab/"
 MSC_THERAPY = URIRef("http://id.nlm.nih.gov/mesh/D045164")
 CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:[^\s|]+$")
-
-
-def run(capsys, *args):
-    code = main(list(map(str, args)))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_seed_validates(capsys, seed_ttl, merged_seed):
