@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -57,14 +58,38 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import format_result, load_graph, read_query, run_query
+    from kg.named import describe, find_named, named_queries, parse_params, read_named, render
+    from kg.query import format_result, read_query
+    from kg.store import open_backend
 
-    text = read_query(args.query)
-    if not text.strip():
-        raise KgError("empty SPARQL query", args.query[1:] if args.query.startswith("@") else None)
-    graph = load_graph(args.graph)
-    result = run_query(graph, text, args.query[1:] if args.query.startswith("@") else "query")
-    sys.stdout.write(format_result(result, args.format, graph))
+    if args.list:
+        sys.stdout.write("\n".join(describe(q) for q in named_queries().values()) + "\n")
+        return 0
+    params = parse_params(args.param)
+    if args.named:
+        if args.query:
+            raise KgError("give either --named NAME or a QUERY, not both")
+        named = find_named(args.named)
+        text, source = render(named, params), str(named.path)
+    elif not args.query:
+        raise KgError("give a QUERY (SPARQL text or @file.rq) or --named NAME (kg query --list shows them)")
+    elif args.query.startswith("@"):
+        named = read_named(args.query[1:])  # a .rq file may declare parameters ('# @param' lines)
+        text, source = render(named, params), args.query[1:]
+    else:
+        if params:
+            raise KgError("--param needs --named NAME or a @file.rq that declares the parameter")
+        text, source = read_query(args.query), "query"
+        if not text.strip():
+            raise KgError("empty SPARQL query")
+    if args.show:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    if not args.graph:
+        raise KgError("give a GRAPH: an RDF file or an Oxigraph store folder (kg load)")
+    backend = open_backend(args.graph, args.engine)
+    result = backend.query(text, source)
+    sys.stdout.write(format_result(result, args.format, backend.namespace_graph()))
     return 0
 
 
@@ -82,6 +107,62 @@ def cmd_draw(args: argparse.Namespace) -> int:
     view = draw_file(args.graph, args.output, focus=args.focus, depth=args.depth, title=args.title)
     if not args.quiet:
         print(f"kg: drew {view.number_of_nodes()} nodes, {view.number_of_edges()} edges -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from kg.merge import merge_files, merge_sources_from_args
+
+    spec = merge_sources_from_args(args.sources, args.spec, args.shipped, "all" if args.all else None,
+                                   False if args.no_xrefs else None)
+    report = merge_files(args.graph, spec, args.output)
+    if args.report:
+        from kg.rdf import write_atomic
+
+        write_atomic(args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n")
+    if not args.quiet:
+        for line in report.summary():
+            print(f"kg: {line}", file=sys.stderr)
+        print(f"kg: -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from kg.store import load_store
+
+    r = load_store(args.graphs, args.store)
+    if not args.quiet:
+        print(f"kg: {'created' if r.created else 'added to'} store {r.store}: {r.files} file(s), "
+              f"{r.quads_after - r.quads_before:,} new triples, {r.quads_after:,} in all", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import describe, serve_forever, sigterm_as_interrupt, start
+
+    with sigterm_as_interrupt():
+        endpoint = start(args.graph, args.port, args.writable, args.timeout)
+        print(f"kg: {describe(endpoint, args.graph)}", file=sys.stderr, flush=True)
+        return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.store import open_backend
+    from kg.validate import validate
+
+    report = validate(open_backend(args.graph).to_rdflib(), args.shapes or None)
+    if not report.conforms or not args.quiet:
+        (sys.stdout if report.conforms else sys.stderr).write(report.text())
+    return 0 if report.conforms else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.kgx import export
+    from kg.store import open_backend
+
+    nodes, edges = export(open_backend(args.graph).to_rdflib(), args.output, args.knowledge_source)
+    if not args.quiet:
+        print(f"kg: KGX TSV -> {nodes}, {edges}", file=sys.stderr)
     return 0
 
 
@@ -103,10 +184,18 @@ def parser() -> argparse.ArgumentParser:
                    help="extra Chinese lexicon rows (term, id, scope, en, source; see ontologies/zh/lexicon.tsv)")
     b.set_defaults(func=cmd_build)
 
-    q = sub.add_parser("query", help="run a SPARQL query over a graph file")
-    q.add_argument("graph", metavar="GRAPH", help="an RDF file (.ttl .nt .jsonld .trig .nq)")
-    q.add_argument("query", metavar="QUERY", help="SPARQL text, or @file.rq")
+    q = sub.add_parser("query", help="run a SPARQL query (or a named one) over a graph file or a store")
+    q.add_argument("graph", metavar="GRAPH", nargs="?",
+                   help="an RDF file (.ttl .nt .jsonld .trig .nq) or an Oxigraph store folder (kg load)")
+    q.add_argument("query", metavar="QUERY", nargs="?", help="SPARQL text, or @file.rq")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--named", metavar="NAME", help="a named query (see --list), or a .rq file with '# @param' lines")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of the named query; CURIEs (MONDO:0005154) are expanded (repeatable)")
+    q.add_argument("--engine", choices=["rdflib", "oxigraph"],
+                   help="for a graph file: rdflib (default) or Oxigraph in memory; a store always uses Oxigraph")
+    q.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    q.add_argument("--show", action="store_true", help="print the SPARQL with its parameters bound; run nothing")
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser("stats", help="summarise a graph file")
@@ -123,7 +212,45 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--title", help="figure title (default: the article's title)")
     d.set_defaults(func=cmd_draw)
 
-    for sp in (b, q, s, d):
+
+    m = sub.add_parser("merge", help="add ontology classes (labels, synonyms, subClassOf, mappings) to a graph")
+    m.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    m.add_argument("sources", nargs="*", metavar="ONTOLOGY",
+                   help="OBO, OWL/RDF, SSSOM or kg lexicon files, or .toml merge specs")
+    m.add_argument("-o", "--output", required=True, metavar="FILE", help="the merged graph: .ttl .nt .jsonld .trig .nq")
+    m.add_argument("--spec", action="append", default=[], metavar="FILE.toml", help="a merge spec (repeatable)")
+    m.add_argument("--shipped", action="store_true", help="merge the shipped lexicons and mappings (ontologies/merge.toml)")
+    m.add_argument("--all", action="store_true", help="add every class, not only those the graph's nodes reach")
+    m.add_argument("--no-xrefs", action="store_true", help="do not turn the ontologies' xrefs into skos:exactMatch")
+    m.add_argument("--report", metavar="FILE.json", help="also write the full merge report as JSON")
+    m.set_defaults(func=cmd_merge)
+
+    ld = sub.add_parser("load", help="load graph files into an on-disk Oxigraph store")
+    ld.add_argument("graphs", nargs="+", metavar="GRAPH", help="RDF files (.ttl .nt .jsonld .trig .nq .owl)")
+    ld.add_argument("--store", required=True, metavar="DIR", help="the store folder (created when missing)")
+    ld.set_defaults(func=cmd_load)
+
+    sv = sub.add_parser("serve", help="serve a graph file or store as a SPARQL endpoint on 127.0.0.1")
+    sv.add_argument("graph", metavar="GRAPH_OR_STORE")
+    sv.add_argument("--port", type=int, default=7878, help="TCP port (default 7878; 0 picks a free one)")
+    sv.add_argument("--writable", action="store_true", help="accept SPARQL updates at /update")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query timeout (default 30)")
+    sv.set_defaults(func=cmd_serve)
+
+    v = sub.add_parser("validate", help="check a graph against the SHACL shapes (kg's and Biolink's)")
+    v.add_argument("graph", metavar="GRAPH_OR_STORE")
+    v.add_argument("--shapes", action="append", default=[], metavar="FILE.ttl",
+                   help="use these shapes instead of the shipped ones (repeatable)")
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("export", help="write a graph as KGX TSV (DIR/nodes.tsv, DIR/edges.tsv)")
+    e.add_argument("graph", metavar="GRAPH_OR_STORE")
+    e.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write nodes.tsv and edges.tsv in")
+    e.add_argument("--knowledge-source", default="infores:kg", metavar="INFORES",
+                   help="primary_knowledge_source and provided_by (default infores:kg)")
+    e.set_defaults(func=cmd_export)
+
+    for sp in (b, q, s, d, m, ld, sv, v, e):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p

@@ -329,6 +329,29 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
+def write_rdflib(graph: Graph, path: str | Path, fmt: str | None = None) -> str:
+    """Serialise an rdflib Graph or Dataset like the writers above (sorted N-Triples/N-Quads, normalised
+    JSON-LD), atomically. A Dataset written as a triple format is flattened. Returns the format used."""
+    fmt = fmt or format_for(path)
+    if isinstance(graph, Dataset) and fmt not in {"trig", "nquads"}:
+        flat = Graph()
+        for prefix, ns in graph.namespaces():
+            flat.bind(prefix, ns, override=True, replace=True)
+        for t in graph.triples((None, None, None)) if graph.default_union else graph.quads((None, None, None, None)):
+            flat.add(t[:3])
+        graph = flat
+    if fmt in {"nt", "nquads"}:
+        text = _sorted_lines(graph.serialize(format=fmt))
+    elif fmt == "json-ld":
+        text = _jsonld(graph)
+    elif fmt in {"turtle", "trig"}:
+        text = graph.serialize(format=fmt)
+    else:
+        raise KgError(f"unknown output format {fmt!r}; known: {', '.join(sorted(WRITERS))}", path)
+    write_atomic(path, text)
+    return fmt
+
+
 def write(g: nx.MultiDiGraph, path: str | Path, fmt: str | None = None) -> str:
     """Serialise ``g`` to ``path`` in ``fmt`` (default: from the suffix). Returns the format used."""
     fmt = fmt or format_for(path)
