@@ -20,9 +20,7 @@ import importlib
 import io
 import logging
 import math
-import os
 import re
-import tempfile
 import textwrap
 import tomllib
 from collections import defaultdict, deque
@@ -856,21 +854,9 @@ def _require(module: str) -> None:
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise KgError("output folder does not exist", directory)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a figure is not
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from kg.rdf import write_atomic
+
+    write_atomic(path, data)
 
 
 def check_output(path: str | Path) -> str:

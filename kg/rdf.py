@@ -312,16 +312,20 @@ def format_for(path: str | Path) -> str:
     return SUFFIXES[suffix]
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and move it into place (no half-written output)."""
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to a temporary file beside ``path`` and move it into place, so no
+    half-written output is ever left; the file gets the usual permissions (umask), not mkstemp's 0600."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise KgError("output folder does not exist", directory)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
