@@ -332,7 +332,8 @@ def _alignment(graph: Graph, terms: dict[str, Term], equivalent: dict[str, set[s
     report.entities = len(entities)
     for e in entities:
         c = _curie(e) or str(e)
-        label = str(graph.value(e, RDFS.label) or "")
+        labels = sorted(graph.objects(e, RDFS.label), key=lambda x: (getattr(x, "language", None) is not None, str(x)))
+        label = str(labels[0]) if labels else ""  # the plain (language-less) label first
         same = _closure({c}, equivalent, {})
         if not any(x in terms for x in same):
             if not any(graph_parents.get(x) for x in same):
