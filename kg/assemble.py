@@ -64,9 +64,9 @@ def assemble(
         s, o = claim.subject.curie, claim.object.curie
         if g.has_edge(s, o, key):
             d = g.edges[s, o, key]
-            seen = {(e.doc_id, e.section, e.sentence_start, e.subject_start, e.object_start) for e in d["evidence"]}
+            seen = {(e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start) for e in d["evidence"]}
             for e in claim.evidence:
-                if (e.doc_id, e.section, e.sentence_start, e.subject_start, e.object_start) not in seen:
+                if (e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start) not in seen:
                     d["evidence"].append(e)
             d["hedged"] = d["hedged"] and claim.hedged
             d["score"] = max(d["score"], claim.score)
@@ -86,7 +86,7 @@ def assemble(
                 g.add_node(ref, label=ref, categories=set(), type=None, equivalents=set(), agent=None,
                            composed_of=None, broader=set(), mentioned_in=set())
     for s, o, k, d in g.edges(keys=True, data=True):
-        d["evidence"].sort(key=lambda e: (e.doc_id, e.section, e.sentence_start, e.subject_start, e.object_start))
+        d["evidence"].sort(key=lambda e: (e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start))
     return g
 
 

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -22,8 +23,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
     elif getattr(args, "verbose", 0):
         level = logging.INFO if args.verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="kg: %(levelname)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("root").setLevel(logging.ERROR)  # obonet's stray warnings (this is the root logger)
-    logging.getLogger("kg").setLevel(level)  # so kg's own -v messages still pass
+    for handler in logging.getLogger().handlers:
+        # obonet logs its parser notes through the root logger itself ("name and ontology keys are both
+        # missing"); keep those out, and every kg.* message in.
+        handler.addFilter(lambda record: record.name != "root" or record.levelno >= logging.ERROR)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -33,7 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
     docs = read_sources(args.sources, args.input_format)
-    pipeline = Pipeline(args.ontology, **_nlp_options(args))
+    pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon, **_nlp_options(args))
     kg = pipeline.run(docs, progress=not args.quiet and sys.stderr.isatty())
     kg.write(args.output, fmt)
     if args.mentions:
@@ -47,20 +50,46 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_atomic(args.mentions, buf.getvalue())
     if not args.quiet:
         g = kg.graph
+        aligned = g.graph.get("alignment")
+        both = f" ({aligned['aligned']} read in both languages, {aligned['single_language']} in one)" if aligned else ""
         print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions, "
-              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims -> {args.output}", file=sys.stderr)
+              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims{both} -> {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg.query import format_result, load_graph, read_query, run_query
+    from kg.named import describe, find_named, named_queries, parse_params, read_named, render
+    from kg.query import format_result, read_query
+    from kg.store import open_backend
 
-    text = read_query(args.query)
-    if not text.strip():
-        raise KgError("empty SPARQL query", args.query[1:] if args.query.startswith("@") else None)
-    graph = load_graph(args.graph)
-    result = run_query(graph, text, args.query[1:] if args.query.startswith("@") else "query")
-    sys.stdout.write(format_result(result, args.format, graph))
+    if args.list:
+        sys.stdout.write("\n".join(describe(q) for q in named_queries().values()) + "\n")
+        return 0
+    params = parse_params(args.param)
+    if args.named:
+        if args.query:
+            raise KgError("give either --named NAME or a QUERY, not both")
+        named = find_named(args.named)
+        text, source = render(named, params), str(named.path)
+    elif not args.query:
+        raise KgError("give a QUERY (SPARQL text or @file.rq) or --named NAME (kg query --list shows them)")
+    elif args.query.startswith("@"):
+        named = read_named(args.query[1:])  # a .rq file may declare parameters ('# @param' lines)
+        text, source = render(named, params), args.query[1:]
+    else:
+        if params:
+            raise KgError("--param needs --named NAME or a @file.rq that declares the parameter")
+        text, source = read_query(args.query), "query"
+        if not text.strip():
+            raise KgError("empty SPARQL query")
+    if args.show:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    if not args.graph:
+        raise KgError("give a GRAPH: an RDF file or an Oxigraph store folder (kg load)")
+    backend = open_backend(args.graph, args.engine)
+    result = backend.query(text, source)
+    sys.stdout.write(format_result(result, args.format, backend.namespace_graph()))
     return 0
 
 
@@ -69,6 +98,71 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     s = stats(load_graph(args.graph))
     sys.stdout.write(json.dumps(s, indent=1, ensure_ascii=False) + "\n" if args.json else format_stats(s))
+    return 0
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    from kg.draw import draw_file
+
+    view = draw_file(args.graph, args.output, focus=args.focus, depth=args.depth, title=args.title)
+    if not args.quiet:
+        print(f"kg: drew {view.number_of_nodes()} nodes, {view.number_of_edges()} edges -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from kg.merge import merge_files, merge_sources_from_args
+
+    spec = merge_sources_from_args(args.sources, args.spec, args.shipped, "all" if args.all else None,
+                                   False if args.no_xrefs else None)
+    report = merge_files(args.graph, spec, args.output)
+    if args.report:
+        from kg.rdf import write_atomic
+
+        write_atomic(args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n")
+    if not args.quiet:
+        for line in report.summary():
+            print(f"kg: {line}", file=sys.stderr)
+        print(f"kg: -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from kg.store import load_store
+
+    r = load_store(args.graphs, args.store)
+    if not args.quiet:
+        print(f"kg: {'created' if r.created else 'added to'} store {r.store}: {r.files} file(s), "
+              f"{r.quads_after - r.quads_before:,} new triples, {r.quads_after:,} in all", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import describe, serve_forever, sigterm_as_interrupt, start
+
+    with sigterm_as_interrupt():
+        endpoint = start(args.graph, args.port, args.writable, args.timeout)
+        print(f"kg: {describe(endpoint, args.graph)}", file=sys.stderr, flush=True)
+        return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.store import open_backend
+    from kg.validate import validate
+
+    report = validate(open_backend(args.graph).to_rdflib(), args.shapes or None)
+    if not report.conforms or not args.quiet:
+        (sys.stdout if report.conforms else sys.stderr).write(report.text())
+    return 0 if report.conforms else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.kgx import export
+    from kg.store import open_backend
+
+    nodes, edges = export(open_backend(args.graph).to_rdflib(), args.output, args.knowledge_source)
+    if not args.quiet:
+        print(f"kg: KGX TSV -> {nodes}, {edges}", file=sys.stderr)
     return 0
 
 
@@ -136,18 +230,77 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--input-format", choices=["journal", "text", "jsonl", "pubtator"],
                    help="read every source with this reader instead of sniffing")
     b.add_argument("--mentions", metavar="FILE.tsv", help="also write every grounded mention to this TSV")
+    b.add_argument("--lang", choices=["en", "zh", "all"], default="all",
+                   help="which languages' titles and abstracts to read (default: all; claims read in both are aligned)")
+    b.add_argument("--zh-lexicon", action="append", default=[], metavar="FILE",
+                   help="extra Chinese lexicon rows (term, id, scope, en, source; see ontologies/zh/lexicon.tsv)")
     b.set_defaults(func=cmd_build)
 
-    q = sub.add_parser("query", help="run a SPARQL query over a graph file")
-    q.add_argument("graph", metavar="GRAPH", help="an RDF file (.ttl .nt .jsonld .trig .nq)")
-    q.add_argument("query", metavar="QUERY", help="SPARQL text, or @file.rq")
+    q = sub.add_parser("query", help="run a SPARQL query (or a named one) over a graph file or a store")
+    q.add_argument("graph", metavar="GRAPH", nargs="?",
+                   help="an RDF file (.ttl .nt .jsonld .trig .nq) or an Oxigraph store folder (kg load)")
+    q.add_argument("query", metavar="QUERY", nargs="?", help="SPARQL text, or @file.rq")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--named", metavar="NAME", help="a named query (see --list), or a .rq file with '# @param' lines")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of the named query; CURIEs (MONDO:0005154) are expanded (repeatable)")
+    q.add_argument("--engine", choices=["rdflib", "oxigraph"],
+                   help="for a graph file: rdflib (default) or Oxigraph in memory; a store always uses Oxigraph")
+    q.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    q.add_argument("--show", action="store_true", help="print the SPARQL with its parameters bound; run nothing")
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser("stats", help="summarise a graph file")
     s.add_argument("graph", metavar="GRAPH")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
+
+    d = sub.add_parser("draw", help="draw a graph file: a static figure (.png .svg) or an offline interactive page (.html)")
+    d.add_argument("graph", metavar="GRAPH", help="an RDF file written by kg build (.ttl .nt .jsonld .trig .nq)")
+    d.add_argument("-o", "--output", required=True, metavar="FIG", help="output: .png .svg or .html")
+    d.add_argument("--focus", action="append", default=[], metavar="CURIE",
+                   help="draw only the neighbourhood of this node (a CURIE, IRI or equivalent id; repeatable)")
+    d.add_argument("--depth", type=int, default=1, metavar="N", help="with --focus: how many edges away (default 1)")
+    d.add_argument("--title", help="figure title (default: the article's title)")
+    d.set_defaults(func=cmd_draw)
+
+
+    m = sub.add_parser("merge", help="add ontology classes (labels, synonyms, subClassOf, mappings) to a graph")
+    m.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    m.add_argument("sources", nargs="*", metavar="ONTOLOGY",
+                   help="OBO, OWL/RDF, SSSOM or kg lexicon files, or .toml merge specs")
+    m.add_argument("-o", "--output", required=True, metavar="FILE", help="the merged graph: .ttl .nt .jsonld .trig .nq")
+    m.add_argument("--spec", action="append", default=[], metavar="FILE.toml", help="a merge spec (repeatable)")
+    m.add_argument("--shipped", action="store_true", help="merge the shipped lexicons and mappings (ontologies/merge.toml)")
+    m.add_argument("--all", action="store_true", help="add every class, not only those the graph's nodes reach")
+    m.add_argument("--no-xrefs", action="store_true", help="do not turn the ontologies' xrefs into skos:exactMatch")
+    m.add_argument("--report", metavar="FILE.json", help="also write the full merge report as JSON")
+    m.set_defaults(func=cmd_merge)
+
+    ld = sub.add_parser("load", help="load graph files into an on-disk Oxigraph store")
+    ld.add_argument("graphs", nargs="+", metavar="GRAPH", help="RDF files (.ttl .nt .jsonld .trig .nq .owl)")
+    ld.add_argument("--store", required=True, metavar="DIR", help="the store folder (created when missing)")
+    ld.set_defaults(func=cmd_load)
+
+    sv = sub.add_parser("serve", help="serve a graph file or store as a SPARQL endpoint on 127.0.0.1")
+    sv.add_argument("graph", metavar="GRAPH_OR_STORE")
+    sv.add_argument("--port", type=int, default=7878, help="TCP port (default 7878; 0 picks a free one)")
+    sv.add_argument("--writable", action="store_true", help="accept SPARQL updates at /update")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query timeout (default 30)")
+    sv.set_defaults(func=cmd_serve)
+
+    v = sub.add_parser("validate", help="check a graph against the SHACL shapes (kg's and Biolink's)")
+    v.add_argument("graph", metavar="GRAPH_OR_STORE")
+    v.add_argument("--shapes", action="append", default=[], metavar="FILE.ttl",
+                   help="use these shapes instead of the shipped ones (repeatable)")
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("export", help="write a graph as KGX TSV (DIR/nodes.tsv, DIR/edges.tsv)")
+    e.add_argument("graph", metavar="GRAPH_OR_STORE")
+    e.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write nodes.tsv and edges.tsv in")
+    e.add_argument("--knowledge-source", default="infores:kg", metavar="INFORES",
+                   help="primary_knowledge_source and provided_by (default infores:kg)")
+    e.set_defaults(func=cmd_export)
 
     a = sub.add_parser("annotate", help="recognise and ground entities; write them as PubTator annotations")
     a.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders (PubTator, .txt, .jsonl, journal pages)")
@@ -158,19 +311,19 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
     a.set_defaults(func=cmd_annotate)
 
-    e = sub.add_parser("eval", help="measure recognition, normalisation and claims on annotated corpora")
-    e.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
-    e.add_argument("--corpus", action="append", metavar="NAME",
+    ev = sub.add_parser("eval", help="measure recognition, normalisation and claims on annotated corpora")
+    ev.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
+    ev.add_argument("--corpus", action="append", metavar="NAME",
                    help="a corpus of kg/data/corpora.toml (repeatable; default: all that are present)")
-    e.add_argument("--split", default="dev", help="the split to evaluate (default dev)")
-    e.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
-    e.add_argument("--markdown", metavar="FILE", help="also write the tables as Markdown")
-    e.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
-    e.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
-    e.add_argument("--breakdown", action="store_true",
+    ev.add_argument("--split", default="dev", help="the split to evaluate (default dev)")
+    ev.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
+    ev.add_argument("--markdown", metavar="FILE", help="also write the tables as Markdown")
+    ev.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    ev.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    ev.add_argument("--breakdown", action="store_true",
                    help="also print mentions by how they were found (abbreviation, variant, hyphenated, ...) "
                         "and negated/hedged claims by sentence class (always in --markdown)")
-    e.set_defaults(func=cmd_eval)
+    ev.set_defaults(func=cmd_eval)
 
     t = sub.add_parser("train", help="train the NER model on the corpora's train splits (fixed seeds)")
     t.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
@@ -180,14 +333,14 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
     t.set_defaults(func=cmd_train)
 
-    for sp in (b, a, e):
+    for sp in (b, a, ev):
         sp.add_argument("--ner", action="store_true",
                         help="also run the trained recogniser (kg/models/ner): higher recall, about 3.5x slower")
         sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train' (implies --ner)")
         sp.add_argument("--no-fuzzy", action="store_true",
                         help="do not ground mentions that match no lexicon term with the fuzzy linker")
 
-    for sp in (b, q, s, a, e, t):
+    for sp in (b, q, s, d, m, ld, sv, v, e, a, ev, t):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p

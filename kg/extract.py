@@ -37,10 +37,13 @@ class Predicate:
     direction: str | None
 
 
-def _rx(patterns: Sequence[str] | str) -> re.Pattern:
+def _rx(patterns: Sequence[str] | str, word_boundaries: bool = True) -> re.Pattern:
+    """One alternation of trigger patterns; matched on word boundaries unless the language has none
+    (Chinese: every CJK character is a ``\w`` character, so a boundary test would never pass)."""
     if isinstance(patterns, str):
         patterns = [patterns]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)", re.IGNORECASE)
+    body = "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
+    return re.compile(r"(?<![\w-])" + body + r"(?!\w)" if word_boundaries else body, re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -76,13 +79,18 @@ class Rules:
         with open(path or data_path("relations.toml"), "rb") as fh:
             cfg = tomllib.load(fh)
         self.cfg = cfg
+        self.lang = cfg.get("lang")  # sentences of other languages are skipped (none given: all)
+        wb = bool(cfg.get("word_boundaries", True))
+        rx = lambda p: _rx(p, wb)  # noqa: E731
+        # How a language counts words (trigger windows, product lengths) and punctuates; English defaults.
+        self.word = re.compile(cfg.get("word", r"[^\W_]+"))
         self.clause_break = re.compile(cfg["clause_break"], re.IGNORECASE)
         self.coordination = re.compile(cfg["coordination"], re.IGNORECASE)
         self.anaphora = re.compile(cfg["anaphora"], re.IGNORECASE)
         self.max_gap = int(cfg.get("max_gap", 60))
         t = cfg["treats"]
-        self.treats_forward = _rx(t["forward"])
-        self.treats_backward = _rx(t["backward"])
+        self.treats_forward = rx(t["forward"])
+        self.treats_backward = rx(t["backward"])
         self.treats_not_between = re.compile(t["not_between"], re.IGNORECASE) if t.get("not_between") else None
         self.treats_tight = _rx(t["tight"]) if t.get("tight") else None
         self.treats_tight_near = re.compile(r"^\s*(?:[\w-]+\s+){0,%d}$" % int(t.get("tight_words", 2)))
@@ -95,18 +103,23 @@ class Rules:
         self.treats_choice = tp
         d = cfg["direction"]
         self.direction = d
-        self.decreases = _rx(d["decreases"])
-        self.increases = _rx(d["increases"])
+        self.decreases = rx(d["decreases"])
+        self.increases = rx(d["increases"])
         self.improve = re.compile(d["improve"], re.IGNORECASE)
         self.effects_list = re.compile(d["effects_list"], re.IGNORECASE)
         self.result_connector = re.compile(d["result_connector"], re.IGNORECASE)
+        self.tail_stop = re.compile(d.get("tail_stop", r"[,;:()]"))
+        self.same_direction = re.compile(d.get("same_direction", r"\s+(?:and|or|and/or)\s+"), re.IGNORECASE)
+        self.effects_gap = re.compile(d.get("effects_gap", r"[^;:.]{0,40}?(?:,\s*(?:and|or)?\s*|\s+(?:and|or)\s+)"), re.IGNORECASE)
         self.capability = cfg["capability"]
         self.capability_suffix = re.compile(r"^" + cfg["capability"]["suffix"], re.IGNORECASE)
         self.differentiation = cfg["differentiation"]
-        self.differentiation_forward = _rx(cfg["differentiation"]["forward"])
+        self.differentiation_forward = rx(cfg["differentiation"]["forward"])
         self.secretion = cfg["secretion"]
-        self.secretion_forward = _rx(cfg["secretion"]["forward"])
+        self.secretion_forward = rx(cfg["secretion"]["forward"])
         self.secretion_process = re.compile(cfg["secretion"]["process_trigger"], re.IGNORECASE)
+        self.product = re.compile(cfg["secretion"].get("product", r"\s*((?:(?!to\b|and\b|in\b|into\b|for\b|from\b|by\b|with\b|that\b|which\b)[^\W_][\w-]*\s*){1,%d})"
+                                                       % int(cfg["secretion"].get("product_words", 5))), re.IGNORECASE)
 
 
 @dataclass
@@ -387,12 +400,15 @@ class Extractor:
             if obj is None:
                 prev_item = None
                 continue
-            floor = max([x.end for x in st.mentions[:i]] + [b for b in st.breaks if b <= m.start] + [s.start])
-            window = st.text(floor, m.start)
+            span = self._window(st, i, otypes)
+            if span is None:
+                prev_item = None
+                continue
+            floor, window = span
             direction, trig, tpos = self._trigger_in(window, obj.type)
             if direction:
                 tpos += floor
-            elif prev_item is not None and prev_item[1] and re.fullmatch(r"\s+(?:and|or|and/or)\s+", st.text(prev_item[0].end, m.start)):
+            elif prev_item is not None and prev_item[1] and self.rules.same_direction.fullmatch(st.text(prev_item[0].end, m.start)):
                 direction, trig, tpos = prev_item[1], "(coordinated)", m.start
             elif obj.type == "mechanism" and self._in_effects_list(st, m, effects):
                 direction, trig, tpos = "increases", "(effect listed)", m.start
@@ -418,6 +434,13 @@ class Extractor:
                     mediators.append(obj.curie)
         return claims, objects
 
+    def _window(self, st: _Sent, i: int, otypes: Sequence[str]) -> tuple[int, str] | None:
+        """Where a direction trigger for the ``i``-th mention may be: from the end of the mention or
+        clause before it up to it (None: the mention takes no direction of its own)."""
+        m = st.mentions[i]
+        floor = max([x.end for x in st.mentions[:i]] + [b for b in st.breaks if b <= m.start] + [st.sentence.start])
+        return floor, st.text(floor, m.start)
+
     def _trigger_in(self, window: str, obj_type: str) -> tuple[str | None, str, int]:
         """The direction a trigger at the end of ``window`` gives (with the trigger and its offset)."""
         n = int(self.rules.direction.get("window_words", 3))
@@ -425,7 +448,7 @@ class Extractor:
         for name, rx in (("decreases", self.rules.decreases), ("increases", self.rules.increases)):
             for m in rx.finditer(window):
                 tail = window[m.end() :]
-                if len(re.findall(r"[^\W_]+", tail)) > n or re.search(r"[,;:()]", tail):
+                if len(self.rules.word.findall(tail)) > n or self.rules.tail_stop.search(tail):
                     continue
                 if best is None or m.start() > best[2]:
                     best = (name, m.group(0), m.start())
@@ -446,7 +469,7 @@ class Extractor:
         prev_end = start
         for x in items:
             gap = st.text(prev_end, x.start)
-            if prev_end != start and not re.fullmatch(r"[^;:.]{0,40}?(?:,\s*(?:and|or)?\s*|\s+(?:and|or)\s+)", gap):
+            if prev_end != start and not self.rules.effects_gap.fullmatch(gap):
                 return False
             if prev_end == start and len(gap) > self.rules.max_gap:
                 return False
@@ -521,14 +544,13 @@ class Extractor:
                 continue
             subject = subj.concept_of(stypes)
             objs = [o for o in self._list_after(st, tend, otypes, st.clause(tend))
-                    if len(re.findall(r"[^\W_]+", st.text(tend, o.start))) <= int(cfg.get("product_words", 5))]
+                    if len(self.rules.word.findall(st.text(tend, o.start))) <= int(cfg.get("product_words", 5))]
             for obj in objs:
                 c = self._claim(st, subj, subject, obj, obj.concept_of(otypes), "produces", "secretion", m.group(0), (tstart, obj.start))
                 if c:
                     out.append(c)
             if not objs and self.rules.secretion_process.fullmatch(m.group(0)) and cfg.get("process") in self.lex.labels:
-                words = re.match(r"\s*((?:(?!to\b|and\b|in\b|into\b|for\b|from\b|by\b|with\b|that\b|which\b)[^\W_][\w-]*\s*){1,%d})" % int(cfg.get("product_words", 5)),
-                                 s.text[m.end():], re.IGNORECASE)
+                words = self.rules.product.match(s.text[m.end():])
                 product = words.group(1).strip() if words else ""
                 proc = self.grounder.concept_for([cfg["process"]], "mechanism")
                 end = tend + (words.end() if words else 0)
@@ -547,18 +569,20 @@ class Extractor:
         for m in ad.mentions:
             if m.concept is not None:
                 by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
-        cues_by: dict[tuple[str, int], list[Cue]] = {}
+        cues_by: dict[tuple[str, str, int], list[Cue]] = {}
         for c in ad.cues:
-            cues_by.setdefault((c.section, c.sentence), []).append(c)
+            cues_by.setdefault((c.section, c.lang, c.sentence), []).append(c)
         previous: dict[tuple[str, str], Mention | None] = {}
         for s in ad.sentences:
+            if self.rules.lang and s.lang != self.rules.lang:
+                continue
             mentions = sorted(by_sent.get((s.section, s.lang, s.index), []), key=lambda m: (m.start, -m.end))
             prev = previous.get((s.section, s.lang))
             if not mentions and prev is None:
                 continue
             breaks = [s.start + b.start() for b in self.rules.clause_break.finditer(s.text)]
             types = frozenset(t for m in mentions for t in (m.type, *(a.type for a in m.alternatives)))
-            st = _Sent(ad.document.id, s, mentions, cues_by.get((s.section, s.index), []), breaks, s.text.lower(), types)
+            st = _Sent(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []), breaks, s.text.lower(), types)
             found = self._treats(st, prev) + self._differentiations(st, prev) + self._secretions(st, prev)
             dir_claims, dir_objects = self._directions(st, prev)
             found += dir_claims + self._capabilities(st, prev, dir_objects)

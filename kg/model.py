@@ -190,6 +190,7 @@ class Cue:
     category: str  # e.g. NEGATED_EXISTENCE, HYPOTHETICAL, POSSIBLE_EXISTENCE
     scope_start: int = -1
     scope_end: int = -1
+    lang: str = "en"  # the language of the section (sentence indexes are per section and language)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import gzip
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -24,6 +25,18 @@ _SYN = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|RELATED|BROAD|NARROW)\b')
 _XREF = re.compile(r"^(\S+)")
 
 
+def _count_unknown(unknown: Counter | None, ref: str) -> None:
+    """Count the prefix (or IRI namespace) of an identifier a reader had to drop; no-op without a counter."""
+    if unknown is None:
+        return
+    ref = ref.strip()
+    if "://" in ref:
+        ns = re.match(r"^(.*[/#_])", ref)
+        unknown[ns.group(1) if ns else ref] += 1
+    else:
+        unknown[ref.split(":", 1)[0] if ":" in ref else ref] += 1
+
+
 def _open_text(path: Path) -> io.TextIOBase:
     if path.suffix == ".gz":
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
@@ -33,8 +46,10 @@ def _open_text(path: Path) -> io.TextIOBase:
 # ---------------------------------------------------------------- OBO
 
 
-def read_obo(path: str | Path, source: str | None = None) -> list[Term]:
-    """Terms of an OBO file (obsolete terms skipped). Tolerant of dangling parents and unusual clauses."""
+def read_obo(path: str | Path, source: str | None = None, unknown: Counter | None = None) -> list[Term]:
+    """Terms of an OBO file (obsolete terms skipped). Tolerant of dangling parents and unusual clauses.
+
+    Cross-references with a prefix the project does not know are dropped; ``unknown`` counts them by prefix."""
     import obonet  # imported here: only ontology loading needs it
 
     path = Path(path)
@@ -61,6 +76,8 @@ def read_obo(path: str | Path, source: str | None = None) -> list[Term]:
             std = standardize(m.group(1)) if m else None
             if std:
                 xrefs.append(std)
+            elif m:
+                _count_unknown(unknown, m.group(1))
         parents = [standardize(p) or p for p in data.get("is_a", [])]
         terms.append(Term(curie, data["name"], tuple(syns), tuple(dict.fromkeys(xrefs)), tuple(parents), src))
     if not terms:
@@ -95,8 +112,11 @@ _SYN_PROPS = {
 }
 
 
-def read_rdf(path: str | Path, source: str | None = None, rdf_format: str | None = None) -> list[Term]:
-    """Classes of an OWL/RDF file (RDF/XML, Turtle, N-Triples, JSON-LD) with labels, synonyms, xrefs, parents."""
+def read_rdf(path: str | Path, source: str | None = None, rdf_format: str | None = None,
+             unknown: Counter | None = None) -> list[Term]:
+    """Classes of an OWL/RDF file (RDF/XML, Turtle, N-Triples, JSON-LD) with labels, synonyms, xrefs, parents.
+
+    Classes, xrefs and parents whose IRI or prefix the project does not know are dropped; ``unknown`` counts them."""
     import rdflib
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -114,15 +134,23 @@ def read_rdf(path: str | Path, source: str | None = None, rdf_format: str | None
         if not isinstance(s, rdflib.URIRef):
             continue
         curie = compress(str(s))
-        if not curie or (s, OWL.deprecated, rdflib.Literal(True)) in graph:
+        if not curie:
+            _count_unknown(unknown, str(s))
+            continue
+        if (s, OWL.deprecated, rdflib.Literal(True)) in graph:
             continue
         label = graph.value(s, RDFS.label) or graph.value(s, SKOS.prefLabel)
         if label is None:
             continue
         syns = [Synonym(str(o), scope) for prop, scope in _SYN_PROPS.items() for o in graph.objects(s, rdflib.URIRef(prop))]
-        xrefs = [standardize(str(o)) for o in graph.objects(s, rdflib.URIRef(_OIO + "hasDbXref"))]
-        xrefs += [compress(str(o)) for o in graph.objects(s, SKOS.exactMatch)]
-        parents = [compress(str(o)) for o in graph.objects(s, RDFS.subClassOf) if isinstance(o, rdflib.URIRef)]
+        raw_xrefs = [(str(o), standardize(str(o))) for o in graph.objects(s, rdflib.URIRef(_OIO + "hasDbXref"))]
+        raw_xrefs += [(str(o), compress(str(o))) for o in graph.objects(s, SKOS.exactMatch)]
+        raw_parents = [(str(o), compress(str(o))) for o in graph.objects(s, RDFS.subClassOf) if isinstance(o, rdflib.URIRef)]
+        for ref, std in raw_xrefs + raw_parents:
+            if not std:
+                _count_unknown(unknown, ref)
+        xrefs = [std for _, std in raw_xrefs]
+        parents = [std for _, std in raw_parents]
         terms.append(
             Term(
                 curie,
@@ -141,8 +169,10 @@ def read_rdf(path: str | Path, source: str | None = None, rdf_format: str | None
 # ---------------------------------------------------------------- SSSOM
 
 
-def read_sssom(path: str | Path, source: str | None = None) -> list[Mapping]:
-    """Rows of an SSSOM TSV file (its ``#`` YAML header is skipped; CURIE prefixes standardised)."""
+def read_sssom(path: str | Path, source: str | None = None, unknown: Counter | None = None) -> list[Mapping]:
+    """Rows of an SSSOM TSV file (its ``#`` YAML header is skipped; CURIE prefixes standardised).
+
+    Rows with a prefix the project does not know are dropped; ``unknown`` counts them by prefix."""
     path = Path(path)
     src = source or path.stem
     out = []
@@ -157,6 +187,8 @@ def read_sssom(path: str | Path, source: str | None = None) -> list[Mapping]:
             if s and o:
                 just = row.get("mapping_justification") or "semapv:UnspecifiedMatching"
                 out.append(Mapping(s, row["predicate_id"], o, just, src))
+            else:
+                _count_unknown(unknown, row["subject_id"] if not s else row["object_id"])
     return out
 
 
@@ -224,7 +256,7 @@ def read_lexicon(path: str | Path) -> Iterator[Term]:
 # ---------------------------------------------------------------- format choice
 
 
-def _read_lexicon_list(path: str | Path, source: str | None = None) -> list[Term]:
+def _read_lexicon_list(path: str | Path, source: str | None = None, unknown: Counter | None = None) -> list[Term]:
     return list(read_lexicon(path))
 
 
@@ -266,15 +298,16 @@ def sniff_format(path: str | Path) -> str:
     raise KgError("unknown ontology format (expected OBO, OWL/RDF, SSSOM TSV or a kg lexicon TSV)", path)
 
 
-def read_ontology(path: str | Path, fmt: str | None = None) -> tuple[list[Term], list[Mapping]]:
-    """Terms and mappings of any supported ontology file."""
+def read_ontology(path: str | Path, fmt: str | None = None,
+                  unknown: Counter | None = None) -> tuple[list[Term], list[Mapping]]:
+    """Terms and mappings of any supported ontology file (``unknown`` counts identifiers dropped for their prefix)."""
     path = Path(path)
     if not path.is_file():
         raise KgError("no such ontology file", path)
     fmt = fmt or sniff_format(path)
     if fmt not in READERS:
         raise KgError(f"unknown ontology format {fmt!r}; known: {', '.join(sorted(READERS))}", path)
-    items = READERS[fmt](path)
+    items = READERS[fmt](path, unknown=unknown)
     if fmt == "sssom":
         return [], items
     return items, []

@@ -25,6 +25,19 @@ from kg.model import AnnotatedDocument, Claim, Concept, Document
 
 log = logging.getLogger(__name__)
 
+LANGS = ("en", "zh")  # the languages kg reads; ``lang="all"`` means these
+
+
+def parse_langs(lang: str | Sequence[str]) -> tuple[str, ...]:
+    """``"en"``, ``"zh"``, ``"all"`` or a sequence of language codes -> the languages to read, in order."""
+    wanted = LANGS if lang == "all" else ((lang,) if isinstance(lang, str) else tuple(lang))
+    unknown = [x for x in wanted if x not in LANGS]
+    if unknown or not wanted:
+        from kg.errors import KgError
+
+        raise KgError(f"unknown language {', '.join(unknown) or '(none)'}; use en, zh or all")
+    return tuple(x for x in LANGS if x in wanted)
+
 
 @dataclass
 class KnowledgeGraph:
@@ -65,20 +78,22 @@ class KnowledgeGraph:
 
 
 class Pipeline:
-    """Lexicon + recogniser + grounder + extractor, loaded once and reused for many builds."""
+    """Lexicon + recogniser + grounder + extractor, loaded once and reused for many builds.
+
+    ``lang`` says which languages' titles and abstracts are read: "en", "zh" or "all" (both). The
+    Chinese pipeline (jieba, the Chinese lexicon) is loaded on first use, when a document has a Chinese
+    section to read; claims read in both languages of a document are aligned (``kg.align``).
+    ``ner``: add the trained recogniser to the English pipeline (True: the shipped model; a path: that
+    model); ``fuzzy``: ground mentions that match no lexicon term with the fuzzy linker (loaded on first use).
+    """
 
     def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None,
+                 lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = (),
                  ner: bool | str | Path = False, fuzzy: bool = True):
-        """``ner``: add the trained recogniser (True: the shipped model; a path: that model);
-        ``fuzzy``: ground mentions that match no lexicon term with the fuzzy linker (loaded on first use)."""
-        from kg.recognize import build_pipeline  # spaCy stays behind this import
-
+        self.langs = parse_langs(lang)
         self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies)
-        self.nlp = build_pipeline(self.lexicon)
-        if ner:
-            from kg.ner import add_ner
-
-            add_ner(self.nlp, None if ner is True else ner)
+        self.ner = ner
+        self.nlp = self._english() if "en" in self.langs else None
         linker = None
         if fuzzy:
             from kg.fuzzy import FuzzyLinker
@@ -89,28 +104,89 @@ class Pipeline:
             linker = FuzzyLinker(self.lexicon, types, threshold=cfg["threshold"], k=cfg["k"])
         self.grounder = Grounder(self.lexicon, fuzzy=linker)
         self.extractor = Extractor(self.lexicon, self.grounder)
+        self._zh_files = tuple(zh_lexicons)
+        self._zh = None  # (ZhLexicon, nlp, ExtractorZh), loaded on first use
+        if "zh" in self.langs and self._zh_files:
+            self.zh_lexicon  # a bad user file fails now, before any work  # noqa: B018
 
-    def run(self, documents: Iterable[Document], progress: bool = False) -> KnowledgeGraph:
-        """Recognise, ground, extract and assemble over documents already read."""
+    def _english(self):
+        """The English recognition pipeline, with the trained recogniser when asked for."""
+        from kg.recognize import build_pipeline  # spaCy stays behind this import
+
+        nlp = build_pipeline(self.lexicon)
+        if self.ner:
+            from kg.ner import add_ner
+
+            add_ner(nlp, None if self.ner is True else self.ner)
+        return nlp
+
+    @property
+    def zh_lexicon(self):
+        """The Chinese lexicon (shipped rows plus ``zh_lexicons``), checked against ``lexicon``."""
+        if self._zh is None or self._zh[0] is None:
+            from kg.lexicon_zh import load_zh_lexicon
+
+            self._zh = (load_zh_lexicon(self.lexicon, self._zh_files), None, None)
+        return self._zh[0]
+
+    def zh(self):
+        """The Chinese recognition pipeline and extractor (built on first call)."""
+        if self._zh is None or self._zh[1] is None:
+            import time
+
+            from kg.extract_zh import ExtractorZh
+            from kg.recognize_zh import build_pipeline_zh
+
+            t = time.perf_counter()
+            zh = self.zh_lexicon
+            self._zh = (zh, build_pipeline_zh(self.lexicon, zh), ExtractorZh(self.lexicon, self.grounder))
+            log.info("Chinese pipeline loaded in %.2f s", time.perf_counter() - t)
+        return self._zh[1], self._zh[2]
+
+    def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
+        """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
+        the pipeline's languages)."""
+        from kg.align import add_labels, document_languages, mark_alignment, reconcile
         from kg.recognize import TEXT_SECTIONS, annotate
 
         docs = list(documents)
+        wanted = parse_langs(lang) if lang is not None else self.langs
+        todo = {x: sum(1 for d in docs for s in d.sections if s.lang == x and s.name in TEXT_SECTIONS and s.text.strip())
+                for x in wanted}
+        langs = [x for x in wanted if todo[x]] or list(wanted[:1])
+        if "en" in langs and self.nlp is None:
+            self.nlp = self._english()
         bar = None
         if progress:
             from tqdm import tqdm
 
-            n = sum(1 for d in docs for s in d.sections if s.lang == "en" and s.name in TEXT_SECTIONS and s.text.strip())
-            bar = tqdm(total=n, desc="kg build", unit="section", leave=False)
+            bar = tqdm(total=sum(todo.values()), desc="kg build", unit="section", leave=False)
         try:
-            annotated = annotate(docs, self.nlp, self.lexicon, progress=bar)
+            per_lang = []
+            for x in langs:
+                nlp = self.nlp if x == "en" else self.zh()[0]
+                per_lang.append(annotate(docs, nlp, self.lexicon, progress=bar, lang=x))
         finally:
             if bar is not None:
                 bar.close()
+        annotated = [_merge(parts) for parts in zip(*per_lang)]
         grounded = self.grounder.ground_documents(annotated)
+        extractors = [self.extractor if x == "en" else self.zh()[1] for x in langs]
         claims: list[Claim] = []
         for a in grounded:
-            claims.extend(self.extractor.extract(a))
+            for ex in extractors:
+                claims.extend(ex.extract(a))
+        multilingual = len(langs) > 1
+        if multilingual:
+            claims = reconcile(claims)
         graph = assemble(claims, docs, grounded, self._referenced(claims, grounded))
+        if "zh" in langs:
+            add_labels(graph, self.zh_lexicon)
+        if multilingual:
+            both, single = mark_alignment(graph, document_languages(docs, langs))
+            graph.graph["alignment"] = {"aligned": both, "single_language": single}
+            if single:
+                log.info("%d claim(s) read in both languages, %d in one only", both, single)
         log.info("%d documents, %d mentions, %d claims, %d nodes, %d edges", len(docs),
                  sum(len(a.mentions) for a in grounded), len(claims), graph.number_of_nodes(), graph.number_of_edges())
         return KnowledgeGraph(docs, grounded, claims, graph, self.lexicon)
@@ -141,16 +217,25 @@ class Pipeline:
         return self.run(read_sources(sources, input_format), progress=progress)
 
 
+def _merge(parts: Sequence[AnnotatedDocument]) -> AnnotatedDocument:
+    """One document's annotations in several languages as one record."""
+    if len(parts) == 1:
+        return parts[0]
+    return AnnotatedDocument(parts[0].document, tuple(x for p in parts for x in p.sentences),
+                             tuple(x for p in parts for x in p.mentions), tuple(x for p in parts for x in p.cues))
+
+
 def build(
     sources: Iterable[str | Path],
     output: str | Path | None = None,
     ontologies: Sequence[str | Path] = (),
     input_format: str | None = None,
     progress: bool = False,
+    lang: str | Sequence[str] = "all",
 ) -> KnowledgeGraph:
     """Build the knowledge graph of ``sources`` and, when ``output`` is given, write it as RDF."""
     docs = read_sources(sources, input_format)  # read (and fail on bad input) before loading the models
-    kg = Pipeline(ontologies).run(docs, progress=progress)
+    kg = Pipeline(ontologies, lang=lang).run(docs, progress=progress)
     if output is not None:
         kg.write(output)
     return kg

@@ -12,6 +12,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from kg.curie import compress
 from kg.errors import KgError
 
 log = logging.getLogger(__name__)
@@ -91,9 +92,10 @@ def format_result(result, fmt: str = "table", graph: Graph | None = None) -> str
         return ("true" if result.askAnswer else "false") + "\n"
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return result.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
-    if fmt == "json":
-        return result.serialize(format="json").decode("utf-8") + "\n"
     names = [str(v) for v in result.vars]
+    if fmt == "json":  # written here so that the keys come in the head's order, whichever engine ran the query
+        rows = [{n: _json_term(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in result]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False) + "\n"
     rows = [[_compact(row[i], graph) if fmt == "table" else _term(row[i]) for i in range(len(names))] for row in result]
     if fmt == "csv":
         buf = io.StringIO()
@@ -111,9 +113,25 @@ def format_result(result, fmt: str = "table", graph: Graph | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
+def _json_term(v) -> dict:
+    """One RDF term in SPARQL 1.1 results JSON."""
+    if isinstance(v, URIRef):
+        return {"type": "uri", "value": str(v)}
+    if isinstance(v, Literal):
+        out = {"type": "literal", "value": str(v)}
+        if v.language:
+            out["xml:lang"] = v.language
+        elif v.datatype is not None and str(v.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = str(v.datatype)
+        return out
+    return {"type": "bnode", "value": str(v)}
+
+
 def _compact(v, graph: Graph | None) -> str:
     if v is None:
         return ""
+    if isinstance(v, URIRef) and (curie := compress(str(v))):
+        return curie
     if isinstance(v, URIRef) and graph is not None:
         try:
             return graph.namespace_manager.normalizeUri(v)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ from kg.vocab import BIOLINK, CATEGORY_IRIS, KG
 log = logging.getLogger(__name__)
 
 KGID = "https://w3id.org/kg/id/"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 
 
@@ -169,6 +171,8 @@ def to_dataset(g: nx.MultiDiGraph) -> Dataset:
                 default.add((s, RDF.type, CATEGORY_IRIS[cat]))
         if d.get("label"):
             default.add((s, RDFS.label, Literal(d["label"])))
+        for lang, label in sorted((d.get("labels") or {}).items()):  # labels in other languages (kg.align)
+            default.add((s, RDFS.label, Literal(label, lang=lang)))
         if d.get("type"):
             default.add((s, KG.entityType, Literal(d["type"])))
         for e in sorted(d.get("equivalents") or ()):
@@ -207,7 +211,11 @@ def to_dataset(g: nx.MultiDiGraph) -> Dataset:
             default.add((assoc, KG.mediatedBy, iri(m)))
         for name, value in sorted(d["qualifiers"]):
             if name == "product":
-                default.add((assoc, KG.product, Literal(value)))
+                default.add((assoc, KG.product, _lit(value, "zh" if _CJK.search(value) else None)))
+        for lang in sorted(d.get("languages") or ()):  # set for claims of multilingual documents (kg.align)
+            default.add((assoc, KG.evidenceLanguage, Literal(lang)))
+        if d.get("aligned") is not None:
+            default.add((assoc, KG.aligned, Literal(bool(d["aligned"]))))
         for e in d["evidence"]:
             dg = graph_for(e.doc_id)
             doc = iri(e.doc_id)
@@ -304,21 +312,48 @@ def format_for(path: str | Path) -> str:
     return SUFFIXES[suffix]
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and move it into place (no half-written output)."""
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to a temporary file beside ``path`` and move it into place, so no
+    half-written output is ever left; the file gets the usual permissions (umask), not mkstemp's 0600."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise KgError("output folder does not exist", directory)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_rdflib(graph: Graph, path: str | Path, fmt: str | None = None) -> str:
+    """Serialise an rdflib Graph or Dataset like the writers above (sorted N-Triples/N-Quads, normalised
+    JSON-LD), atomically. A Dataset written as a triple format is flattened. Returns the format used."""
+    fmt = fmt or format_for(path)
+    if isinstance(graph, Dataset) and fmt not in {"trig", "nquads"}:
+        flat = Graph()
+        for prefix, ns in graph.namespaces():
+            flat.bind(prefix, ns, override=True, replace=True)
+        for t in graph.triples((None, None, None)) if graph.default_union else graph.quads((None, None, None, None)):
+            flat.add(t[:3])
+        graph = flat
+    if fmt in {"nt", "nquads"}:
+        text = _sorted_lines(graph.serialize(format=fmt))
+    elif fmt == "json-ld":
+        text = _jsonld(graph)
+    elif fmt in {"turtle", "trig"}:
+        text = graph.serialize(format=fmt)
+    else:
+        raise KgError(f"unknown output format {fmt!r}; known: {', '.join(sorted(WRITERS))}", path)
+    write_atomic(path, text)
+    return fmt
 
 
 def write(g: nx.MultiDiGraph, path: str | Path, fmt: str | None = None) -> str:

@@ -410,12 +410,14 @@ def annotate(
     lexicon: Lexicon,
     progress=None,
     batch_size: int = 64,
+    lang: str = "en",
 ) -> list[AnnotatedDocument]:
-    """Recognise mentions, sentences and ConText cues in the English sections of each document."""
+    """Recognise mentions, sentences and ConText cues in the sections of each document in ``lang``
+    (``nlp`` is the pipeline for that language: this module's, or ``kg.recognize_zh``'s for "zh")."""
     policy = TypePolicy.load()
     memo: dict = {}
     docs = list(documents)
-    jobs = [(d, s) for d in docs for s in d.sections if s.lang == "en" and s.name in TEXT_SECTIONS and s.text.strip()]
+    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.name in TEXT_SECTIONS and s.text.strip()]
     results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
     texts = (s.text for _, s in jobs)
     for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
@@ -454,7 +456,7 @@ def annotate(
             scope = sdoc[mod.scope_span[0] : mod.scope_span[1]] if mod.scope_span else span
             cues.append(
                 Cue(section.name, sent_of(span.start), span.start_char, span.end_char,
-                    span.text, mod.category, scope.start_char, scope.end_char)
+                    span.text, mod.category, scope.start_char, scope.end_char, section.lang)
             )
         if progress is not None:
             progress.update(1)

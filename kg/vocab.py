@@ -70,6 +70,7 @@ class KG(DefinedNamespace):
     Grant: URIRef
     TextEvidence: URIRef
     affiliation: URIRef
+    aligned: URIRef
     authorPosition: URIRef
     claimType: URIRef
     column: URIRef
@@ -82,6 +83,7 @@ class KG(DefinedNamespace):
     document: URIRef
     email: URIRef
     entityType: URIRef
+    evidenceLanguage: URIRef
     funding: URIRef
     grantNumber: URIRef
     hedgeCue: URIRef

@@ -165,6 +165,12 @@ def build_mondo(root: Path) -> tuple[list[Term], list[Mapping]]:
     return terms, maps
 
 
+# GO design patterns whose defined classes are equivalent to "GENUS and <restriction>" (the pattern's
+# "equivalentTo"): the genus is entailed as a superclass of every class the pattern defines.
+PATTERN_GENUS = {"cell_differentiation_by_mature_cell_type.tsv": "GO:0030154"}  # 'cell differentiation' and
+# 'results in acquisition of features of' some <cell type>
+
+
 def build_go(root: Path) -> tuple[list[Term], list[tuple[str, str]]]:
     terms: dict[str, Term] = {}
     namespaces: dict[str, str] = {}
@@ -181,10 +187,17 @@ def build_go(root: Path) -> tuple[list[Term], list[tuple[str, str]]]:
             pairs = [(r.get("defined_class", ""), r.get("defined_class_label", ""))]
             for col in ("entity", "process1", "process2"):
                 pairs.append((r.get(col, ""), r.get(col + "_label", "")))
+            genus = PATTERN_GENUS.get(Path(rel).name)
             for iri, label in pairs:
                 cid = standardize("GO:" + iri.rsplit("GO_", 1)[-1]) if "GO_" in iri else None
                 if cid and label and cid not in terms:
                     terms[cid] = Term(cid, label, (), (), (), "go")
+            # A pattern's defined class is its genus "and" a restriction: the genus is a superclass.
+            dc = r.get("defined_class", "")
+            cid = standardize("GO:" + dc.rsplit("GO_", 1)[-1]) if genus and "GO_" in dc else None
+            if cid in terms and not terms[cid].parents and cid != genus:
+                t = terms[cid]
+                terms[cid] = Term(t.curie, t.label, t.synonyms, t.xrefs, (genus,), t.source)
             if "cell_type" in r and r.get("defined_class"):
                 cl = "CL:" + r["cell_type"].rsplit("CL_", 1)[-1]
                 go = "GO:" + r["defined_class"].rsplit("GO_", 1)[-1]
@@ -314,6 +327,9 @@ def write_attribution(out: Path, shared: Path, counts: dict[str, int]) -> None:
         for rel in files:
             p = prov.get(rel, {})
             src = p.get("repo", "?")
+            if src.startswith("DERIVED") and "from ontologies/" in src:  # a local conversion: name its upstream too
+                upstream = prov.get(src.rsplit("from ontologies/", 1)[1].strip(), {})
+                src = f"{src}; upstream {upstream.get('repo', '?')} `{upstream.get('repo_path', '?')}` (snapshot {upstream.get('snapshot_commit', '-')[:12]})"
             commit = p.get("snapshot_commit") or "-"
             path = p.get("repo_path", rel)
             when = p.get("last_commit_touching_file(date)", "")

@@ -40,6 +40,15 @@ def seed_rdf(seed_ttl):
     return g
 
 
+def run_cli(capsys, *args):
+    """Run the ``kg`` command in-process: (exit code, stdout, stderr)."""
+    from kg.cli import main
+
+    code = main(list(map(str, args)))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def claims_from(pipeline, text: str, title: str | None = None):
     """The claims the pipeline extracts from one short text."""
     from kg.model import Document, Section
@@ -52,3 +61,13 @@ def claims_from(pipeline, text: str, title: str | None = None):
 @pytest.fixture
 def extract(pipeline):
     return lambda text, title=None: claims_from(pipeline, text, title)
+
+
+@pytest.fixture(scope="session")
+def merged_seed(tmp_path_factory, seed_ttl):
+    """The seed's graph merged with the shipped lexicons and mappings, and the merge report."""
+    from kg.merge import merge_files, shipped_spec
+
+    out = tmp_path_factory.mktemp("merged") / "merged.ttl"
+    report = merge_files(seed_ttl, shipped_spec(), out)
+    return out, report

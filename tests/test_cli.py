@@ -11,7 +11,8 @@ from tests.conftest import FIXTURES, SEED
 
 QUERY = """PREFIX biolink: <https://w3id.org/biolink/vocab/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?label WHERE { ?t biolink:studied_to_treat ?d . ?d rdfs:label ?label } ORDER BY ?label"""
+SELECT ?label WHERE { ?t biolink:studied_to_treat ?d . ?d rdfs:label ?label FILTER(lang(?label) = "") } ORDER BY ?label"""
+# (nodes also carry their Chinese rdfs:label@zh; the filter keeps the untagged English ones)
 
 
 def run(capsys, *args):

@@ -59,8 +59,8 @@ def test_one_edge_per_claim_key_with_merged_evidence(seed_kg):
     g = seed_kg.graph
     edges = g.get_edge_data("MESH:D045164", "MONDO:0005154")
     (data,) = edges.values()
-    assert len(data["evidence"]) == 2  # the title and the last sentence
-    assert {e.section for e in data["evidence"]} == {"title", "abstract"}
+    assert len(data["evidence"]) == 3  # the English title and last sentence, the Chinese last sentence
+    assert {(e.section, e.lang) for e in data["evidence"]} == {("title", "en"), ("abstract", "en"), ("abstract", "zh")}
 
 
 def test_assemble_is_order_independent(seed_kg):

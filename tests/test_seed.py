@@ -89,8 +89,10 @@ def test_liver_disease_keeps_its_cross_references(g):
 
 
 def test_msc_abbreviation_is_resolved(seed_kg):
-    msc = [m for a in seed_kg.annotated for m in a.mentions if m.text == "MSCs"]
+    msc = [m for a in seed_kg.annotated for m in a.mentions if m.text == "MSCs" and m.lang == "en"]
     assert len(msc) == 3 and all(m.concept.curie == "CL:0000134" and m.long_form == "Mesenchymal stem cells" for m in msc)
+    zh = [m for a in seed_kg.annotated for m in a.mentions if m.text == "MSCs" and m.lang == "zh"]
+    assert len(zh) == 3 and all(m.concept.curie == "CL:0000134" and m.long_form == "间充质干细胞" for m in zh)
 
 
 def test_msc_therapy_is_a_treatment_of_the_cell(g):
@@ -107,7 +109,7 @@ def test_msc_therapy_is_studied_to_treat(g, disease):
     assert (a, BIOLINK.negated, Literal(False)) in g
     assert (a, BIOLINK.publications, DOI) in g
     texts = [str(t) for t in g.objects(a, BIOLINK.supporting_text)]
-    assert texts and all(t.endswith(".") or "treatment" in t for t in texts)
+    assert texts and all(t.endswith((".", "。")) or "treatment" in t for t in texts)
 
 
 def test_hedge_cues_are_recorded(g):
@@ -157,11 +159,13 @@ def test_secretes_soluble_factors(g):
 
 def test_differentiates_into_hepatocyte_like_cells(g):
     a = assoc(g, MSC, "develops_into", o("CL:0000182"))
-    ev = next(g.objects(a, BIOLINK.has_evidence))
-    sentence = str(g.value(ev, BIOLINK.supporting_text))
-    start = int(g.value(ev, KG.objectStart)) - int(g.value(ev, KG.sentenceStart))
-    end = int(g.value(ev, KG.objectEnd)) - int(g.value(ev, KG.sentenceStart))
-    assert sentence[start:end] == "hepatocyte-like cells"
+    found = {}
+    for ev in g.objects(a, BIOLINK.has_evidence):  # one evidence per language of the abstract
+        sentence = str(g.value(ev, BIOLINK.supporting_text))
+        start = int(g.value(ev, KG.objectStart)) - int(g.value(ev, KG.sentenceStart))
+        end = int(g.value(ev, KG.objectEnd)) - int(g.value(ev, KG.sentenceStart))
+        found[str(g.value(ev, KG.lang))] = sentence[start:end]
+    assert found == {"en": "hepatocyte-like cells", "zh": "肝细胞样细胞"}
 
 
 @pytest.mark.parametrize("outcome, direction", [("kgid:injury_of_UBERON_0002107", "decreased"),
