@@ -336,13 +336,3 @@ def _knowtator_text(xml_path: Path) -> Path:
             if cand.is_file():
                 return cand
     raise KgError(f"the text {source!r} of this Knowtator file was not found", xml_path)
-
-
-def read_gold(paths: Iterable[str | Path], fmt: str) -> list[GoldDocument]:
-    """Gold documents of several files in one format."""
-    if fmt not in GOLD_READERS:
-        raise KgError(f"unknown corpus format {fmt!r}; known: {', '.join(sorted(GOLD_READERS))}")
-    out: list[GoldDocument] = []
-    for p in paths:
-        out.extend(GOLD_READERS[fmt](Path(p)))
-    return out

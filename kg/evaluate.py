@@ -104,13 +104,18 @@ def load_corpus(name: str, split: str, root: str | Path | None = None) -> list[G
 
 @dataclass
 class PRF:
+    """Counts and precision, recall, F1. ``ptp``, when set, is the true positives on the predicted side
+    (overlap matching: predictions that hit a gold item), ``tp`` those on the gold side."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    ptp: int | None = None
 
     @property
     def p(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        tp = self.tp if self.ptp is None else self.ptp
+        return tp / (tp + self.fp) if tp + self.fp else 0.0
 
     @property
     def r(self) -> float:
@@ -121,7 +126,10 @@ class PRF:
         return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
 
     def as_dict(self) -> dict:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f, 4)}
+        out = {"tp": self.tp, "fp": self.fp, "fn": self.fn, "p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f, 4)}
+        if self.ptp is not None:
+            out["predicted_tp"] = self.ptp
+        return out
 
 
 @dataclass
@@ -129,7 +137,7 @@ class TypeScores:
     gold: int = 0
     predicted: int = 0
     strict: PRF = field(default_factory=PRF)
-    overlap: PRF = field(default_factory=PRF)
+    overlap: PRF = field(default_factory=lambda: PRF(ptp=0))
     normalisation: PRF = field(default_factory=PRF)
 
 
@@ -178,8 +186,9 @@ def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDo
             s.strict.fn += sum(gspans.values()) - hit
             p_hit = sum(1 for p in ps if any(_overlaps(p, x) for x in gs))
             g_hit = sum(1 for x in gs if any(_overlaps(p, x) for p in ps))
-            s.overlap.tp += g_hit  # recall counts gold found; precision counts predictions that hit
+            s.overlap.tp += g_hit  # recall: gold mentions overlapped by a prediction
             s.overlap.fn += len(gs) - g_hit
+            s.overlap.ptp += p_hit  # precision: predictions that overlap a gold mention
             s.overlap.fp += len(ps) - p_hit
             if normalise:
                 gold_ids = {i for m in gs for i in m.ids}
@@ -192,7 +201,6 @@ def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDo
                 s.normalisation.tp += len(gold_ids & pred_ids)
                 s.normalisation.fp += len(pred_ids - gold_ids)
                 s.normalisation.fn += len(gold_ids - pred_ids)
-    # overlap precision is over predictions: keep tp for recall, but express precision with its own counts
     return scores
 
 

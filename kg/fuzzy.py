@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.lexicon import Lexicon, cache_dir
-from kg.model import Grounding
 
 log = logging.getLogger(__name__)
 
@@ -140,13 +139,6 @@ class FuzzyLinker:
                     best[mc.concept_id] = Candidate(mc.concept_id, alias, round(float(sim), 4))
             self._memo[key] = tuple(sorted(best.values(), key=lambda c: (-c.similarity, c.curie)))
         return [self._memo[k] for k in keys]
-
-    def groundings(self, text: str, allowed: Iterable[str] | None = None, factor: float = 0.95, top: int = 5
-                   ) -> tuple[Grounding, ...]:
-        """The best candidates as groundings (score = similarity x ``factor``; match ``fuzzy``)."""
-        (cands,) = self.candidates([text], [allowed])
-        return tuple(Grounding(c.curie, self.lex.label(c.curie), round(c.similarity * factor, 4),
-                               c.curie.split(":", 1)[0].lower(), "fuzzy") for c in cands[:top])
 
 
 def build_index(aliases: Sequence[str], folder: str | Path, m: int = 30, ef_construction: int = 200) -> Path:

@@ -1,7 +1,7 @@
 """The trained recogniser: a spaCy NER model trained by kg on the corpora's train splits (``kg train``),
 and the component that merges its spans with the lexicon matcher's.
 
-This is a sibling of ``kg/recognize.py`` and the only other module that imports spaCy. The model is
+This is a sibling of ``kg/recognize.py``, and like it imports spaCy. The model is
 optional: the package ships one in ``kg/models/ner`` (built by ``kg train``), and the pipeline uses it
 only when asked (``Pipeline(ner=True)``, ``kg build --ner``), because it costs throughput.
 

@@ -102,7 +102,8 @@ def test_strict_overlap_and_normalisation_scores():
     s = score_mentions([gold], [predicted], {"Disease": "Disease"}, ["MESH"])["Disease"]
     assert (s.gold, s.predicted) == (3, 2)
     assert (s.strict.tp, s.strict.fp, s.strict.fn) == (1, 1, 2)
-    assert (s.overlap.tp, s.overlap.fp, s.overlap.fn) == (2, 0, 1)
+    assert (s.overlap.tp, s.overlap.fp, s.overlap.fn, s.overlap.ptp) == (2, 0, 1, 2)
+    assert s.overlap.p == 1.0 and round(s.overlap.r, 3) == 0.667
     assert (s.normalisation.tp, s.normalisation.fp, s.normalisation.fn) == (1, 1, 2)
 
 
