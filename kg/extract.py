@@ -567,7 +567,8 @@ class Extractor:
         claims: list[Claim] = []
         by_sent: dict[tuple[str, str, int], list[Mention]] = {}
         for m in ad.mentions:
-            if m.concept is not None:
+            # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims
+            if m.concept is not None and not m.concept.curie.startswith("kgid:unlinked_"):
                 by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
         cues_by: dict[tuple[str, str, int], list[Cue]] = {}
         for c in ad.cues:

@@ -73,8 +73,10 @@ class NerMerger:
     ``doc._.kg_matches``).
 
     - ``union``: lexicon matches stand; an NER span that overlaps none is added (no groundings: the
-      fuzzy linker grounds it); an NER span that strictly contains lexicon matches of its kind replaces
-      them, keeping the longest one's groundings at a lower score.
+      fuzzy linker grounds it); an NER span that extends one lexicon match of its kind by whole words
+      ("chronic nonspherocytic hemolytic anemia" around "hemolytic anemia") replaces it, keeping its
+      groundings at a lower score. A span over two matches ("cirrhosis and liver failure") or adding a
+      hyphenated affix ("anti-fibrosis") leaves the lexicon's matches as they are.
     - ``ner_first``: the NER's boundaries win over overlapping lexicon matches of its kind (a lexicon
       match inside the span lends its groundings); lexicon matches elsewhere stand.
     - ``ner_only``: as ``ner_first``, and lexicon matches of the NER's kinds that no NER span overlaps
@@ -122,8 +124,8 @@ class NerMerger:
                 used.update(id(m) for m in same)
                 continue  # the same span: the lexicon match stands
             outside = any(m.start < s or m.end > e for m in same)
-            if self.mode == "union" and outside:
-                continue  # the lexicon's boundaries stand
+            if self.mode == "union" and (outside or len(same) > 1 or not _by_words(doc.text, same[0], s, e)):
+                continue  # the lexicon's boundaries stand (and coordinations, "anti-" prefixes stay apart)
             inner = [m for m in same if m.start >= s and m.end <= e]
             head = max(inner, key=lambda m: (m.end - m.start, m.end)) if inner else None  # the longest, else the last
             entries = tuple((c, sc) for c, sc in head.entries
@@ -169,6 +171,14 @@ class NerMerger:
                 continue
             out.append(Match(ss, se, head.entries, head.factor * 0.98, "abbreviation", long_.text, type=head.type))
         return out
+
+
+def _by_words(text: str, inner: Match, start: int, end: int) -> bool:
+    """Whether the span start-end extends ``inner`` by whole words only (not by a hyphenated affix such as
+    the "anti-" of "anti-fibrosis", which changes what the words mean)."""
+    before = text[inner.start - 1] if inner.start > start else " "
+    after = text[inner.end] if inner.end < end else " "
+    return not (before.isalnum() or before in "-–/") and not (after.isalnum() or after in "-–/")
 
 
 def add_ner(nlp: Language, path: str | Path | None = None, mode: str | None = None,

@@ -118,3 +118,19 @@ def test_asking_for_a_missing_model_is_an_error(tmp_path):
 
     with pytest.raises(KgError):
         Pipeline(ner=tmp_path / "no-model")
+
+
+def test_the_shipped_recogniser_keeps_the_seed_claims():
+    """With kg/models/ner, the seed gives the same claims (coordinations and "anti-" prefixes stay apart)."""
+    from kg.ingest import read_sources
+    from kg.ner import model_path
+    from kg.pipeline import Pipeline
+    from tests.conftest import SEED
+
+    if model_path() is None:
+        pytest.skip("the package ships no trained model")
+    docs = read_sources([SEED])
+    with_ner = Pipeline(lang="en", ner=True, fuzzy=False).run(docs)
+    without = Pipeline(lang="en", fuzzy=False).run(docs)
+    key = lambda kg: {(c.subject.curie, c.predicate, c.object.curie, c.direction) for c in kg.claims}  # noqa: E731
+    assert len(key(without)) == 17 and key(with_ner) == key(without)
