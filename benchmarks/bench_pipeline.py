@@ -1,11 +1,11 @@
 #!/usr/bin/env python
 """Pipeline throughput beside tokenizer-only throughput on the same texts, start-up time and peak memory.
 
-Usage:  python benchmarks/bench_pipeline.py [--corpus FILE ...] [--limit N]
+Usage:  python benchmarks/bench_pipeline.py [--corpus FILE ...] [--limit N] [--ner]
 
 By default it reads the PubTator corpora of ../shared/corpora (NCBI-disease, BC5CDR: about 1,500
 abstracts). Targets (issue 2): >= 80k words/s on one core with all shipped lexicons, <= 2 s start-up,
-<= 1 GB RSS.
+<= 1 GB RSS. ``--ner`` measures the pipeline with the trained recogniser (``kg build --ner``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ DEFAULT = [
     ROOT.parent / "shared/corpora/ncbi_disease/train/NCBItrainset_corpus.txt",
     ROOT.parent / "shared/corpora/bc5cdr/CDR_TrainingSet.PubTator.txt",
 ]
-STARTUP = "import time; t=time.perf_counter(); from kg.pipeline import Pipeline; Pipeline(); print(time.perf_counter()-t)"
+STARTUP = "import time; t=time.perf_counter(); from kg.pipeline import Pipeline; Pipeline({}); print(time.perf_counter()-t)"
 
 
 def main() -> int:
@@ -31,12 +31,14 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="use only the first N documents")
     ap.add_argument("--repeat", type=int, default=3, help="start-up runs (fresh processes)")
     ap.add_argument("--runs", type=int, default=3, help="timed runs of the tokenizer and of the pipeline")
+    ap.add_argument("--ner", action="store_true", help="with the trained recogniser (kg/models/ner)")
     args = ap.parse_args()
+    startup = STARTUP.format("ner=True" if args.ner else "")
     sys.path.insert(0, str(ROOT))
 
     # Start-up: fresh interpreters, lexicon cache warm (the first run of all warms it).
-    subprocess.run([sys.executable, "-c", STARTUP], check=True, capture_output=True, cwd=ROOT)
-    startups = [float(subprocess.run([sys.executable, "-c", STARTUP], check=True, capture_output=True, text=True,
+    subprocess.run([sys.executable, "-c", startup], check=True, capture_output=True, cwd=ROOT)
+    startups = [float(subprocess.run([sys.executable, "-c", startup], check=True, capture_output=True, text=True,
                                      cwd=ROOT).stdout.strip().splitlines()[-1]) for _ in range(args.repeat)]
 
     from kg.ingest import read_documents
@@ -52,7 +54,7 @@ def main() -> int:
         docs = docs[: args.limit]
     texts = [s.text for d in docs for s in d.sections if s.lang == "en"]
 
-    pipe = Pipeline()
+    pipe = Pipeline(ner=args.ner)
     tokenizer = pipe.nlp.tokenizer
     words = sum(len(t.split()) for t in texts)  # whitespace-separated words
     pipe.run(docs[:100])  # warm-up: vocabulary and caches, as in a long-running process

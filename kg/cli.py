@@ -36,7 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
     docs = read_sources(args.sources, args.input_format)
-    pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon)
+    pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon, **_nlp_options(args))
     kg = pipeline.run(docs, progress=not args.quiet and sys.stderr.isatty())
     kg.write(args.output, fmt)
     if args.mentions:
@@ -166,6 +166,58 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from kg.corpora import write_pubtator
+    from kg.ingest import read_sources
+    from kg.pipeline import Pipeline
+    from kg.rdf import write_atomic
+
+    docs = read_sources(args.sources, args.input_format)
+    kg = Pipeline(args.ontology, **_nlp_options(args)).run(docs, progress=not args.quiet and sys.stderr.isatty())
+    write_atomic(args.output, write_pubtator(kg.annotated))
+    if not args.quiet:
+        print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions -> {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import run_evaluation
+
+    sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
+                                    limit=args.limit, progress=not args.quiet and sys.stderr.isatty(),
+                                    breakdown=args.breakdown, **_nlp_options(args)))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from kg.evaluate import default_corpora_dir
+    from kg.ner import MODEL_DIR, train_from_corpora
+
+    out = args.output or MODEL_DIR
+    root = args.corpora or default_corpora_dir()
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.epochs, desc="kg train", unit="epoch", leave=False)
+    try:
+        train_from_corpora(root, out, epochs=args.epochs, seed=args.seed, limit=args.limit,
+                           progress=(lambda epoch, loss: bar.update(1)) if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        print(f"kg: NER model -> {out}", file=sys.stderr)
+    return 0
+
+
+def _nlp_options(args: argparse.Namespace) -> dict:
+    """Pipeline options from --ner / --ner-model / --no-fuzzy."""
+    ner = args.ner_model or getattr(args, "ner", False)
+    return {"ner": ner, "fuzzy": not args.no_fuzzy}
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="Build and use a therapy–disease–mechanism knowledge graph.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -250,7 +302,45 @@ def parser() -> argparse.ArgumentParser:
                    help="primary_knowledge_source and provided_by (default infores:kg)")
     e.set_defaults(func=cmd_export)
 
-    for sp in (b, q, s, d, m, ld, sv, v, e):
+    a = sub.add_parser("annotate", help="recognise and ground entities; write them as PubTator annotations")
+    a.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders (PubTator, .txt, .jsonl, journal pages)")
+    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the PubTator file to write")
+    a.add_argument("--format", choices=["pubtator"], default="pubtator", help="output format")
+    a.add_argument("--input-format", choices=["journal", "text", "jsonl", "pubtator"],
+                   help="read every source with this reader instead of sniffing")
+    a.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
+    a.set_defaults(func=cmd_annotate)
+
+    ev = sub.add_parser("eval", help="measure recognition, normalisation and claims on annotated corpora")
+    ev.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
+    ev.add_argument("--corpus", action="append", metavar="NAME",
+                   help="a corpus of kg/data/corpora.toml (repeatable; default: all that are present)")
+    ev.add_argument("--split", default="dev", help="the split to evaluate (default dev)")
+    ev.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
+    ev.add_argument("--markdown", metavar="FILE", help="also write the tables as Markdown")
+    ev.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    ev.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    ev.add_argument("--breakdown", action="store_true",
+                   help="also print mentions by how they were found (abbreviation, variant, hyphenated, ...) "
+                        "and negated/hedged claims by sentence class (always in --markdown)")
+    ev.set_defaults(func=cmd_eval)
+
+    t = sub.add_parser("train", help="train the NER model on the corpora's train splits (fixed seeds)")
+    t.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
+    t.add_argument("-o", "--output", metavar="DIR", help="where to write the model (default: the package's kg/models/ner)")
+    t.add_argument("--epochs", type=int, default=15)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    t.set_defaults(func=cmd_train)
+
+    for sp in (b, a, ev):
+        sp.add_argument("--ner", action="store_true",
+                        help="also run the trained recogniser (kg/models/ner): higher recall, about 3.5x slower")
+        sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train' (implies --ner)")
+        sp.add_argument("--no-fuzzy", action="store_true",
+                        help="do not ground mentions that match no lexicon term with the fuzzy linker")
+
+    for sp in (b, q, s, d, m, ld, sv, v, e, a, ev, t):
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
         sp.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     return p

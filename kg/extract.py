@@ -92,6 +92,12 @@ class Rules:
         self.treats_forward = rx(t["forward"])
         self.treats_backward = rx(t["backward"])
         self.treats_not_between = re.compile(t["not_between"], re.IGNORECASE) if t.get("not_between") else None
+        self.treats_tight = _rx(t["tight"]) if t.get("tight") else None
+        self.treats_tight_near = re.compile(r"^\s*(?:[\w-]+\s+){0,%d}$" % int(t.get("tight_words", 2)))
+        self.treats_of = _rx(t["of_subject"]) if t.get("of_subject") else None
+        self.treats_of_connector = re.compile(t.get("of_connector", "^$"), re.IGNORECASE)
+        self.treats_backward_not_between = (re.compile(t["backward_not_between"], re.IGNORECASE)
+                                            if t.get("backward_not_between") else None)
         tp = t["predicate"]
         self.treats_cues = {k: re.compile(tp[k], re.IGNORECASE) for k in ("clinical_trial", "preclinical", "study", "applied")}
         self.treats_choice = tp
@@ -283,9 +289,13 @@ class Extractor:
         cfg = self.rules.cfg["treats"]
         stypes, otypes = cfg["subject_types"], cfg["object_types"]
         out: list[Claim] = []
-        if not st.has(otypes) or not (st.has(stypes) or previous is not None) or not _hinted(st.lower, cfg.get("hints", ())):
+        if not st.has(otypes) or not (st.has(stypes) or previous is not None):
             return out
         s = st.sentence
+        if self.rules.treats_tight is not None and _hinted(st.lower, cfg.get("tight_hints", ())):
+            out.extend(self._treats_tight(st, stypes, otypes))
+        if not _hinted(st.lower, cfg.get("hints", ())):
+            return out
         for m in self.rules.treats_forward.finditer(s.text):
             tstart, tend = s.start + m.start(), s.start + m.end()
             subj = self._subject(st, tstart, stypes, previous)
@@ -297,14 +307,51 @@ class Extractor:
                 continue
             for obj in objs:
                 out.extend(self._treat_claim(st, subj, obj, m.group(0), tstart, stypes, otypes))
+        if self.rules.treats_of is not None:
+            for m in self.rules.treats_of.finditer(s.text):
+                tend = s.start + m.end()
+                clause = st.clause(tend)
+                subjects = self._list_after(st, tend, stypes, clause)
+                if not subjects or subjects[0].start - tend > 40:
+                    continue
+                conn = self.rules.treats_of_connector.match(st.text(subjects[-1].end, s.end))
+                if not conn:
+                    continue
+                cend = subjects[-1].end + conn.end()
+                objs = self._list_after(st, cend, otypes, st.clause(cend))
+                blocker = self.rules.treats_not_between
+                if objs and blocker is not None and blocker.search(st.text(cend, objs[0].start)):
+                    continue
+                for subj in subjects:
+                    for obj in objs:
+                        out.extend(self._treat_claim(st, subj, obj, m.group(0), s.start + m.start(), stypes, otypes))
         for m in self.rules.treats_backward.finditer(s.text):
             tstart, tend = s.start + m.start(), s.start + m.end()
             after = self._list_after(st, tend, stypes, st.clause(tend))
             if not after:
                 continue
             subj = after[0]
+            blocker = self.rules.treats_backward_not_between
             for obj in self._list_before(st, tstart, otypes, st.clause(tstart)):
+                if blocker is not None and blocker.search(st.text(obj.end, tstart)):
+                    continue
                 out.extend(self._treat_claim(st, subj, obj, m.group(0), tstart, stypes, otypes))
+        return out
+
+    def _treats_tight(self, st: _Sent, stypes, otypes) -> list[Claim]:
+        """subject trigger object, each within a few words of the trigger ("Celecoxib for arthritis")."""
+        s, out = st.sentence, []
+        near = self.rules.treats_tight_near
+        for m in self.rules.treats_tight.finditer(s.text):
+            tstart, tend = s.start + m.start(), s.start + m.end()
+            before = [x for x in st.mentions if x.end <= tstart and x.concept_of(stypes) is not None
+                      and st.clause(x.start) == st.clause(tstart)]
+            after = [x for x in st.mentions if x.start >= tend and x.concept_of(otypes) is not None]
+            if not before or not after or not near.match(st.text(before[-1].end, tstart)) \
+                    or not near.match(st.text(tend, after[0].start) + " "):
+                continue
+            for obj in self._list_after(st, tend, otypes, st.clause(tend)):
+                out.extend(self._treat_claim(st, before[-1], obj, m.group(0), tstart, stypes, otypes))
         return out
 
     def _treat_claim(self, st, subj, obj, trigger, tstart, stypes, otypes) -> list[Claim]:
@@ -520,7 +567,8 @@ class Extractor:
         claims: list[Claim] = []
         by_sent: dict[tuple[str, str, int], list[Mention]] = {}
         for m in ad.mentions:
-            if m.concept is not None:
+            # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims
+            if m.concept is not None and not m.concept.curie.startswith("kgid:unlinked_"):
                 by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
         cues_by: dict[tuple[str, str, int], list[Cue]] = {}
         for c in ad.cues:

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from kg.lexicon import Lexicon, TypePolicy
+from kg.lexicon import Lexicon, Normalizer, TypePolicy
 from kg.model import AnnotatedDocument, Concept, Grounding, Mention
 from kg.resources import data_path
 
@@ -26,14 +26,28 @@ def _composition_rules() -> dict[str, dict]:
         return {r["name"]: r for r in tomllib.load(fh).get("composition", [])}
 
 
-class Grounder:
-    """Turns a mention's raw candidates into ranked groundings and typed concepts."""
+@lru_cache(maxsize=1)
+def linking_config() -> dict:
+    """``kg/data/linking.toml``: fuzzy grounding and unlinked mentions."""
+    with open(data_path("linking.toml"), "rb") as fh:
+        return tomllib.load(fh)
 
-    def __init__(self, lexicon: Lexicon, policy: TypePolicy | None = None):
+
+class Grounder:
+    """Turns a mention's raw candidates into ranked groundings and typed concepts.
+
+    A mention that arrives with no candidates (a span of the trained recogniser that no lexicon term
+    matches) is grounded by ``fuzzy`` (a ``kg.fuzzy.FuzzyLinker``) when given; if that finds nothing
+    it keeps a concept minted from its text (``kg/data/linking.toml``).
+    """
+
+    def __init__(self, lexicon: Lexicon, policy: TypePolicy | None = None, fuzzy=None):
         self.lex = lexicon
         self.policy = policy or TypePolicy.load()
         self._rank = {t: i for i, t in enumerate(self.policy.type_order)}
         self._memo: dict[tuple, tuple] = {}
+        self.fuzzy = fuzzy
+        self.linking = linking_config()
 
     # ------------------------------------------------ concepts
 
@@ -117,6 +131,8 @@ class Grounder:
         """The mention with ranked groundings and its concept (None when nothing grounds it)."""
         if m.composition:
             return self._compose(m)
+        if not m.groundings:
+            return self._unlinked(m)
         found = self._memo.get(m.groundings)
         if found is None:
             concepts = self._concepts(m.groundings)
@@ -149,9 +165,53 @@ class Grounder:
         return dataclasses.replace(m, type=typ, groundings=(g,) + self.ranked(m.groundings), concept=concept,
                                    alternatives=(head,))
 
+    def _unlinked(self, m: Mention) -> Mention | None:
+        """A typed mention with no grounding: a concept minted from its text, if the policy keeps it."""
+        if not m.type or not self.linking.get("unlinked", {}).get("keep", True) or m.type not in self.policy.categories:
+            return None
+        words = "_".join(Normalizer.default().key(m.long_form or m.text)) or "x"
+        label = " ".join((m.long_form or m.text).split())
+        concept = Concept(f"kgid:unlinked_{words}", label, self.policy.category(m.type), m.type)
+        return dataclasses.replace(m, concept=concept)
+
+    def link_fuzzy(self, mentions: Sequence[Mention]) -> dict[int, tuple[Grounding, ...]]:
+        """Fuzzy candidates for the mentions that have none, by position in ``mentions``."""
+        if self.fuzzy is None:
+            return {}
+        cfg = self.linking.get("fuzzy", {})
+        allowed = cfg.get("types", {})
+        todo = [(i, m) for i, m in enumerate(mentions) if not m.groundings and not m.composition and m.type]
+        if not todo:
+            return {}
+        texts = [m.long_form or m.text for _, m in todo]
+        cands = self.fuzzy.candidates(texts, [allowed.get(m.type, [m.type]) for _, m in todo])
+        factor = float(cfg.get("score", 0.95))
+        out = {}
+        for (i, m), cs in zip(todo, cands):
+            if cs:
+                out[i] = tuple(Grounding(c.curie, self.lex.label(c.curie), round(c.similarity * factor, 4),
+                                         c.curie.split(":", 1)[0].lower(), "fuzzy") for c in cs[:5])
+        return out
+
     def ground_document(self, ad: AnnotatedDocument) -> AnnotatedDocument:
-        mentions = tuple(x for x in (self.ground(m) for m in ad.mentions) if x is not None)
-        return dataclasses.replace(ad, mentions=mentions)
+        return self.ground_documents([ad])[0]
+
+    def ground_documents(self, ads: Sequence[AnnotatedDocument]) -> list[AnnotatedDocument]:
+        """Ground every mention of the documents (the fuzzy linker is asked once for all of them)."""
+        flat = [m for ad in ads for m in ad.mentions]
+        linked = self.link_fuzzy(flat)
+        out, k = [], 0
+        for ad in ads:
+            mentions = []
+            for m in ad.mentions:
+                if k in linked:
+                    m = dataclasses.replace(m, groundings=linked[k])
+                k += 1
+                g = self.ground(m)
+                if g is not None:
+                    mentions.append(g)
+            out.append(dataclasses.replace(ad, mentions=tuple(mentions)))
+        return out
 
 
 _PROJECT_PREFIXES = {"MONDO", "DOID", "MESH", "HP", "CL", "GO", "UBERON", "MAXO", "CHEBI", "NCIT", "UMLS", "OMIM", "ORPHA", "EFO"}
@@ -159,5 +219,4 @@ _PROJECT_PREFIXES = {"MONDO", "DOID", "MESH", "HP", "CL", "GO", "UBERON", "MAXO"
 
 def ground(docs: Iterable[AnnotatedDocument], lexicon: Lexicon) -> list[AnnotatedDocument]:
     """Ground every mention of every document."""
-    g = Grounder(lexicon)
-    return [g.ground_document(d) for d in docs]
+    return Grounder(lexicon).ground_documents(list(docs))

@@ -25,7 +25,7 @@ from kg.resources import data_path, ontologies_dir
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "7"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Z0-9\-]{1,7}$")
@@ -127,6 +127,7 @@ class TypePolicy:
     prefer_within: float
     min_score: float
     type_order: tuple[str, ...]
+    roots: dict[str, tuple[str, ...]] = None  # prefix -> classes its typed terms must descend from
 
     @property
     def type_rank(self) -> dict[str, int]:
@@ -151,6 +152,7 @@ class TypePolicy:
             prefer_within=float(cfg.get("prefer_within", 0.3)),
             min_score=float(cfg.get("min_score", 0.5)),
             type_order=tuple(cfg["type_order"]),
+            roots={k: tuple(v) for k, v in cfg.get("roots", {}).items()},
         )
 
     def category(self, type_: str, curie: str = "", label: str = "") -> str:
@@ -170,6 +172,30 @@ def stop_terms() -> frozenset[str]:
         if line and not line.startswith("#"):
             out.add(norm.key(line))
     return frozenset(out)
+
+
+CORPUS_SOURCE = "kg-corpus:"  # a lexicon source "kg-corpus:<type>" declares the type of the term's names
+
+
+def corpus_filters_path() -> Path:
+    """The (term, type) pairs that precision on the corpora's train splits rules out (may be absent)."""
+    return ontologies_dir() / "corpus_filters.tsv"
+
+
+@lru_cache(maxsize=1)
+def corpus_filters() -> dict[tuple[str, ...], frozenset[str]]:
+    """Normalised term -> the entity types it must not be matched as (``ontologies/corpus_filters.tsv``,
+    written by ``scripts/build_corpus_lexicon.py``: terms that were rarely a gold mention of that type
+    where the lexicon matched them in the train splits)."""
+    path = corpus_filters_path()
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) >= 2 and cols[0]:
+            out[tuple(cols[0].split(" "))].add(cols[1])
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------- the lexicon
@@ -279,11 +305,31 @@ class Lexicon:
         return tuple(sorted({curie, *self.neighbours.get(curie, ())}))
 
     def _assign_types(self, policy: TypePolicy) -> None:
+        declared: dict[str, str] = {}  # types declared by a corpus-derived lexicon (source kg-corpus:<type>)
         for curie, t in self.terms.items():
-            typ = policy.sources.get(t.prefix)
+            for src in t.source.split("+"):
+                if src.startswith(CORPUS_SOURCE) and src[len(CORPUS_SOURCE):] in policy.categories:
+                    declared[curie] = src[len(CORPUS_SOURCE):]
+        roots = policy.roots or {}
+        under: dict[str, bool] = {}
+
+        def descends(curie: str, wanted: tuple[str, ...], seen: frozenset = frozenset()) -> bool:
+            if curie in wanted:
+                return True
+            if curie in under:
+                return under[curie]
+            t = self.terms.get(curie)
+            found = t is not None and any(p not in seen and descends(p, wanted, seen | {curie}) for p in t.parents)
+            under[curie] = found
+            return found
+
+        for curie, t in self.terms.items():
+            typ = policy.sources.get(t.prefix) or (declared.get(curie) if t.prefix != "MESH" else None)
+            if typ and t.prefix in roots and not descends(curie, roots[t.prefix]):
+                continue  # outside the classes of this ontology that are entities (an HP clinical modifier)
             if typ:
                 self.types[curie] = typ
-        # MeSH: the type of a typed equivalent, else the label rules.
+        # MeSH: the type of a typed equivalent, else the label rules, else a corpus-declared type.
         order = {t: i for i, t in enumerate(policy.type_order)}
         for curie, t in self.terms.items():
             if t.prefix != "MESH":
@@ -300,10 +346,14 @@ class Lexicon:
                 if rx.search(label):
                     self.types[curie] = typ
                     break
+            else:
+                if curie in declared:
+                    self.types[curie] = declared[curie]
 
     def _index(self) -> None:
         norm = Normalizer.default()
         stops = stop_terms()
+        filters = corpus_filters()
         index: dict[tuple[str, ...], dict[str, str]] = defaultdict(dict)
         acr: dict[str, dict[str, str]] = defaultdict(dict)
         rank = {"LABEL": 0, "EXACT": 1, "NARROW": 2, "RELATED": 3, "BROAD": 4}
@@ -322,6 +372,8 @@ class Lexicon:
                     continue
                 key = norm.term_key(text)
                 if not key or key in stops or (len(key) == 1 and (len(key[0]) < 3 or key[0].isdigit())):
+                    continue
+                if key in filters and self.types[curie] in filters[key]:
                     continue
                 slot = index[key]
                 if curie not in slot or rank.get(scope, 5) < rank.get(slot[curie], 5):
@@ -392,6 +444,8 @@ def _fingerprint(paths: Sequence[Path]) -> str:
     h = hashlib.sha256(CACHE_VERSION.encode())
     for name in ("types.toml", "normalization.toml", "stop_terms.txt"):
         h.update(data_path(name).read_bytes())
+    if corpus_filters_path().is_file():
+        h.update(corpus_filters_path().read_bytes())
     for p in paths:
         h.update(str(p.name).encode())
         h.update(p.read_bytes())

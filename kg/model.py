@@ -54,7 +54,7 @@ class Mapping:
 class Section:
     """A piece of a document's text: its title, abstract or keywords, in one language."""
 
-    name: str  # "title", "abstract", "keywords"
+    name: str  # "title", "abstract", "keywords", "body" (a full text)
     text: str
     lang: str = "en"
 

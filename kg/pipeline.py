@@ -83,21 +83,42 @@ class Pipeline:
     ``lang`` says which languages' titles and abstracts are read: "en", "zh" or "all" (both). The
     Chinese pipeline (jieba, the Chinese lexicon) is loaded on first use, when a document has a Chinese
     section to read; claims read in both languages of a document are aligned (``kg.align``).
+    ``ner``: add the trained recogniser to the English pipeline (True: the shipped model; a path: that
+    model); ``fuzzy``: ground mentions that match no lexicon term with the fuzzy linker (loaded on first use).
     """
 
     def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None,
-                 lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = ()):
-        from kg.recognize import build_pipeline  # spaCy stays behind this import
-
+                 lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = (),
+                 ner: bool | str | Path = False, fuzzy: bool = True):
         self.langs = parse_langs(lang)
         self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies)
-        self.nlp = build_pipeline(self.lexicon) if "en" in self.langs else None
-        self.grounder = Grounder(self.lexicon)
+        self.ner = ner
+        self.nlp = self._english() if "en" in self.langs else None
+        linker = None
+        if fuzzy:
+            from kg.fuzzy import FuzzyLinker
+            from kg.ground import linking_config
+
+            cfg = linking_config()["fuzzy"]
+            types = sorted({t for ts in cfg["types"].values() for t in ts})
+            linker = FuzzyLinker(self.lexicon, types, threshold=cfg["threshold"], k=cfg["k"])
+        self.grounder = Grounder(self.lexicon, fuzzy=linker)
         self.extractor = Extractor(self.lexicon, self.grounder)
         self._zh_files = tuple(zh_lexicons)
         self._zh = None  # (ZhLexicon, nlp, ExtractorZh), loaded on first use
         if "zh" in self.langs and self._zh_files:
             self.zh_lexicon  # a bad user file fails now, before any work  # noqa: B018
+
+    def _english(self):
+        """The English recognition pipeline, with the trained recogniser when asked for."""
+        from kg.recognize import build_pipeline  # spaCy stays behind this import
+
+        nlp = build_pipeline(self.lexicon)
+        if self.ner:
+            from kg.ner import add_ner
+
+            add_ner(nlp, None if self.ner is True else self.ner)
+        return nlp
 
     @property
     def zh_lexicon(self):
@@ -125,19 +146,16 @@ class Pipeline:
     def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
         """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
         the pipeline's languages)."""
-        from kg.recognize import annotate
-
-        from kg.align import READ_SECTIONS, add_labels, document_languages, mark_alignment, reconcile
+        from kg.align import add_labels, document_languages, mark_alignment, reconcile
+        from kg.recognize import TEXT_SECTIONS, annotate
 
         docs = list(documents)
         wanted = parse_langs(lang) if lang is not None else self.langs
-        todo = {x: sum(1 for d in docs for s in d.sections if s.lang == x and s.name in READ_SECTIONS and s.text.strip())
+        todo = {x: sum(1 for d in docs for s in d.sections if s.lang == x and s.name in TEXT_SECTIONS and s.text.strip())
                 for x in wanted}
         langs = [x for x in wanted if todo[x]] or list(wanted[:1])
         if "en" in langs and self.nlp is None:
-            from kg.recognize import build_pipeline
-
-            self.nlp = build_pipeline(self.lexicon)
+            self.nlp = self._english()
         bar = None
         if progress:
             from tqdm import tqdm
@@ -152,7 +170,7 @@ class Pipeline:
             if bar is not None:
                 bar.close()
         annotated = [_merge(parts) for parts in zip(*per_lang)]
-        grounded = [self.grounder.ground_document(a) for a in annotated]
+        grounded = self.grounder.ground_documents(annotated)
         extractors = [self.extractor if x == "en" else self.zh()[1] for x in langs]
         claims: list[Claim] = []
         for a in grounded:

@@ -31,6 +31,7 @@ warnings.filterwarnings("ignore", message=r"Possible set union", category=Future
 log = logging.getLogger(__name__)
 
 SPAN_GROUP = "kg_mentions"
+TEXT_SECTIONS = ("title", "abstract", "body")  # the sections read for mentions ("body": a full text)
 _LEXICONS: dict[str, Lexicon] = {}
 _SPLIT = re.compile(r"([^\W_]+)", re.UNICODE)
 _HARD_GAP = re.compile(r"[^\s\-–'’/]")
@@ -416,7 +417,7 @@ def annotate(
     policy = TypePolicy.load()
     memo: dict = {}
     docs = list(documents)
-    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.name in ("title", "abstract") and s.text.strip()]
+    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.name in TEXT_SECTIONS and s.text.strip()]
     results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
     texts = (s.text for _, s in jobs)
     for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):

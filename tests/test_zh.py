@@ -33,7 +33,8 @@ SEED_NODES_ONLY_IN_ZH: set[str] = set()
 # the process GO:0046903 (secretion); English "secrete" is a verb kg does not recognise as a mention
 # (both languages make the same capable_of GO:0046903 claim from it).
 SEED_MENTIONS_ONLY_IN_EN = {"CHEBI:22586"}
-SEED_MENTIONS_ONLY_IN_ZH = {"GO:0016209", "GO:0046903"}
+# (English "secrete" is a mention of GO:0046903 too, through CRAFT's train-split names in corpus_terms.tsv)
+SEED_MENTIONS_ONLY_IN_ZH = {"GO:0016209"}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,234 @@
+#!/usr/bin/env python
+"""Derive lexicon data from the train splits of the annotated corpora (never from dev or test data).
+
+Usage:  python scripts/build_corpus_lexicon.py [--corpora ../shared/corpora] [--out ontologies]
+
+Writes, reproducibly (sorted, no timestamps):
+
+  ontologies/lexicons/corpus_terms.tsv  the gold mention strings of the train splits (NCBI-disease, BC5CDR,
+      BioRED: diseases and chemicals; CRAFT: cell types and biological processes) as names of their gold
+      identifier (MeSH, OMIM, CL, GO) as RELATED synonyms, with the entity type declared in the source column
+      (``kg-corpus:<type>``). A string is kept when it names one identifier in most of its annotations
+      and, where it occurs in the train texts of corpora that annotate its type, is annotated at least
+      half of the time (so "ALL", "cold" or "lead" are left out). Mentions with several identifiers
+      (composite mentions) and discontinuous ones are skipped, and so are names that kg's shipped
+      pipeline already reads as one mention (its ontology terms and compositions stand).
+  ontologies/corpus_filters.tsv  ontology terms (normalised words) and the entity types they are not
+      matched as: those the shipped lexicons matched at least MIN_MATCHES times in the train texts with
+      precision below MAX_PRECISION (processes: MAX_PRECISION_BY_TYPE) against the gold mentions of that type
+      in every corpus that annotates the type (a match on a gold mention of another type, such as
+      BioRED's gene products, counts neither way) ("severe", "chronic",
+      "disease", "patients", ...). Terms that are themselves corpus terms are not filtered.
+
+Documents of any dev or test split are left out of the train splits first (BioRED's train split holds
+44 BC5CDR dev abstracts). Sources and licenses of the corpora: ../shared/PROVENANCE.tsv; the derived
+files are listed in ontologies/ATTRIBUTION.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.lexicon import CORPUS_SOURCE, Normalizer  # noqa: E402
+from kg.model import Synonym, Term  # noqa: E402
+from kg.ontology_io import write_lexicon  # noqa: E402
+
+log = logging.getLogger("build_corpus_lexicon")
+
+# corpus -> corpus type -> kg entity type (kg/data/types.toml)
+CORPORA = {
+    "ncbi_disease": {"SpecificDisease": "disease", "DiseaseClass": "disease", "Modifier": "disease",
+                     "CompositeMention": "disease"},
+    "bc5cdr": {"Disease": "disease", "Chemical": "drug"},
+    "biored": {"DiseaseOrPhenotypicFeature": "disease", "ChemicalEntity": "drug"},
+    "craft": {"CL": "cell", "GO": "mechanism"},
+}
+# kg types that the same corpus type covers (a disease gold mention also vouches for a phenotype match)
+COVERS = {"disease": {"disease", "phenotype"}, "drug": {"drug"}, "cell": {"cell"}, "mechanism": {"mechanism"}}
+MIN_ID_SHARE = 0.5
+MIN_STRING_PRECISION = 0.5
+MIN_MATCHES = 3
+MAX_PRECISION = 0.3
+# CRAFT's GO_BP annotation leaves many process mentions unannotated ("inflammation", "oxidative stress"),
+# so its precision understates the lexicon's, and processes carry kg's mechanism claims: they are not
+# filtered.
+MAX_PRECISION_BY_TYPE = {"mechanism": 0.0}
+# CRAFT annotates GO and CL classes only: it judges matches of those ontologies' terms, not of the MeSH
+# phenomena ("oxidative stress") that kg also types as processes.
+JUDGED_PREFIXES = {"mechanism": ("GO",), "cell": ("CL",)}
+
+
+def load_train(root: Path, without_tune: bool = False):
+    from kg.evaluate import load_corpus
+    from kg.ner import held_out_ids, tune_part
+
+    held = held_out_ids(root)
+    out = {}
+    for name in CORPORA:
+        docs = [g for g in load_corpus(name, "train", root) if g.id not in held and not (without_tune and tune_part(g.id))]
+        out[name] = docs
+        log.info("%s train: %d documents", name, len(docs))
+    return out
+
+
+def corpus_terms(train, norm: Normalizer, known: dict[str, str]) -> tuple[list[Term], set[tuple[str, ...]]]:
+    """Terms from the gold mention strings, and the keys they cover; ``known``: labels of the shipped
+    lexicons' terms."""
+    by_key: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # key -> (type, id) counts
+    surfaces: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    annotated_in: dict[str, set[str]] = defaultdict(set)  # kg type -> corpora annotating it
+    for name, docs in train.items():
+        for typ in CORPORA[name].values():
+            annotated_in[typ].add(name)
+        for g in docs:
+            for m in g.mentions:
+                typ = CORPORA[name].get(m.type)
+                if typ is None or len(m.ids) != 1 or m.fragments:
+                    continue
+                key = norm.term_key(m.text)
+                if not key:
+                    continue
+                by_key[key][(typ, m.ids[0])] += 1
+                surfaces[key][" ".join(m.text.split())] += 1
+    # How often each key occurs at all in the texts of the corpora that annotate its type.
+    occurrences: dict[tuple[tuple[str, ...], str], int] = Counter()
+    first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for key in by_key:
+        first[key[0]].append(key)
+    for name, docs in train.items():
+        types = set(CORPORA[name].values())
+        for g in docs:
+            for s in g.document.sections:
+                words = [w for w, _, _ in norm.pieces(s.text)]
+                for i, w in enumerate(words):
+                    for key in first.get(w, ()):
+                        if tuple(words[i : i + len(key)]) == key:
+                            for typ in types:
+                                occurrences[(key, typ)] += 1
+    terms: dict[str, dict] = {}
+    for key, counts in sorted(by_key.items()):
+        (typ, curie), n = counts.most_common(1)[0]
+        total = sum(counts.values())
+        if n / total < MIN_ID_SHARE:
+            continue
+        seen = occurrences.get((key, typ), 0)
+        annotated = sum(v for (t, _), v in counts.items() if t == typ)
+        if seen and annotated / seen < MIN_STRING_PRECISION:
+            continue
+        entry = terms.setdefault(curie, {"type": typ, "names": Counter()})
+        for text, k in surfaces[key].items():
+            entry["names"][text] += k
+    # Corpus names are RELATED synonyms: where an ontology names the span too, its label or exact
+    # synonym wins; a term the ontologies lack (MeSH supplementary concepts, OMIM) is labelled by its
+    # most frequent name.
+    out = []
+    keys = set()
+    read_whole = already_read(sorted({t for e in terms.values() for t in e["names"]}))
+    for curie, entry in sorted(terms.items()):
+        names = [t for t, _ in sorted(entry["names"].items(), key=lambda x: (-x[1], x[0])) if t not in read_whole]
+        if not names:
+            continue
+        label = known.get(curie) or names[0]
+        syns = tuple(Synonym(t, "RELATED") for t in names if t != label)
+        out.append(Term(curie, label, syns, (), (), CORPUS_SOURCE + entry["type"]))
+        keys |= {norm.term_key(t) for t in names}
+    return out, keys
+
+
+def already_read(names: list[str]) -> set[str]:
+    """The names that kg's shipped pipeline already reads as one mention (an ontology term or one of
+    kg's compositions, such as "liver damage"): kg's own reading of them stands."""
+    from kg.model import Document, Section
+    from kg.pipeline import Pipeline
+
+    pipeline = Pipeline(fuzzy=False)
+    docs = [Document(f"kgdoc:n{i}", "names", (Section("abstract", n),)) for i, n in enumerate(names)]
+    out = set()
+    for n, ad in zip(names, pipeline.run(docs).annotated):
+        if any(m.start == 0 and m.end == len(n) for m in ad.mentions):
+            out.add(n)
+    return out
+
+
+def corpus_filters(train, keys_kept: set[tuple[str, ...]], norm: Normalizer) -> list[tuple[str, str, int, float]]:
+    """(term, type, matches, precision) for ontology terms with low precision on the train texts."""
+    from kg.pipeline import Pipeline
+
+    pipeline = Pipeline(fuzzy=False)
+    lex = pipeline.lexicon
+    counts: dict[tuple[tuple[str, ...], str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for name, docs in train.items():
+        types = set(CORPORA[name].values())
+        kg = pipeline.run([g.document for g in docs])
+        gold = {g.id: g for g in docs}
+        for ad in kg.annotated:
+            g = gold[ad.document.id]
+            for m in ad.mentions:
+                target = next((t for t in types if m.type in COVERS[t]), None)
+                if target is None or m.composition or not m.groundings or m.groundings[0].match in ("abbreviation", "acronym", "like", "fuzzy"):
+                    continue
+                judged = JUDGED_PREFIXES.get(target)
+                if judged and m.concept.curie.split(":", 1)[0] not in judged:
+                    continue
+                key = norm.term_key(m.text)
+                if key not in lex.index or key in keys_kept:
+                    continue
+                over = [x for x in g.mentions if x.section == m.section and x.start < m.end and m.start < x.end]
+                hit = any(CORPORA[name].get(x.type) == target for x in over)
+                if over and not hit:
+                    continue  # an entity of another type (a gene, a species): a type question, not noise
+                c = counts[(key, target)][name]
+                c[0] += 1
+                c[1] += hit
+    rows = []
+    for (key, target), per_corpus in sorted(counts.items()):
+        n = sum(x[0] for x in per_corpus.values())
+        hits = sum(x[1] for x in per_corpus.values())
+        limit = MAX_PRECISION_BY_TYPE.get(target, MAX_PRECISION)
+        # Filtered only when every corpus that saw the match rarely annotates it (corpora disagree:
+        # BioRED annotates insulin as a gene product, BC5CDR as a chemical).
+        if n >= MIN_MATCHES and all(h / k < limit for k, h in per_corpus.values()):
+            for typ in sorted(COVERS[target]):
+                rows.append((" ".join(key), typ, n, round(hits / n, 3)))
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
+    ap.add_argument("--out", type=Path, default=ROOT / "ontologies")
+    ap.add_argument("--without-tune", action="store_true",
+                    help="leave out the NER's tuning documents too (to compare lexicon and NER on them fairly)")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    norm = Normalizer.default()
+    train = load_train(args.corpora, args.without_tune)
+    lex_path = args.out / "lexicons" / "corpus_terms.tsv"
+    filters_path = args.out / "corpus_filters.tsv"
+    # Both are measured against the shipped ontology lexicons alone.
+    for p in (lex_path, filters_path):
+        if p.exists():
+            p.unlink()
+    from kg.lexicon import load_lexicon
+
+    terms, keys = corpus_terms(train, norm, load_lexicon().labels)
+    rows = corpus_filters(train, keys, norm)
+    write_lexicon(terms, lex_path)
+    with open(filters_path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("term\ttype\tmatches\tprecision\n")
+        for key, typ, n, p in rows:
+            fh.write(f"{key}\t{typ}\t{n}\t{p}\n")
+    log.info("%d corpus terms (%d names) -> %s", len(terms), sum(1 + len(t.synonyms) for t in terms), lex_path)
+    log.info("%d filtered (term, type) pairs -> %s", len(rows), filters_path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

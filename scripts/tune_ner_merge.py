@@ -1,0 +1,58 @@
+#!/usr/bin/env python
+"""Compare the ways the trained recogniser and the lexicon can combine, on the tuning part of the train
+splits (the 1 in 10 train documents ``kg train`` leaves out; see kg/ner.py ``tune_part``), never on dev.
+
+Usage:  python scripts/tune_ner_merge.py [--corpora ../shared/corpora] [--model kg/models/ner]
+
+Prints strict and overlap F1 and normalisation F1 per corpus and type for the lexicon alone and for each
+merge mode; the mode chosen goes in kg/data/linking.toml ([ner] mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.evaluate import corpus_config, load_corpus, score_mentions  # noqa: E402
+from kg.ner import MERGE_MODES, MODEL_DIR, TRAINING, held_out_ids, tune_part  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
+    ap.add_argument("--model", type=Path, default=MODEL_DIR)
+    ap.add_argument("--only", nargs="*", help="only these modes (and the lexicon alone)")
+    args = ap.parse_args()
+    from kg.ner import add_ner
+    from kg.pipeline import Pipeline
+
+    held = held_out_ids(args.corpora)
+    gold = {name: [g for g in load_corpus(name, "train", args.corpora) if g.id not in held and tune_part(g.id)]
+            for name in TRAINING}
+    print("tuning documents:", {k: len(v) for k, v in gold.items()})
+    both = ["Chemical", "Disease"]
+    settings = [("lexicon", None, [])] + [(m, both, []) for m in MERGE_MODES] \
+        + [(m, ["Disease"], []) for m in MERGE_MODES] + [(m, both, ["Chemical"]) for m in MERGE_MODES]
+    if args.only:
+        settings = [s for s in settings if any(s[0] == o.split(":")[0] for o in args.only)]
+    for mode, labels, add_only in settings:
+        pipe = Pipeline()
+        setting = mode + (f":{'+'.join(labels)}" if labels and mode != "lexicon" else "") + (f":add-{'+'.join(add_only)}" if add_only else "")
+        if mode != "lexicon":
+            add_ner(pipe.nlp, args.model, mode=mode, labels=labels, add_only=add_only)
+        for name, docs in gold.items():
+            cfg = corpus_config()["corpus"][name]
+            kg = pipe.run([g.document for g in docs])
+            scores = score_mentions(docs, kg.annotated, cfg["types"], cfg.get("normalise", []))
+            for typ, s in scores.items():
+                print(f"{setting:24} {name:13} {typ:9} strict F1 {100 * s.strict.f:5.1f}  overlap F1 {100 * s.overlap.f:5.1f}"
+                      f"  norm F1 {100 * s.normalisation.f:5.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
