@@ -67,9 +67,18 @@ def _differentiation_processes() -> dict[str, str]:
         return {r["cell_type"]: r["differentiation_process"] for r in csv.DictReader(fh, delimiter="\t")}
 
 
+_HINTS: dict[tuple[str, ...], re.Pattern] = {}
+
+
 def _hinted(lower: str, hints: Sequence[str]) -> bool:
     """Whether a lowercased sentence contains any of the hint words (empty hints: always)."""
-    return not hints or any(h in lower for h in hints)
+    if not hints:
+        return True
+    key = tuple(hints)
+    rx_ = _HINTS.get(key)
+    if rx_ is None:
+        rx_ = _HINTS[key] = re.compile("|".join(re.escape(h) for h in hints))
+    return rx_.search(lower) is not None
 
 
 class Rules:
@@ -130,12 +139,20 @@ class _Sent:
     sentence: Sentence
     mentions: list[Mention]
     cues: list[Cue]
-    breaks: list[int]  # section offsets where a clause ends
+    clause_break: re.Pattern | list[int]  # the clause-break pattern, or the offsets where clauses end
     lower: str = ""
     types: frozenset[str] = frozenset()
 
+    @property
+    def breaks(self) -> list[int]:
+        """Section offsets where a clause ends (found on first use: most sentences never need them)."""
+        if not isinstance(self.clause_break, list):
+            s = self.sentence
+            self.clause_break = [s.start + b.start() for b in self.clause_break.finditer(s.text)]
+        return self.clause_break
+
     def has(self, types: Sequence[str]) -> bool:
-        return any(t in self.types for t in types)
+        return not self.types.isdisjoint(types)
 
     def clause(self, pos: int) -> int:
         return sum(1 for b in self.breaks if b <= pos)
@@ -581,9 +598,9 @@ class Extractor:
             prev = previous.get((s.section, s.lang))
             if not mentions and prev is None:
                 continue
-            breaks = [s.start + b.start() for b in self.rules.clause_break.finditer(s.text)]
             types = frozenset(t for m in mentions for t in (m.type, *(a.type for a in m.alternatives)))
-            st = _Sent(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []), breaks, s.text.lower(), types)
+            st = _Sent(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []),
+                       self.rules.clause_break, s.text.lower(), types)
             found = self._treats(st, prev) + self._differentiations(st, prev) + self._secretions(st, prev)
             dir_claims, dir_objects = self._directions(st, prev)
             found += dir_claims + self._capabilities(st, prev, dir_objects)

@@ -103,14 +103,32 @@ class SentenceFixer:
 
 
 def _abbreviation_detector_class():
-    from scispacy.abbreviation import AbbreviationDetector, find_abbreviation
+    from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abbreviation
 
     class FastAbbreviationDetector(AbbreviationDetector):
         """scispaCy's abbreviation detector (Schwartz & Hearst) with the same output, but finding the
         other occurrences of each short form by a scan of the token texts instead of adding a pattern
         to a spaCy Matcher per abbreviation per document (pattern validation dominated its cost)."""
 
-        def find_matches_for(self, filtered, doc):
+        def __call__(self, doc: Doc) -> Doc:
+            # The parenthesis pattern "( + )" of scispaCy's Matcher, found by a scan: every "(" with every
+            # ")" at least two tokens later, in (start, end) order, as the Matcher returns them.
+            orths = [t.text for t in doc]
+            opens = [i for i, t in enumerate(orths) if t == "("]
+            if not opens:
+                return doc
+            closes = [i for i, t in enumerate(orths) if t == ")"]
+            matches = [(0, i + 1, j) for i in opens for j in closes if j >= i + 2]
+            filtered = filter_matches(matches, doc)
+            for long_form, short_forms in self.find_matches_for(filtered, doc, orths):
+                for short in short_forms:
+                    short._.long_form = long_form
+                    doc._.abbreviations.append(short)
+            if self.make_serializable:
+                doc._.abbreviations = [self.make_short_form_serializable(a) for a in doc._.abbreviations]
+            return doc
+
+        def find_matches_for(self, filtered, doc, orths=None):
             all_occurences: dict = {}
             seen_long: set[str] = set()
             seen_short: set[str] = set()
@@ -125,7 +143,7 @@ def _abbreviation_detector_class():
                     all_occurences.setdefault(long, set()).add(short)
                     rules.append((long, tuple(t.text for t in short)))
             if rules:
-                orths = [t.text for t in doc]
+                orths = orths if orths is not None else [t.text for t in doc]
                 for long, pattern in rules:
                     k = len(pattern)
                     first = pattern[0]
@@ -151,6 +169,7 @@ def _compositions() -> tuple[dict, ...]:
         r = dict(r)
         r["before_rx"] = re.compile(r["before"]) if r.get("before") else None
         r["after_rx"] = re.compile(r["after"]) if r.get("after") else None
+        r["head_set"] = frozenset(r["head_types"])
         out.append(r)
     return tuple(out)
 
@@ -172,6 +191,8 @@ class LexiconMatcher:
         self.norm = Normalizer.default()
         self.policy = TypePolicy.load()
         self._word_cache = _WordCache(self.norm)
+        self._variant_cache: dict[tuple[str, ...], bool] = {}
+        self._types_cache: dict[tuple, frozenset] = {}
 
     def _words(self, doc: Doc, text: str) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
         """Normalised words with character offsets and, per word, the index of the segment it is in:
@@ -204,6 +225,7 @@ class LexiconMatcher:
         # Only words that begin a term, or start with a capital (abbreviations), can start a match.
         firsts = list(map(max_len.__contains__, words))
         caps = list(map(_CAPITAL.match, raw))
+        variants = self._variant_cache
         next_free = 0
         for i in [k for k in range(n) if firsts[k] or caps[k]]:
             if i < next_free:
@@ -232,8 +254,11 @@ class LexiconMatcher:
             length, entries = found
             end_i = i + length
             factor, how = 1.0, None
-            lower = tuple(w.lower() for w in re.findall(r"[^\W_]+", text[starts[i] : ends[end_i - 1]]))
-            if lower != tuple(words[i:end_i]):
+            surface = tuple(raw[i:end_i])
+            variant = variants.get(surface)
+            if variant is None:
+                variant = variants[surface] = [r.lower() for r in surface] != words[i:end_i]
+            if variant:  # a plural, derivation or Greek-letter form, not just another case
                 factor = self.policy.scores["variant"]
             # "hepatocyte-like cells": a cell type followed by "like cell(s)" names that cell type, loosely.
             if (
@@ -276,11 +301,14 @@ class LexiconMatcher:
         if not rules:
             return matches
         out = []
+        cache = self._types_cache
         for m in matches:
-            types = {self.lex.types.get(c) for c, _ in m.entries}
+            types = cache.get(m.entries)
+            if types is None:
+                types = cache[m.entries] = frozenset(self.lex.types.get(c) for c, _ in m.entries)
             composed = None
             for r in rules:
-                if not types & set(r["head_types"]):
+                if not types & r["head_set"]:
                     continue
                 if r["before_rx"] is not None:
                     window_start = max(0, m.start - 80)
@@ -299,7 +327,7 @@ class LexiconMatcher:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # built from the tokens on every access: read it once
+        text = doc_text(doc)
         matches = self._compose(text, self._abbreviations(doc, self._scan(doc, text)))
         tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
         spans, kept = [], []
@@ -355,6 +383,31 @@ def context_rules() -> list:
     return _import_medspacy_context().ConTextRule.from_json(str(data_path("context_rules.json")))
 
 
+class _TextKeepingTokenizer:
+    """scispaCy's tokenizer, also keeping the input text on the Doc (``doc.user_data["kg_text"]``):
+    ``Doc.text`` is rebuilt from the tokens on every access, which cost the matcher a fifth of its time."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data["kg_text"] = text
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.tokenizer, name)
+
+
+def doc_text(doc: Doc) -> str:
+    """A Doc's text, from the tokenizer's copy when there is one."""
+    return doc.user_data.get("kg_text") or doc.text
+
+
 def build_pipeline(lexicon: Lexicon, lexicon_name: str = "default") -> Language:
     """The English recognition pipeline over ``lexicon``."""
     from scispacy.custom_tokenizer import combined_rule_tokenizer
@@ -363,7 +416,7 @@ def build_pipeline(lexicon: Lexicon, lexicon_name: str = "default") -> Language:
 
     register_lexicon(lexicon, lexicon_name)
     nlp = spacy.blank("en")
-    nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.tokenizer = _TextKeepingTokenizer(combined_rule_tokenizer(nlp))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_sentence_fixer")
     nlp.add_pipe("kg_abbreviation_detector")
