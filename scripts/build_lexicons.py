@@ -231,17 +231,24 @@ THERAPY_HEADS = re.compile(r"^(?P<x>.+?)\s+(?:(?:agent|drug|medication|pharmacot
 # ("statin therapy", "desmopressin treatment") the drug's own mention is the claim's subject, and a
 # longer therapy mention would hide the drug from the recogniser.
 ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ary|ory|ant|ar)$", re.IGNORECASE)
+RELATION_SYNONYM = re.compile(r"^(?:treatment|therapy|management|treating)\s+(?:of|for)\s+(.+)$", re.IGNORECASE)
 SURGICAL_HEADS = re.compile(r"^(?P<x>surgical)\s+(?:procedure|intervention|operation)$")
 
 
 def maxo_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[Term]:
     """MAXO terms with the head-noun variants above added as RELATED synonyms, where the modifier is an
     adjective. No variant is added that already names another MAXO term, or whose modifier names a
-    disease or a chemical (the variant would hide it from the recogniser)."""
+    disease or a chemical (the variant would hide it from the recogniser); synonyms "treatment of
+    <disease>" are dropped."""
     norm = Normalizer.default()
     names = {n.lower() for t in terms for n in [t.label] + [s.text for s in t.synonyms]}
     out = []
     for t in terms:
+        # "treatment of migraine" (a synonym of antimigraine agent therapy) is a relation in text, not a
+        # therapy's name: as a mention it would hide the disease from the claim rules
+        kept = tuple(s for s in t.synonyms if not ((m := RELATION_SYNONYM.match(s.text)) and norm.key(m.group(1)) in named))
+        if len(kept) != len(t.synonyms):
+            t = Term(t.curie, t.label, kept, t.xrefs, t.parents, t.source)
         variants: list[str] = []
         for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]:
             m = THERAPY_HEADS.match(n)
