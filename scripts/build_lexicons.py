@@ -238,8 +238,9 @@ SURGICAL_HEADS = re.compile(r"^(?P<x>surgical)\s+(?:procedure|intervention|opera
 def maxo_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[Term]:
     """MAXO terms with the head-noun variants above added as RELATED synonyms, where the modifier is an
     adjective. No variant is added that already names another MAXO term, or whose modifier names a
-    disease or a chemical (the variant would hide it from the recogniser); synonyms "treatment of
-    <disease>" are dropped."""
+    disease or a chemical (the variant would hide it from the recogniser), nor to a term cross-referenced
+    to ChEBI (its mentions would take the drug class's type and be read as chemicals); synonyms
+    "treatment of <disease>" are dropped."""
     norm = Normalizer.default()
     names = {n.lower() for t in terms for n in [t.label] + [s.text for s in t.synonyms]}
     out = []
@@ -250,7 +251,8 @@ def maxo_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[T
         if len(kept) != len(t.synonyms):
             t = Term(t.curie, t.label, kept, t.xrefs, t.parents, t.source)
         variants: list[str] = []
-        for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]:
+        chebi = any(x.startswith("CHEBI:") for x in t.xrefs)
+        for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"] if not chebi else []:
             m = THERAPY_HEADS.match(n)
             heads = ("therapy", "treatment")
             if m is None:
