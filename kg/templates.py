@@ -19,6 +19,7 @@ from kg.model import Mention
 
 _OPEN, _CLOSE = "\u27ea", "\u27eb"  # ⟪ ⟫: never in the corpora's text, not word characters
 _SLOT = re.compile(_OPEN + r"([SO])(\d+)" + _CLOSE)
+_LOOKBEHINDS = re.compile(r"^(?:\(\?<!(?:[^()]|\([^()]*\))*\))+")
 
 
 def _list(kind: str, joiners: str) -> str:
@@ -52,10 +53,13 @@ class Templates:
                  object_joiners: str = "and|or|and/or", gap_words: int = 3):
         gap = r"(?:[\w'./%-]+\s+){0," + str(int(gap_words)) + "}?"
         self.patterns: list[re.Pattern] = []
+        self.leads: list[str | None] = []  # the slot kind a template starts with (None: it starts with words)
         for p in patterns:
             body = (p.replace("{G}", gap).replace("{P}", _POPULATION).replace("{S}", _list("S", subject_joiners))
                     .replace("{O}", _list("O", object_joiners)))
             self.patterns.append(re.compile(body, re.IGNORECASE))
+            head = _LOOKBEHINDS.sub("", p)
+            self.leads.append(head[1] if head[:3] in ("{S}", "{O}") else None)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -89,14 +93,30 @@ class Templates:
         where.extend(range(pos, offset + len(text)))
         return "".join(out), where, slots
 
+    @staticmethod
+    def _at(rx: re.Pattern, masked: str, positions: list[int]):
+        """Matches of a template that starts with a slot, tried only where such a slot starts (the same
+        matches as ``finditer``, without scanning every character)."""
+        end = -1
+        for pos in positions:
+            if pos < end:
+                continue
+            m = rx.match(masked, pos)
+            if m is not None:
+                end = m.end()
+                yield m
+
     def find(self, text: str, offset: int, mentions: Sequence[Mention], subject_types, object_types) -> list[Match]:
         """Every template match in one sentence (``text`` starting at section offset ``offset``)."""
         masked, where, slots = self.mask(text, offset, mentions, subject_types, object_types)
         if _OPEN + "S" not in masked or _OPEN + "O" not in masked:
             return []
         out = []
-        for rx in self.patterns:
-            for m in rx.finditer(masked):
+        starts = {"S": [], "O": []}
+        for x in _SLOT.finditer(masked):
+            starts[x.group(1)].append(x.start())
+        for rx, lead in zip(self.patterns, self.leads):
+            for m in (rx.finditer(masked) if lead is None else self._at(rx, masked, starts[lead])):
                 subs = tuple(slots[int(i)] for k, i in _SLOT.findall(m.group("S")) if k == "S")
                 objs = tuple(slots[int(i)] for k, i in _SLOT.findall(m.group("O")) if k == "O")
                 if not subs or not objs:
