@@ -186,7 +186,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
                                     limit=args.limit, progress=not args.quiet and sys.stderr.isatty(),
-                                    breakdown=args.breakdown, **_nlp_options(args)))
+                                    breakdown=args.breakdown, half=args.half, **_nlp_options(args)))
     return 0
 
 
@@ -320,6 +320,9 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--markdown", metavar="FILE", help="also write the tables as Markdown")
     ev.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     ev.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
+    ev.add_argument("--half", choices=["even", "odd"],
+                   help="only the documents at even (0, 2, ...) or odd positions of each split: Rosario-Hearst's "
+                        "rules are chosen on its even half, its odd half is held out (EVALUATION.md)")
     ev.add_argument("--breakdown", action="store_true",
                    help="also print mentions by how they were found (abbreviation, variant, hyphenated, ...) "
                         "and negated/hedged claims by sentence class (always in --markdown)")

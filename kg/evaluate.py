@@ -399,20 +399,35 @@ def with_tagged_entities(pipeline, annotated: Sequence[AnnotatedDocument], gold:
 # ---------------------------------------------------------------- the whole evaluation
 
 
+HALVES = ("even", "odd")
+
+
+def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:
+    """One deterministic half of a split: the documents at even (0, 2, 4, ...) or odd positions in the
+    split's file order (``None``: all). Rosario–Hearst has a single file; rules are chosen on its even
+    half and its odd half is the held-out figure (EVALUATION.md)."""
+    if half is None:
+        return list(gold)
+    if half not in HALVES:
+        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
+    return [g for i, g in enumerate(gold) if i % 2 == HALVES.index(half)]
+
+
 def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,
-                    limit: int = 0, progress: bool = False) -> CorpusResult:
-    """Run ``pipeline`` (a ``kg.pipeline.Pipeline``) over one corpus split and score it."""
+                    limit: int = 0, progress: bool = False, half: str | None = None) -> CorpusResult:
+    """Run ``pipeline`` (a ``kg.pipeline.Pipeline``) over one corpus split (or one half of it, see
+    ``half_of``) and score it."""
     import time
 
     cfg = corpus_config()["corpus"][name]
-    gold = load_corpus(name, split, root)
+    gold = half_of(load_corpus(name, split, root), half)
     if limit:
         gold = gold[:limit]
     t = time.perf_counter()
     kg = pipeline.run([g.document for g in gold], progress=progress)
     seconds = time.perf_counter() - t
     type_map = dict(cfg.get("types", {}))
-    result = CorpusResult(name, split, len(gold), seconds=seconds)
+    result = CorpusResult(name, split if half is None else f"{split} ({half} half)", len(gold), seconds=seconds)
     if type_map:
         result.types = score_mentions(gold, kg.annotated, type_map, cfg.get("normalise", []))
         result.kinds = score_kinds(gold, kg.annotated, type_map)
@@ -516,15 +531,18 @@ def results_json(results: Sequence[CorpusResult]) -> list[dict]:
 def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", root: str | Path | None = None,
                    ontologies: Sequence[str | Path] = (), markdown: str | Path | None = None,
                    json_path: str | Path | None = None, limit: int = 0, progress: bool = False,
-                   breakdown: bool = False, **pipeline_options) -> str:
+                   breakdown: bool = False, half: str | None = None, **pipeline_options) -> str:
     """Evaluate a pipeline on the named corpora (default: every known corpus present under ``root`` that
-    has ``split``); returns the table and writes the Markdown / JSON files asked for."""
+    has ``split``), or on one half of each split (``half``: "even" or "odd", see ``half_of``); returns the
+    table and writes the Markdown / JSON files asked for."""
     import json
 
     from kg.pipeline import Pipeline
     from kg.rdf import write_atomic
 
     root = Path(root) if root is not None else default_corpora_dir()
+    if half is not None and half not in HALVES:
+        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
     if not root.is_dir():
         raise KgError("corpora folder not found (pass --corpora or set KG_CORPORA)", root)
     if corpora:
@@ -540,7 +558,7 @@ def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", roo
     results = []
     for n in names:
         log.info("evaluating %s (%s)", n, split)
-        results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress))
+        results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress, half=half))
     table = format_table(results, kinds=breakdown)
     if markdown:
         write_atomic(markdown, format_table(results, markdown=True, kinds=True))

@@ -22,6 +22,7 @@ from kg.ground import Grounder
 from kg.lexicon import Lexicon, TypePolicy
 from kg.model import AnnotatedDocument, Claim, Concept, Cue, Evidence, Mention, Sentence
 from kg.resources import data_path, ontologies_dir
+from kg.templates import Templates
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,9 @@ class Rules:
         self.treats_of_connector = re.compile(t.get("of_connector", "^$"), re.IGNORECASE)
         self.treats_backward_not_between = (re.compile(t["backward_not_between"], re.IGNORECASE)
                                             if t.get("backward_not_between") else None)
+        tt = t.get("templates", {})
+        self.treats_templates = Templates(tt.get("patterns", []), gap_words=int(tt.get("gap_words", 3)))
+        self.treats_template_hints = tuple(tt.get("hints", ()))
         tp = t["predicate"]
         self.treats_cues = {k: re.compile(tp[k], re.IGNORECASE) for k in ("clinical_trial", "preclinical", "study", "applied")}
         self.treats_choice = tp
@@ -311,6 +315,8 @@ class Extractor:
         s = st.sentence
         if self.rules.treats_tight is not None and _hinted(st.lower, cfg.get("tight_hints", ())):
             out.extend(self._treats_tight(st, stypes, otypes))
+        if self.rules.treats_templates and _hinted(st.lower, self.rules.treats_template_hints):
+            out.extend(self._treats_templated(st, stypes, otypes))
         if not _hinted(st.lower, cfg.get("hints", ())):
             return out
         for m in self.rules.treats_forward.finditer(s.text):
@@ -355,6 +361,25 @@ class Extractor:
                 out.extend(self._treat_claim(st, subj, obj, m.group(0), tstart, stypes, otypes))
         return out
 
+    def _treats_templated(self, st: _Sent, stypes, otypes) -> list[Claim]:
+        """Treats constructions without a verb between therapy and disease (``[treats.templates]``); the
+        words between the two lists must hold no clause break and pass the forward blocker (and the backward one when the disease
+        comes first: "hepatitis in patients receiving X" is an adverse event)."""
+        out: list[Claim] = []
+        s = st.sentence
+        fwd, bwd = self.rules.treats_not_between, self.rules.treats_backward_not_between
+        for t in self.rules.treats_templates.find(s.text, s.start, st.mentions, stypes, otypes):
+            if self.rules.clause_break.search(t.between):
+                continue
+            if fwd is not None and fwd.search(t.between):
+                continue
+            if t.object_first and bwd is not None and bwd.search(t.between):
+                continue
+            for subj in t.subjects:
+                for obj in t.objects:
+                    out.extend(self._treat_claim(st, subj, obj, t.trigger, t.trigger_start, stypes, otypes))
+        return out
+
     def _treats_tight(self, st: _Sent, stypes, otypes) -> list[Claim]:
         """subject trigger object, each within a few words of the trigger ("Celecoxib for arthritis")."""
         s, out = st.sentence, []
@@ -366,6 +391,9 @@ class Extractor:
             after = [x for x in st.mentions if x.start >= tend and x.concept_of(otypes) is not None]
             if not before or not after or not near.match(st.text(before[-1].end, tstart)) \
                     or not near.match(st.text(tend, after[0].start) + " "):
+                continue
+            blocker = self.rules.treats_not_between
+            if blocker is not None and blocker.search(st.text(tend, after[0].start)):
                 continue
             for obj in self._list_after(st, tend, otypes, st.clause(tend)):
                 out.extend(self._treat_claim(st, before[-1], obj, m.group(0), tstart, stypes, otypes))

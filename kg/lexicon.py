@@ -128,6 +128,7 @@ class TypePolicy:
     min_score: float
     type_order: tuple[str, ...]
     roots: dict[str, tuple[str, ...]] = None  # prefix -> classes its typed terms must descend from
+    mesh_synonym_rules: tuple[tuple[str, re.Pattern], ...] = ()  # tried on exact synonyms when no label rule fits
 
     @property
     def type_rank(self) -> dict[str, int]:
@@ -153,6 +154,7 @@ class TypePolicy:
             min_score=float(cfg.get("min_score", 0.5)),
             type_order=tuple(cfg["type_order"]),
             roots={k: tuple(v) for k, v in cfg.get("roots", {}).items()},
+            mesh_synonym_rules=tuple((t, re.compile(rx)) for t, rx in cfg.get("mesh", {}).get("synonym_rules", [])),
         )
 
     def category(self, type_: str, curie: str = "", label: str = "") -> str:
@@ -347,7 +349,11 @@ class Lexicon:
                     self.types[curie] = typ
                     break
             else:
-                if curie in declared:
+                synonyms = [x.text.lower() for x in t.synonyms if x.scope == "EXACT"]
+                typ = next((typ for typ, rx in policy.mesh_synonym_rules for x in synonyms if rx.search(x)), None)
+                if typ:
+                    self.types[curie] = typ
+                elif curie in declared:
                     self.types[curie] = declared[curie]
 
     def _index(self) -> None:

@@ -58,7 +58,7 @@ SOURCES = {
     "uberon": ("Uberon: the EFO slim, the classes imported by MONDO, DOID, GO/CL and MAxO", "CC BY 3.0",
                ["uberon/subsets/efo-slim.obo", "uberon/mondo_uberon_import.obo", "doid/imports/uberon_import.owl",
                 "go/imports/go_cl_import.obo", "maxo/maxo.obo"]),
-    "maxo": ("Medical Action Ontology: all MAXO classes", "CC BY 4.0", ["maxo/maxo.obo"]),
+    "maxo": ("Medical Action Ontology: all MAXO classes (with therapy head-noun variants as related synonyms)", "CC BY 4.0", ["maxo/maxo.obo"]),
     "chebi": ("ChEBI: the classes imported by MAxO and MONDO", "CC BY 4.0", ["maxo/maxo.obo", "uberon/mondo_uberon_import.obo"]),
     "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels)", "NLM terms and conditions (public domain, attribution)",
              ["mesh/from_pypi/subjects_mesh.csv"]),
@@ -222,8 +222,56 @@ def build_uberon(root: Path) -> list[Term]:
             for t in terms.values()]
 
 
-def build_maxo(root: Path) -> list[Term]:
-    return [keep_xrefs(t) for t in obo_terms(root, "maxo/maxo.obo", "MAXO")]
+# Head nouns that clinical English uses interchangeably for a therapy: "antibiotic agent therapy" is also
+# written "antibiotic therapy" and "antibiotic treatment"; "interferon alpha therapy" "interferon alpha
+# treatment". Under the surgical procedure class (MAXO:0000004) the procedure heads are also written as
+# therapy heads: "surgical procedure" ~ "surgical treatment", "surgical management", "surgical therapy".
+THERAPY_HEADS = re.compile(r"^(?P<x>.+?)\s+(?:(?:agent|drug|medication|pharmacotherapeutic agent)\s+)?(?:therapy|treatment)$")
+# Only where the modifier is an adjective ("antibacterial", "thrombolytic", "surgical"): after a noun
+# ("statin therapy", "desmopressin treatment") the drug's own mention is the claim's subject, and a
+# longer therapy mention would hide the drug from the recogniser.
+ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ary|ory|ant|ar)$", re.IGNORECASE)
+RELATION_SYNONYM = re.compile(r"^(?:treatment|therapy|management|treating)\s+(?:of|for)\s+(.+)$", re.IGNORECASE)
+SURGICAL_HEADS = re.compile(r"^(?P<x>surgical)\s+(?:procedure|intervention|operation)$")
+
+
+def maxo_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[Term]:
+    """MAXO terms with the head-noun variants above added as RELATED synonyms, where the modifier is an
+    adjective. No variant is added that already names another MAXO term, or whose modifier names a
+    disease or a chemical (the variant would hide it from the recogniser), nor to a term cross-referenced
+    to ChEBI (its mentions would take the drug class's type and be read as chemicals); synonyms
+    "treatment of <disease>" are dropped."""
+    norm = Normalizer.default()
+    names = {n.lower() for t in terms for n in [t.label] + [s.text for s in t.synonyms]}
+    out = []
+    for t in terms:
+        # "treatment of migraine" (a synonym of antimigraine agent therapy) is a relation in text, not a
+        # therapy's name: as a mention it would hide the disease from the claim rules
+        kept = tuple(s for s in t.synonyms if not ((m := RELATION_SYNONYM.match(s.text)) and norm.key(m.group(1)) in named))
+        if len(kept) != len(t.synonyms):
+            t = Term(t.curie, t.label, kept, t.xrefs, t.parents, t.source)
+        variants: list[str] = []
+        chebi = any(x.startswith("CHEBI:") for x in t.xrefs)
+        for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"] if not chebi else []:
+            m = THERAPY_HEADS.match(n)
+            heads = ("therapy", "treatment")
+            if m is None:
+                m, heads = SURGICAL_HEADS.match(n), ("therapy", "treatment", "management")
+            if m is None or "," in n or m.group("x").lower().startswith(("treatment ", "therapy ")) \
+                    or not ADJECTIVE.search(m.group("x")) or norm.key(m.group("x")) in named:
+                continue
+            for h in heads:
+                v = f"{m.group('x')} {h}"
+                if v.lower() not in names and v not in variants:
+                    variants.append(v)
+        if variants:
+            t = Term(t.curie, t.label, t.synonyms + tuple(Synonym(v, "RELATED") for v in variants), t.xrefs, t.parents, t.source)
+        out.append(t)
+    return out
+
+
+def build_maxo(root: Path, named: set[tuple[str, ...]]) -> list[Term]:
+    return [keep_xrefs(t) for t in maxo_head_variants(obo_terms(root, "maxo/maxo.obo", "MAXO"), named)]
 
 
 def build_chebi(root: Path) -> list[Term]:
@@ -362,13 +410,19 @@ def main(argv: list[str] | None = None) -> int:
     counts: dict[str, int] = {}
     built: dict[str, list[Term]] = {}
     for name, fn in (("cl", build_cl), ("doid", build_doid), ("hp", build_hp), ("uberon", build_uberon),
-                     ("maxo", build_maxo), ("chebi", build_chebi), ("mesh", build_mesh)):
+                     ("chebi", build_chebi), ("mesh", build_mesh)):
         built[name] = fn(root)
         log.info("%s: %d terms", name, len(built[name]))
     built["go"], differentiation = build_go(root)
     log.info("go: %d terms", len(built["go"]))
     built["mondo"], mondo_maps = build_mondo(root)
     log.info("mondo: %d terms, %d mappings", len(built["mondo"]), len(mondo_maps))
+    norm = Normalizer.default()
+    named = {norm.key(n) for name in ("doid", "mondo", "hp", "chebi", "mesh") for t in built[name]
+             for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]}
+    built["maxo"] = build_maxo(root, named)
+    log.info("maxo: %d terms", len(built["maxo"]))
+    built = {k: built[k] for k in ("cl", "doid", "hp", "uberon", "maxo", "chebi", "mesh", "go", "mondo")}
     for name, terms in built.items():
         counts[name] = write_lexicon(terms, out / "lexicons" / f"{name}.tsv.gz")
     write_sssom(mondo_maps, out / "mappings" / "mondo.sssom.tsv.gz", "mondo.sssom.tsv", "https://creativecommons.org/publicdomain/zero/1.0/",

@@ -167,3 +167,22 @@ def test_mentions_are_told_apart_by_how_they_were_found():
     abbr = Mention("PMID:1", "abstract", "en", 0, 0, 3, "ACR", "disease", exact.groundings, long_form="x",
                    concept=exact.concept)
     assert [mention_kind(m) for m in (exact, plural, hyphen, abbr)] == ["exact", "variant", "hyphenated", "abbreviation"]
+
+
+def test_half_splits_a_corpus_by_position_parity():
+    from kg.evaluate import half_of
+
+    gold = read_rosario_hearst(CORPORA / "rosario_hearst.txt")
+    even, odd = half_of(gold, "even"), half_of(gold, "odd")
+    assert [g.id for g in even] == [g.id for g in gold[0::2]] and [g.id for g in odd] == [g.id for g in gold[1::2]]
+    assert half_of(gold, None) == gold
+    with pytest.raises(KgError):
+        half_of(gold, "third")
+
+
+def test_kg_eval_on_one_half(tmp_path, capsys):
+    root = tmp_path / "corpora"
+    (root / "rosario_hearst_2004").mkdir(parents=True)
+    shutil.copy(CORPORA / "rosario_hearst.txt", root / "rosario_hearst_2004" / "sentences_with_roles_and_relations.dev.txt")
+    assert main(["eval", "--corpora", str(root), "--corpus", "rosario_hearst", "--half", "odd", "-q"]) == 0
+    assert "dev (odd half)" in capsys.readouterr().out

@@ -97,3 +97,30 @@ def test_evidence_offsets(extract):
 def test_induces_is_not_treats(extract):
     claims, _ = extract("Lithium induces nephrogenic diabetes insipidus.")
     assert not any(c.claim_type == "treats" for c in claims)
+
+
+def test_treats_without_a_verb_between(extract):
+    # templates ([treats.templates]): the therapy and the disease joined by a noun phrase, a preposition
+    # or a list of compared therapies
+    cases = {
+        "Treatment of hypertension with ascorbic acid.": {("ascorbic acid", "hypertensive disorder")},
+        "Cisplatin versus carboplatin in ovarian cancer.": {("Cisplatin", "ovarian cancer"), ("Carboplatin", "ovarian cancer")},
+        "Doxorubicin-treated breast cancer patients were followed.": {("Doxorubicin", "breast cancer")},
+        "Ascorbic acid is an effective treatment for scurvy.": {("ascorbic acid", "scurvy")},
+        "Surgical treatment of stress urinary incontinence.": {("surgical procedure", "Stress urinary incontinence")},
+    }
+    for text, want in cases.items():
+        claims, _ = extract(text)
+        got = {(c.subject.label, c.object.label) for c in claims if c.claim_type == "treats" and not c.negated}
+        assert got == want, text
+
+
+def test_templates_keep_hedging_and_adverse_events_apart(extract):
+    claims, _ = extract("Surgical treatment of stress urinary incontinence may be effective.")
+    assert {(c.predicate, c.hedged) for c in claims} == {("biolink:studied_to_treat", True)}
+    for text in ("Hypotension in patients receiving clonidine.",
+                 "Orthostatic hypotension was abolished by withdrawal of selegiline.",
+                 "A woman complained of dysphonia while she was treated by acitretin.",
+                 "Vaccination is effective for preventing influenza."):
+        claims, _ = extract(text)
+        assert not any(c.claim_type == "treats" for c in claims), text
