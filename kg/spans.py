@@ -27,6 +27,7 @@ from kg.resources import data_path, ontologies_dir
 log = logging.getLogger(__name__)
 
 NUMBER = "#"  # the word class of numbers and Roman numerals in the learned counts
+_CLASSES: dict[str, str] = {}  # word -> its class (cache)
 
 
 def spans_path() -> Path:
@@ -105,7 +106,39 @@ class SpanRules:
                    bool(coord.get("modifier_words", False)))
 
     def _class(self, word: str) -> str:
-        return NUMBER if self.number.match(word) else word
+        c = _CLASSES.get(word)
+        if c is None:
+            c = NUMBER if self.number.match(word) else word
+            if len(_CLASSES) < 200_000:
+                _CLASSES[word] = c
+        return c
+
+    @property
+    def any_left(self) -> dict[str, frozenset[str]]:
+        """kg type -> every word the counts take in on the left (either gap)."""
+        return self._union("left")
+
+    @property
+    def any_right(self) -> dict[str, frozenset[str]]:
+        return self._union("right")
+
+    def _all(self, side: str) -> frozenset[str]:
+        """Every word the counts take in on ``side`` for any type."""
+        key = "_all_" + side
+        got = self.__dict__.get(key)
+        if got is None:
+            got = frozenset().union(*self._union(side).values())
+            object.__setattr__(self, key, got)
+        return got
+
+    def _union(self, side: str) -> dict[str, frozenset[str]]:
+        key = "_any_" + side
+        got = self.__dict__.get(key)
+        if got is None:
+            got = {t: self.table.get((t, side, "space"), frozenset()) | self.table.get((t, side, "joined"), frozenset())
+                   for t in self.group_of}
+            object.__setattr__(self, key, got)
+        return got
 
     def extend(self, matches: list, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
                seg: Sequence[int], text: str, types_of, index: dict) -> list:
@@ -118,8 +151,9 @@ class SpanRules:
         if not matches or not self.table:
             return matches
         n = len(words)
-        spans = []  # (first word, last word) per match
-        owner = [-1] * n
+        spans: list = []  # (first word, last word) per match
+        cand: list[int] = []  # matches with a neighbour that may be taken in
+        all_left, all_right, cls = self._all("left"), self._all("right"), self._class
         for k, m in enumerate(matches):
             a = bisect_left(starts, m.start)
             b = bisect_left(ends, m.end)
@@ -127,14 +161,24 @@ class SpanRules:
                 spans.append(None)
                 continue
             spans.append((a, b))
-            for w in range(a, b + 1):
-                owner[w] = k
+            if (a and seg[a - 1] == seg[a] and (cls(words[a - 1]) in all_left or words[a - 1] in ("and", "or")
+                                                or "/" in text[ends[a - 1] : starts[a]])) \
+                    or (b + 1 < n and seg[b + 1] == seg[b] and cls(words[b + 1]) in all_right):
+                cand.append(k)
+        if not cand:
+            return matches
+        owner = [-1] * n
+        for k, ab in enumerate(spans):
+            if ab is not None:
+                for w in range(ab[0], ab[1] + 1):
+                    owner[w] = k
         entries_of = [m.entries for m in matches]
-        joined = [not any(c.isspace() for c in text[ends[i]:starts[i + 1]]) for i in range(n - 1)]
+        joined = _Joined(text, starts, ends)
         out = list(matches)
         dropped: set[int] = set()
-        for k, m in enumerate(matches):
-            if spans[k] is None or k in dropped or m.how in ("acronym", "abbreviation") or m.composition:
+        for k in cand:
+            m = matches[k]
+            if k in dropped or m.how in ("acronym", "abbreviation") or m.composition:
                 continue
             types = types_of(m.entries)
             typ = types[0] if types else None
@@ -142,11 +186,14 @@ class SpanRules:
                 continue
             a0, b0 = spans[k]
             a, b = a0, b0
-            if typ in self.coord_types and b > a:
+            if typ in self.coord_types and b > a and a >= 1 and seg[a - 1] == seg[a] and \
+                    (words[a - 1] in ("and", "or") or text[ends[a - 1] : starts[a]].strip() == "/"):
                 a = self._coordinate(a, b, words, starts, ends, seg, text, owner, entries_of, typ, types_of, index)
             same = lambda j: typ in types_of(entries_of[j])  # noqa: E731
-            a = self._walk(a, -1, typ, words, seg, joined, owner, spans, k, same, self.firsts[typ])
-            b = self._walk(b, +1, typ, words, seg, joined, owner, spans, k, same, self.lasts[typ])
+            if a >= 1 and seg[a - 1] == seg[a] and self._class(words[a - 1]) in self.any_left.get(typ, ()):
+                a = self._walk(a, -1, typ, words, seg, joined, owner, spans, k, same, self.firsts[typ])
+            if b + 1 < n and seg[b + 1] == seg[b] and self._class(words[b + 1]) in self.any_right.get(typ, ()):
+                b = self._walk(b, +1, typ, words, seg, joined, owner, spans, k, same, self.lasts[typ])
             if (a, b) == (a0, b0):
                 continue
             for j in {owner[w] for w in range(a, b + 1)} - {k, -1}:
@@ -160,7 +207,8 @@ class SpanRules:
     def _walk(self, i: int, step: int, typ: str, words, seg, joined, owner, spans, k, same, boundary) -> int:
         """The farthest word index from ``i`` in direction ``step`` reached through words the counts take
         in, in the same segment, ending on a word that may end a mention there; another match on the way
-        is taken in whole (never one of the same type) or not at all."""
+        is taken in whole or not at all, and one of the same type only when it is one such word ("inherited",
+        a qualifier class of an ontology, before "bleeding disorder")."""
         side = "left" if step < 0 else "right"
         space, tight = self.table.get((typ, side, "space"), frozenset()), self.table.get((typ, side, "joined"), frozenset())
         n = len(words)
@@ -178,7 +226,7 @@ class SpanRules:
             if other not in (-1, k):
                 oa, ob = spans[other]
                 far = oa if step < 0 else ob
-                if same(other) or any(words[x] in self.never or self._class(words[x]) not in
+                if (same(other) and oa != ob) or any(words[x] in self.never or self._class(words[x]) not in
                                       (tight if joined[min(x, x - step)] else space) for x in range(min(j, far), max(j, far) + 1)):
                     break
                 j = far
@@ -228,6 +276,20 @@ class SpanRules:
                 while first >= 1 and gap(first - 1) == "," and modifies(first - 1):
                     first -= 1
         return first
+
+
+class _Joined:
+    """``joined[i]``: whether word i and word i + 1 are written without a space between them (computed
+    on first use: only words next to a match are asked about)."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str, starts: Sequence[int], ends: Sequence[int]):
+        self.text, self.starts, self.ends = text, starts, ends
+
+    def __getitem__(self, i: int) -> bool:
+        gap = self.text[self.ends[i] : self.starts[i + 1]]
+        return not gap or not (gap.isspace() or " " in gap or "\n" in gap or "\t" in gap)
 
 
 _PAREN = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*\)")
