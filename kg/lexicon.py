@@ -25,7 +25,7 @@ from kg.resources import data_path, ontologies_dir
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "7"
+CACHE_VERSION = "8"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Z0-9\-]{1,7}$")
@@ -50,6 +50,7 @@ class Normalizer:
         terms = config.get("terms", {})
         self.leading_articles = frozenset(terms.get("leading_articles", ()))
         self.drop_if_first = frozenset(terms.get("drop_if_first", ()))
+        self.symbols = frozenset(terms.get("element_symbols", ()))
         self._cache: dict[str, str] = {}
 
     @classmethod
@@ -360,6 +361,7 @@ class Lexicon:
         norm = Normalizer.default()
         stops = stop_terms()
         filters = corpus_filters()
+        symbols = norm.symbols
         index: dict[tuple[str, ...], dict[str, str]] = defaultdict(dict)
         acr: dict[str, dict[str, str]] = defaultdict(dict)
         rank = {"LABEL": 0, "EXACT": 1, "NARROW": 2, "RELATED": 3, "BROAD": 4}
@@ -370,6 +372,11 @@ class Lexicon:
             names = [(t.label, "LABEL")] + [(s.text, s.scope) for s in t.synonyms]
             for text, scope in names:
                 text = text.strip()
+                if text in symbols and self.types[curie] == "drug":
+                    slot = acr[text]  # an element symbol, matched with its case ("Na", "Ca")
+                    if curie not in slot or rank[scope] < rank[slot[curie]]:
+                        slot[curie] = scope
+                    continue
                 if _ACRONYM.match(text):
                     if len(text.replace("-", "")) >= 3:
                         slot = acr[text.replace("-", "")]

@@ -25,6 +25,8 @@ from spacy.tokens import Doc, Span
 from kg.lexicon import _POSSESSIVE, Lexicon, Normalizer, TypePolicy
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Sentence
 from kg.resources import data_path
+from kg.spans import default_rules as default_span_rules
+from kg.spans import defined_abbreviations
 
 warnings.filterwarnings("ignore", message=r".*\[W036\].*")
 warnings.filterwarnings("ignore", message=r"Possible set union", category=FutureWarning)
@@ -193,6 +195,18 @@ class LexiconMatcher:
         self._word_cache = _WordCache(self.norm)
         self._variant_cache: dict[tuple[str, ...], bool] = {}
         self._types_cache: dict[tuple, frozenset] = {}
+        self._ordered_cache: dict[tuple, tuple[str, ...]] = {}
+        self.spans = default_span_rules()
+
+    def _ordered_types(self, entries: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+        """The kg types of a match's entries, best scored first, ties in the policy's type order."""
+        out = self._ordered_cache.get(entries)
+        if out is None:
+            scores, rank = self.policy.scores, self.policy.type_rank
+            typed = sorted({(-scores.get(s, 0.7), rank.get(self.lex.types.get(c), 99), self.lex.types.get(c))
+                            for c, s in entries if self.lex.types.get(c)})
+            out = self._ordered_cache[entries] = tuple(dict.fromkeys(t for _, _, t in typed))
+        return out
 
     def _words(self, doc: Doc, text: str) -> tuple[list[str], list[str], list[int], list[int], list[int]]:
         """Normalised words with character offsets and, per word, the index of the segment it is in:
@@ -216,8 +230,8 @@ class LexiconMatcher:
         words = list(map(self._word_cache.__getitem__, raw))
         return words, raw, starts, ends, seg
 
-    def _scan(self, doc: Doc, text: str) -> list[Match]:
-        words, raw, starts, ends, seg = self._words(doc, text)
+    def _scan(self, doc: Doc, text: str, parts=None) -> list[Match]:
+        words, raw, starts, ends, seg = parts if parts is not None else self._words(doc, text)
         index, max_len, acronyms = self.lex.index, self.lex.max_len, self.lex.acronyms
         prefixes = self.lex.prefixes
         out: list[Match] = []
@@ -276,9 +290,12 @@ class LexiconMatcher:
             next_free = end_i
         return out
 
-    def _abbreviations(self, doc: Doc, matches: list[Match]) -> list[Match]:
+    def _abbreviations(self, doc: Doc, matches: list[Match], text: str = "") -> list[Match]:
         abbrs = getattr(doc._, "abbreviations", None) if Doc.has_extension("abbreviations") else None
-        if not abbrs:
+        abbrs = list(abbrs or ())
+        # Short forms scispaCy's Schwartz-Hearst rule misses ("myotonic dystrophy (DM)"): kg/spans.py
+        extra = defined_abbreviations(text, matches, {a.text for a in abbrs}) if text and "(" in text else []
+        if not abbrs and not extra:
             return matches
         by_span = {(m.start, m.end): m for m in matches}
         out = list(matches)
@@ -289,11 +306,18 @@ class LexiconMatcher:
             ls, le = long_.start_char, long_.end_char
             inside = [m for m in matches if m.start >= ls and m.end <= le and m.how != "acronym"]
             if not inside:
+                # a match that holds the long form and begins before it: "[Hereditary hemochromatosis] (HH)"
+                inside = [m for m in matches if m.start < ls < m.end and le - 1 <= m.end <= le and m.how != "acronym"
+                          and " " not in text[m.start:ls].strip()]  # one word before it
+            if not inside:
                 continue
             best = by_span.get((ls, le)) or max(inside, key=lambda m: (m.end - m.start, -m.start))
             ss, se = short.start_char, short.end_char
             out = [m for m in out if m.end <= ss or m.start >= se]
             out.append(Match(ss, se, best.entries, best.factor * 0.98, "abbreviation", long_.text))
+        for ss, se, best in extra:
+            out = [m for m in out if m.end <= ss or m.start >= se]
+            out.append(Match(ss, se, best.entries, best.factor * 0.98, "abbreviation", text[best.start:best.end]))
         return sorted(out, key=lambda m: (m.start, m.end))
 
     def _compose(self, text: str, matches: list[Match]) -> list[Match]:
@@ -328,7 +352,11 @@ class LexiconMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        matches = self._compose(text, self._abbreviations(doc, self._scan(doc, text)))
+        parts = self._words(doc, text)
+        matches = self._scan(doc, text, parts)
+        # span conventions (kg/spans.py): "X-linked thrombocytopenia", "breast and ovarian cancer"
+        matches = self.spans.extend(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
+        matches = self._compose(text, self._abbreviations(doc, matches, text))
         tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
         spans, kept = [], []
         for m in matches:

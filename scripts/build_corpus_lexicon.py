@@ -19,6 +19,12 @@ Writes, reproducibly (sorted, no timestamps):
       in every corpus that annotates the type (a match on a gold mention of another type, such as
       BioRED's gene products, counts neither way) ("severe", "chronic",
       "disease", "patients", ...). Terms that are themselves corpus terms are not filtered.
+  ontologies/corpus_spans.tsv  the corpora's span conventions, as word counts per entity group (disease,
+      drug): in how many documents a word is inside a gold mention before its last word ("inside" on the left: "familial",
+      "X-linked", "breast"), or after its first word ("inside" on the right: "syndrome", "type"), and in how
+      many it stands just outside one, joined to it by a space or hyphen ("outside": "of", "induced").
+      The matcher extends a mention over a neighbouring word whose share inside is high
+      (``kg/data/spans.toml`` sets the thresholds; ``kg/spans.py`` applies them).
 
 Documents of any dev or test split are left out of the train splits first (BioRED's train split holds
 44 BC5CDR dev abstracts). Sources and licenses of the corpora: ../shared/PROVENANCE.tsv; the derived
@@ -29,7 +35,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -39,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from kg.lexicon import CORPUS_SOURCE, Normalizer  # noqa: E402
 from kg.model import Synonym, Term  # noqa: E402
 from kg.ontology_io import write_lexicon  # noqa: E402
+from kg.spans import word_class  # noqa: E402
 
 log = logging.getLogger("build_corpus_lexicon")
 
@@ -157,18 +166,26 @@ def already_read(names: list[str]) -> set[str]:
     return out
 
 
-def corpus_filters(train, keys_kept: set[tuple[str, ...]], norm: Normalizer) -> list[tuple[str, str, int, float]]:
-    """(term, type, matches, precision) for ontology terms with low precision on the train texts."""
+def annotate_train(train) -> dict:
+    """The train documents as kg's pipeline reads them with the ontology lexicons alone (no corpus terms,
+    filters or span conventions: the files are removed before this runs)."""
     from kg.pipeline import Pipeline
 
-    pipeline = Pipeline(fuzzy=False)
-    lex = pipeline.lexicon
+    pipeline = Pipeline(fuzzy=False, lang="en")
+    return {name: pipeline.run([g.document for g in docs]).annotated for name, docs in train.items()}
+
+
+def corpus_filters(train, keys_kept: set[tuple[str, ...]], norm: Normalizer, annotated: dict | None = None) -> list[tuple[str, str, int, float]]:
+    """(term, type, matches, precision) for ontology terms with low precision on the train texts."""
+    from kg.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    annotated = annotated if annotated is not None else annotate_train(train)
     counts: dict[tuple[tuple[str, ...], str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for name, docs in train.items():
         types = set(CORPORA[name].values())
-        kg = pipeline.run([g.document for g in docs])
         gold = {g.id: g for g in docs}
-        for ad in kg.annotated:
+        for ad in annotated[name]:
             g = gold[ad.document.id]
             for m in ad.mentions:
                 target = next((t for t in types if m.type in COVERS[t]), None)
@@ -200,6 +217,103 @@ def corpus_filters(train, keys_kept: set[tuple[str, ...]], norm: Normalizer) -> 
     return rows
 
 
+# kg entity groups whose span conventions are learned, by corpus type
+SPAN_GROUPS = {"disease": "disease", "drug": "drug"}
+MENTION_GROUPS = {"disease": "disease", "phenotype": "disease", "drug": "drug"}  # kg mention type -> group
+_JOINABLE_GAP = re.compile(r"^[\s\-–'’/]*$")  # no punctuation but hyphens, slashes, apostrophes
+
+
+def span_conventions(train, norm: Normalizer, annotated: dict) -> list[tuple[str, str, str, str, str, int, int]]:
+    """(group, side, gap, word, corpus, inside, outside): the corpora's span conventions next to the
+    mentions kg's lexicon finds, counted as documents (a word counts once per document and kind).
+
+    ``side`` "left"/"right": where a mention kg found (``annotated``: the train texts read with the
+    ontology lexicons alone) lies inside a gold mention of its group, the words of the gold mention before
+    / after it count "inside", and the word just outside the gold mention counts "outside" (so does the
+    word next to a mention kg found exactly). ``gap``: how the word is joined to its neighbour towards the
+    mention, "space" or "joined" (a hyphen, slash or apostrophe, or nothing). ``side`` "first"/"last"
+    (gap "-"), from all gold mentions: the word begins / ends a gold mention ("inside") or is inside one
+    but does not ("outside"). Counted per corpus (corpora differ: NCBI-disease includes "chronic",
+    BC5CDR does not); words counted inside in at least two documents of one corpus are listed (with the
+    counts of every corpus that saw them twice)."""
+    inside: dict[tuple[str, str, str, str], Counter] = defaultdict(Counter)
+    outside: dict[tuple[str, str, str, str], Counter] = defaultdict(Counter)
+    for name, docs in train.items():
+        groups = {t: SPAN_GROUPS[k] for t, k in CORPORA[name].items() if k in SPAN_GROUPS}
+        if not groups:
+            continue
+        predicted = {ad.document.id: ad for ad in annotated[name]}
+        for g in docs:
+            seen_in: set[tuple[str, str, str, str]] = set()
+            seen_out: set[tuple[str, str, str, str]] = set()
+            ad = predicted.get(g.id)
+            for section in g.document.sections:
+                text = section.text
+                pieces = norm.pieces(text)
+                if not pieces:
+                    continue
+                starts = [p[1] for p in pieces]
+                ends = [p[2] for p in pieces]
+                wc = [word_class(p[0]) for p in pieces]
+
+                def gap(i: int) -> str:  # between piece i and piece i + 1
+                    return "space" if any(c.isspace() for c in text[ends[i]:starts[i + 1]]) else "joined"
+
+                def joinable(i: int) -> bool:
+                    return bool(_JOINABLE_GAP.match(text[ends[i]:starts[i + 1]]))
+
+                golds = []
+                for m in g.mentions:
+                    if m.section != section.name or m.type not in groups or m.fragments:
+                        continue
+                    a, b = bisect_left(starts, m.start), bisect_left(ends, m.end)
+                    if a < len(pieces) and b < len(pieces) and starts[a] == m.start and ends[b] == m.end:
+                        golds.append((groups[m.type], a, b))
+                covered: dict[str, set[int]] = defaultdict(set)
+                for group, a, b in golds:
+                    covered[group].update(range(a, b + 1))
+                    seen_in.add((group, "first", "-", wc[a]))
+                    seen_in.add((group, "last", "-", wc[b]))
+                    seen_out.update((group, "first", "-", wc[k]) for k in range(a + 1, b + 1))
+                    seen_out.update((group, "last", "-", wc[k]) for k in range(a, b))
+                for m in (ad.mentions if ad is not None else ()):
+                    group = MENTION_GROUPS.get(m.type)
+                    if m.section != section.name or group is None:
+                        continue
+                    pa, pb = bisect_left(starts, m.start), bisect_left(ends, m.end)
+                    if pa >= len(pieces) or pb >= len(pieces) or starts[pa] != m.start or ends[pb] != m.end:
+                        continue
+                    hit = next(((a, b) for gg, a, b in golds if gg == group and a <= pa and pb <= b), None)
+                    if hit is None:
+                        continue
+                    a, b = hit
+                    seen_in.update((group, "left", gap(k), wc[k]) for k in range(a, pa))
+                    seen_in.update((group, "right", gap(k - 1), wc[k]) for k in range(pb + 1, b + 1))
+                    if a > 0 and a - 1 not in covered[group] and joinable(a - 1):
+                        seen_out.add((group, "left", gap(a - 1), wc[a - 1]))
+                    if b + 1 < len(pieces) and b + 1 not in covered[group] and joinable(b):
+                        seen_out.add((group, "right", gap(b), wc[b + 1]))
+            for key in seen_in:
+                inside[(*key[:3], name)][key[3]] += 1
+            for key in seen_out:
+                outside[(*key[:3], name)][key[3]] += 1
+    listed = {(*key[:3], word) for key, counts in inside.items() for word, n in counts.items() if n >= 2}
+    rows = []
+    for key in set(inside) | set(outside):
+        for word in set(inside[key]) | set(outside[key]):
+            n, out = inside[key].get(word, 0), outside[key].get(word, 0)
+            if (*key[:3], word) in listed and n + out >= 2:
+                rows.append((*key[:3], word, key[3], n, out))
+    return sorted(rows)
+
+
+def write_spans(rows, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("group\tside\tgap\tword\tcorpus\tinside\toutside\n")
+        for row in rows:
+            fh.write("\t".join(map(str, row)) + "\n")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
@@ -212,14 +326,16 @@ def main() -> int:
     train = load_train(args.corpora, args.without_tune)
     lex_path = args.out / "lexicons" / "corpus_terms.tsv"
     filters_path = args.out / "corpus_filters.tsv"
+    spans_path = args.out / "corpus_spans.tsv"
     # Both are measured against the shipped ontology lexicons alone.
-    for p in (lex_path, filters_path):
+    for p in (lex_path, filters_path, spans_path):
         if p.exists():
             p.unlink()
     from kg.lexicon import load_lexicon
 
     terms, keys = corpus_terms(train, norm, load_lexicon().labels)
-    rows = corpus_filters(train, keys, norm)
+    annotated = annotate_train(train)
+    rows = corpus_filters(train, keys, norm, annotated)
     write_lexicon(terms, lex_path)
     with open(filters_path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write("term\ttype\tmatches\tprecision\n")
@@ -227,6 +343,9 @@ def main() -> int:
             fh.write(f"{key}\t{typ}\t{n}\t{p}\n")
     log.info("%d corpus terms (%d names) -> %s", len(terms), sum(1 + len(t.synonyms) for t in terms), lex_path)
     log.info("%d filtered (term, type) pairs -> %s", len(rows), filters_path)
+    spans = span_conventions(train, norm, annotated)
+    write_spans(spans, spans_path)
+    log.info("%d span-convention word counts -> %s", len(spans), spans_path)
     return 0
 
 
