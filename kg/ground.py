@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def _composition_rules() -> dict[str, dict]:
+def composition_rules() -> dict[str, dict]:
+    """``kg/data/compositions.toml``: composed concepts ("complication of <procedure>") by rule name."""
     with open(data_path("compositions.toml"), "rb") as fh:
         return {r["name"]: r for r in tomllib.load(fh).get("composition", [])}
 
@@ -148,7 +149,7 @@ class Grounder:
                        m.long_form, m.context, m.composition, m.head, best, concepts[1:])
 
     def _compose(self, m: Mention) -> Mention | None:
-        rule = _composition_rules().get(m.composition or "")
+        rule = composition_rules().get(m.composition or "")
         if rule is None:
             return None
         heads = self._concepts(m.groundings)

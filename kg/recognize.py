@@ -9,7 +9,6 @@ the sentencizer and a sentence-boundary fixer, scispaCy's abbreviation detector,
 
 import logging
 import re
-import tomllib
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.ground import composition_rules
 from kg.lexicon import _POSSESSIVE, Lexicon, Normalizer, TypePolicy
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Sentence
 from kg.resources import data_path
@@ -164,16 +164,68 @@ def make_abbreviation_detector(nlp: Language, name: str, make_serializable: bool
 
 @lru_cache(maxsize=1)
 def _compositions() -> tuple[dict, ...]:
-    with open(data_path("compositions.toml"), "rb") as fh:
-        rules = tomllib.load(fh).get("composition", [])
+    """``compositions.toml`` rules with their regular expressions compiled."""
+    return tuple(compile_composition(r) for r in composition_rules().values())
+
+
+def compile_composition(rule: dict) -> dict:
+    """A composition rule (``compositions.toml`` or ``zh.toml``) with ``before_rx``, ``after_rx`` and
+    ``head_set`` added."""
+    r = dict(rule)
+    r["before_rx"] = re.compile(r["before"]) if r.get("before") else None
+    r["after_rx"] = re.compile(r["after"]) if r.get("after") else None
+    r["head_set"] = frozenset(r["head_types"])
+    return r
+
+
+def compose_matches(text: str, matches: list[Match], rules: Sequence[dict], lex: Lexicon,
+                    types_cache: dict, window: int = 80) -> list[Match]:
+    """Replace each match that heads a composition ("complications after [liver transplantation]") by
+    the composed match; the first rule whose ``before`` (searched in the ``window`` characters before the
+    match) or ``after`` (matched at the start of the ``window`` characters after it) fits wins."""
+    if not rules:
+        return matches
     out = []
-    for r in rules:
-        r = dict(r)
-        r["before_rx"] = re.compile(r["before"]) if r.get("before") else None
-        r["after_rx"] = re.compile(r["after"]) if r.get("after") else None
-        r["head_set"] = frozenset(r["head_types"])
-        out.append(r)
-    return tuple(out)
+    for m in matches:
+        types = types_cache.get(m.entries)
+        if types is None:
+            types = types_cache[m.entries] = frozenset(lex.types.get(c) for c, _ in m.entries)
+        composed = None
+        for r in rules:
+            if not types & r["head_set"]:
+                continue
+            if r["before_rx"] is not None:
+                window_start = max(0, m.start - window)
+                hit = r["before_rx"].search(text[window_start : m.start])
+                if hit:
+                    composed = Match(window_start + hit.start(), m.end, _of_types(m.entries, r["head_types"], lex),
+                                     m.factor, m.how, m.long_form, r["name"], (m.start, m.end), r["type"])
+                    break
+            if r["after_rx"] is not None:
+                hit = r["after_rx"].match(text[m.end : m.end + window])
+                if hit:
+                    composed = Match(m.start, m.end + hit.end(), _of_types(m.entries, r["head_types"], lex),
+                                     m.factor, m.how, m.long_form, r["name"], (m.start, m.end), r["type"])
+                    break
+        out.append(composed or m)
+    return out
+
+
+def write_match_spans(doc: Doc, matches: Sequence[Match]) -> Doc:
+    """Write the matches that cover whole tokens to ``doc.spans[SPAN_GROUP]`` and, aligned with it, to
+    ``doc._.kg_matches`` (a match is widened to the tokens it touches)."""
+    tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
+    spans, kept = [], []
+    for m in matches:
+        first = bisect_right(tok_starts, m.start) - 1
+        last = bisect_left(tok_starts, m.end)
+        if first < 0 or last <= first:
+            continue
+        spans.append(Span(doc, first, last))
+        kept.append(m)
+    doc.spans[SPAN_GROUP] = spans
+    doc._.kg_matches = kept
+    return doc
 
 
 @Language.factory("kg_lexicon_matcher", default_config={"lexicon": "default"})
@@ -321,34 +373,7 @@ class LexiconMatcher:
         return sorted(out, key=lambda m: (m.start, m.end))
 
     def _compose(self, text: str, matches: list[Match]) -> list[Match]:
-        rules = _compositions()
-        if not rules:
-            return matches
-        out = []
-        cache = self._types_cache
-        for m in matches:
-            types = cache.get(m.entries)
-            if types is None:
-                types = cache[m.entries] = frozenset(self.lex.types.get(c) for c, _ in m.entries)
-            composed = None
-            for r in rules:
-                if not types & r["head_set"]:
-                    continue
-                if r["before_rx"] is not None:
-                    window_start = max(0, m.start - 80)
-                    hit = r["before_rx"].search(text[window_start : m.start])
-                    if hit:
-                        composed = Match(window_start + hit.start(), m.end, _of_types(m.entries, r["head_types"], self.lex),
-                                         m.factor, m.how, m.long_form, r["name"], (m.start, m.end), r["type"])
-                        break
-                if r["after_rx"] is not None:
-                    hit = r["after_rx"].match(text[m.end : m.end + 80])
-                    if hit:
-                        composed = Match(m.start, m.end + hit.end(), _of_types(m.entries, r["head_types"], self.lex),
-                                         m.factor, m.how, m.long_form, r["name"], (m.start, m.end), r["type"])
-                        break
-            out.append(composed or m)
-        return out
+        return compose_matches(text, matches, _compositions(), self.lex, self._types_cache)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -356,19 +381,7 @@ class LexiconMatcher:
         matches = self._scan(doc, text, parts)
         # span conventions (kg/spans.py): "X-linked thrombocytopenia", "breast and ovarian cancer"
         matches = self.spans.extend(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
-        matches = self._compose(text, self._abbreviations(doc, matches, text))
-        tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
-        spans, kept = [], []
-        for m in matches:
-            first = bisect_right(tok_starts, m.start) - 1
-            last = bisect_left(tok_starts, m.end)
-            if first < 0 or last <= first:
-                continue
-            spans.append(Span(doc, first, last))
-            kept.append(m)
-        doc.spans[SPAN_GROUP] = spans
-        doc._.kg_matches = kept  # aligned with the span group
-        return doc
+        return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))
 
 
 def _of_types(entries: tuple[tuple[str, str], ...], types: Sequence[str], lex: Lexicon) -> tuple[tuple[str, str], ...]:
@@ -376,6 +389,16 @@ def _of_types(entries: tuple[tuple[str, str], ...], types: Sequence[str], lex: L
 
 
 # ---------------------------------------------------------------- the pipeline
+
+
+def add_context(nlp: Language, rules: list) -> Language:
+    """Add medspaCy's ConText over the lexicon matcher's span group, with ``rules``."""
+    ctx = nlp.add_pipe(
+        "medspacy_context",
+        config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP, "span_attrs": None},
+    )
+    ctx.add(rules)
+    return nlp
 
 
 def _import_medspacy_context():
@@ -449,12 +472,7 @@ def build_pipeline(lexicon: Lexicon, lexicon_name: str = "default") -> Language:
     nlp.add_pipe("kg_sentence_fixer")
     nlp.add_pipe("kg_abbreviation_detector")
     nlp.add_pipe("kg_lexicon_matcher", config={"lexicon": lexicon_name})
-    ctx = nlp.add_pipe(
-        "medspacy_context",
-        config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP, "span_attrs": None},
-    )
-    ctx.add(context_rules())
-    return nlp
+    return add_context(nlp, context_rules())
 
 
 def _groundings(m: Match, lex: Lexicon, policy: TypePolicy, memo: dict | None = None) -> tuple[Grounding, ...]:

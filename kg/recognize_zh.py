@@ -16,18 +16,18 @@ import logging
 import re
 import time
 import tomllib
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
-from spacy.attrs import IDX
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, TypePolicy, cache_dir
 from kg.lexicon_zh import ZhLexicon
-from kg.recognize import SPAN_GROUP, Match, _import_medspacy_context
+from kg.ground import composition_rules
+from kg.recognize import Match, add_context, _import_medspacy_context, compile_composition, compose_matches, write_match_spans
 from kg.resources import data_path
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,13 @@ def zh_policy() -> dict:
     with open(data_path("zh.toml"), "rb") as fh:
         cfg = tomllib.load(fh)
     cfg["abbreviation_rx"] = re.compile(cfg["abbreviation"]["pattern"])
+    english = composition_rules()
+    rules = []
     for r in cfg.get("composition", []):
-        r["before_rx"] = re.compile(r["before"]) if r.get("before") else None
-        r["after_rx"] = re.compile(r["after"]) if r.get("after") else None
+        if r["name"] not in english:
+            raise ValueError(f"zh.toml composition {r['name']!r} has no rule of that name in compositions.toml")
+        rules.append(compile_composition({"type": english[r["name"]]["type"], **r}))
+    cfg["composition"] = rules
     return cfg
 
 
@@ -132,6 +136,7 @@ class ZhLexiconMatcher:
         self.like_types = set(cfg.get("like", {}).get("types", ("cell",)))
         self.abbr_rx = cfg["abbreviation_rx"]
         self.compositions = cfg.get("composition", [])
+        self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
         self.index = {t: tuple(e for e in v if e[0] in lexicon.types) for t, v in zh.index.items()}
         self.index = {t: v for t, v in self.index.items() if v}
@@ -188,58 +193,11 @@ class ZhLexiconMatcher:
         return out
 
     def _compose(self, text: str, matches: list[Match]) -> list[Match]:
-        out = []
-        for m in matches:
-            types = {self.lex.types.get(c) for c, _ in m.entries}
-            composed = None
-            for r in self.compositions:
-                if not types & set(r["head_types"]):
-                    continue
-                heads = tuple(e for e in m.entries if self.lex.types.get(e[0]) in r["head_types"])
-                if r["before_rx"] is not None:
-                    window = max(0, m.start - 30)
-                    hit = r["before_rx"].search(text[window : m.start])
-                    if hit:
-                        composed = Match(window + hit.start(), m.end, heads, m.factor, m.how, m.long_form,
-                                         r["name"], (m.start, m.end), _rule_type(r["name"]))
-                        break
-                if r["after_rx"] is not None:
-                    hit = r["after_rx"].match(text[m.end : m.end + 30])
-                    if hit:
-                        composed = Match(m.start, m.end + hit.end(), heads, m.factor, m.how, m.long_form,
-                                         r["name"], (m.start, m.end), _rule_type(r["name"]))
-                        break
-            out.append(composed or m)
-        return out
+        return compose_matches(text, matches, self.compositions, self.lex, self._types_cache, window=30)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        matches = self._compose(text, self._scan(doc, text))
-        tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
-        spans, kept = [], []
-        for m in matches:
-            first = bisect_right(tok_starts, m.start) - 1
-            last = bisect_left(tok_starts, m.end)
-            if first < 0 or last <= first:
-                continue
-            spans.append(Span(doc, first, last))
-            kept.append(m)
-        doc.spans[SPAN_GROUP] = spans
-        doc._.kg_matches = kept
-        return doc
-
-
-@lru_cache(maxsize=None)
-def _english_compositions() -> dict[str, dict]:
-    with open(data_path("compositions.toml"), "rb") as fh:
-        return {r["name"]: r for r in tomllib.load(fh).get("composition", [])}
-
-
-def _rule_type(name: str):
-    rule = _english_compositions().get(name)
-    if rule is None:
-        raise ValueError(f"zh.toml composition {name!r} has no rule of that name in compositions.toml")
-    return rule["type"]
+        return write_match_spans(doc, self._compose(text, self._scan(doc, text)))
 
 
 # ---------------------------------------------------------------- the pipeline
@@ -263,9 +221,4 @@ def build_pipeline_zh(lexicon: Lexicon, zh: ZhLexicon, lexicon_name: str = "defa
     nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh), hmm=bool(seg.get("hmm", False)))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_zh_lexicon_matcher", config={"lexicon": lexicon_name})
-    ctx = nlp.add_pipe(
-        "medspacy_context",
-        config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP, "span_attrs": None},
-    )
-    ctx.add(context_rules_zh())
-    return nlp
+    return add_context(nlp, context_rules_zh())

@@ -10,7 +10,7 @@ import pytest
 from kg.lexicon import Lexicon
 from kg.model import Document, Section, Term
 from kg.spans import NUMBER, SpanRules, defined_abbreviations, word_class
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
 
 # group, side, gap, word, corpus, inside, outside (the format scripts/build_corpus_lexicon.py writes)
 COUNTS = """group\tside\tgap\tword\tcorpus\tinside\toutside
