@@ -402,6 +402,10 @@ def read_documents(path: str | Path, input_format: str | None = None) -> list[Do
     path = Path(path)
     if input_format is not None and input_format not in READERS:
         raise KgError(f"unknown input format {input_format!r}; known: {', '.join(sorted(READERS))}", path)
+    suffix = path.suffix.lower()
+    if input_format is None and suffix and suffix not in SUFFIXES:
+        raise KgError(f"unknown input format {suffix!r} (known suffixes: {', '.join(sorted(SUFFIXES))}); "
+                      f"name one with --input-format {{{','.join(sorted(READERS))}}}", path)
     text = read_text(path)
     fmt = input_format or sniff(path, text)
     docs = READERS[fmt](path, text)

@@ -151,3 +151,16 @@ def test_unknown_input_format(tmp_path):
 def test_duplicate_documents_are_an_error(tmp_path):
     with pytest.raises(KgError, match="already read"):
         read_sources([SEED, SEED])
+
+
+def test_unknown_suffix_is_an_error_unless_a_format_is_named(tmp_path):
+    p = tmp_path / "paper.pdf"
+    p.write_text("Mesenchymal stem cells are studied to treat liver cirrhosis.\n", encoding="utf-8")
+    with pytest.raises(KgError, match=r"paper\.pdf: unknown input format '\.pdf'"):
+        read_documents(p)
+    (d,) = read_documents(p, input_format="text")
+    assert "liver cirrhosis" in d.sections[-1].text
+    bare = tmp_path / "PMID12345"  # no suffix: the content decides
+    bare.write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (d,) = read_documents(bare)
+    assert "liver cirrhosis" in d.sections[-1].text
