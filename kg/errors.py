@@ -19,3 +19,21 @@ class KgError(Exception):
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         return f"{where}{self.message}"
+
+
+def parse_error(exc: BaseException) -> tuple[str, int | None]:
+    """A one-line description of an RDF/JSON parser's exception and the 1-based line it names, if any
+    (rdflib raises parser-specific types: N3/Turtle ``BadSyntax``, SAX errors, JSON errors, ...)."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    why = getattr(exc, "_why", None)
+    if why is not None and isinstance(getattr(exc, "lines", None), int):  # rdflib's N3/Turtle/TriG BadSyntax
+        return f"bad syntax ({why})", exc.lines + 1
+    get_line = getattr(exc, "getLineNumber", None)  # xml.sax
+    if callable(get_line):
+        line = get_line()
+        return (getattr(exc, "getMessage", lambda: first)() or first), (line if isinstance(line, int) and line > 0 else None)
+    line = getattr(exc, "lineno", None)  # json
+    if isinstance(line, int) and line > 0:
+        return getattr(exc, "msg", first), line
+    return first, None

@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.curie import compress, expand
-from kg.errors import KgError
+from kg.errors import KgError, parse_error
 from kg.lexicon import _merge_terms
 from kg.model import Mapping, Term
 from kg.ontology_io import read_ontology, sniff_format
@@ -360,7 +360,8 @@ def load_rdf(path: str | Path) -> Graph | Dataset:
     try:
         ds.parse(str(path), format=fmt)
     except Exception as exc:  # rdflib raises parser-specific types
-        raise KgError(f"cannot parse {fmt}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}", path) from None
+        msg, line = parse_error(exc)
+        raise KgError(f"cannot parse {fmt}: {msg}", path, line) from None
     return ds
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.curie import compress, standardize
-from kg.errors import KgError
+from kg.errors import KgError, parse_error
 from kg.model import Mapping, Synonym, Term
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,8 @@ def read_rdf(path: str | Path, source: str | None = None, rdf_format: str | None
     try:
         graph.parse(str(path), format=fmt)
     except Exception as exc:
-        raise KgError(f"cannot parse {fmt} RDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", path) from exc
+        msg, line = parse_error(exc)
+        raise KgError(f"cannot parse {fmt} RDF: {msg}", path, line) from exc
     src = source or path.stem
     terms = []
     subjects = set(graph.subjects(RDF.type, OWL.Class)) | set(graph.subjects(RDF.type, SKOS.Concept))

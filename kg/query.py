@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.curie import compress
-from kg.errors import KgError
+from kg.errors import KgError, parse_error
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,8 @@ def load_graph(path: str | Path) -> Graph:
     except UnicodeDecodeError as exc:
         raise KgError(f"not UTF-8 text ({exc.reason})", path) from None
     except Exception as exc:  # rdflib raises many parser-specific types
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
-        raise KgError(f"cannot parse {fmt}: {msg}", path, line if isinstance(line, int) else None) from None
+        msg, line = parse_error(exc)
+        raise KgError(f"cannot parse {fmt}: {msg}", path, line) from None
 
 
 def read_query(query: str) -> str:

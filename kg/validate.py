@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.curie import compress
-from kg.errors import KgError
+from kg.errors import KgError, parse_error
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ def load_shapes(paths: list[str | Path] | None = None) -> Graph:
         try:
             shapes.parse(str(p), format="turtle")
         except Exception as exc:  # rdflib's parser errors come in many types
-            raise KgError(f"cannot parse the shapes: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}", p) from None
+            msg, line = parse_error(exc)
+            raise KgError(f"cannot parse the shapes: {msg}", p, line) from None
     return shapes
 
 

@@ -79,7 +79,17 @@ def test_bad_sparql_names_the_line(capsys, seed_ttl):
 def test_malformed_graph_file(capsys, tmp_path):
     bad = _write(tmp_path / "bad.ttl", "@prefix x: <http://x/> .\nx:a x:b .\n")
     code, _, err = run(capsys, "query", bad, "SELECT * {?s ?p ?o}")
-    assert code == 1 and "bad.ttl" in err and "cannot parse turtle" in err
+    assert code == 1 and err.count("\n") == 1 and "bad.ttl:2: cannot parse turtle: bad syntax" in err
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("bad.jsonld", '{"@id": "x",\n  bad}', "bad.jsonld:2: cannot parse json-ld"),
+    ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF>\n</rdf:RDF>', "bad.rdf:2: cannot parse xml: unbound prefix"),
+    ("bad.trig", "<http://x/g> {\n <http://x/a> <http://x/b> }", "bad.trig:2: cannot parse trig: bad syntax"),
+])
+def test_malformed_graph_names_the_line(capsys, tmp_path, name, text, expected):
+    code, _, err = run(capsys, "stats", _write(tmp_path / name, text))
+    assert code == 1 and err.count("\n") == 1 and expected in err, err
 
 
 def _write(path, text):

@@ -178,7 +178,7 @@ def test_unknown_prefixes_are_reported(tmp_path, seed_ttl):
     (lambda d: [d / "missing.obo"], "missing.obo: no such ontology file"),
     (lambda d: [FIXTURES / "unknown_prefix.obo"], "no class or mapping with a known prefix (found FOO (2)"),
     (lambda d: [_write_bytes(d / "broken.tsv.gz", b"\x1f\x8b\x08\x00garbage")], "broken.tsv.gz: cannot read ontology file"),
-    (lambda d: [_write(d / "junk.owl", "<rdf:RDF><owl:Class")], "junk.owl: cannot parse"),
+    (lambda d: [_write(d / "junk.owl", "<rdf:RDF><owl:Class")], "junk.owl:1: cannot parse xml RDF"),
     (lambda d: [_write(d / "s.toml", 'ontologies = ["nothing-*.obo"]\n')], "no file matches"),
     (lambda d: [_write(d / "s.toml", 'ontology = ["x.obo"]\n')], "unknown key(s) ontology"),
     (lambda d: [_write(d / "s.toml", 'scope = "every"\n')], "scope must be one of"),
