@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 import spacy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -521,11 +521,23 @@ def annotate(
     texts = (s.text for _, s in jobs)
     for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
         sents, mentions, cues = results[doc.id]
-        starts: list[int] = []  # token index where each sentence starts
-        for i, sent in enumerate(sdoc.sents):
-            starts.append(sent.start)
-            a, b = sent.start_char, sent.end_char
+        # token offsets from arrays (creating a Token or Span per sentence and cue costs more than the rest)
+        n = len(sdoc)
+        arr = sdoc.to_array([IDX, LENGTH, SENT_START]).tolist() if n else []
+        tok_start = [r[0] for r in arr]
+        tok_end = [r[0] + r[1] for r in arr]
+        starts = [i for i, r in enumerate(arr) if i == 0 or r[2] == 1]  # token index where each sentence starts
+        for i, a_tok in enumerate(starts):
+            b_tok = starts[i + 1] if i + 1 < len(starts) else n
+            a, b = tok_start[a_tok], tok_end[b_tok - 1]
             sents.append(Sentence(section.name, section.lang, i, a, b, section.text[a:b]))
+
+        def chars(a_tok: int, b_tok: int, tok_start=tok_start, tok_end=tok_end, size=len(section.text)) -> tuple[int, int]:
+            """Character offsets of tokens [a_tok, b_tok), as ``Span.start_char``/``end_char`` give them."""
+            if b_tok > a_tok:
+                return tok_start[a_tok], tok_end[b_tok - 1]
+            at = tok_start[a_tok] if a_tok < len(tok_start) else size
+            return at, at
 
         def sent_of(token_i: int) -> int:
             return max(bisect_right(starts, token_i) - 1, 0)
@@ -551,12 +563,10 @@ def annotate(
                 )
             )
         for mod in getattr(graph, "modifiers", ()) or ():
-            span = sdoc[mod.modifier_span[0] : mod.modifier_span[1]]
-            scope = sdoc[mod.scope_span[0] : mod.scope_span[1]] if mod.scope_span else span
-            cues.append(
-                Cue(section.name, sent_of(span.start), span.start_char, span.end_char,
-                    span.text, mod.category, scope.start_char, scope.end_char, section.lang)
-            )
+            ma, mb = mod.modifier_span
+            a, b = chars(ma, mb)
+            sa, sb = chars(*mod.scope_span) if mod.scope_span else (a, b)
+            cues.append(Cue(section.name, sent_of(ma), a, b, section.text[a:b], mod.category, sa, sb, section.lang))
         if progress is not None:
             progress.update(1)
     out = []
