@@ -523,10 +523,11 @@ def annotate(
         sents, mentions, cues = results[doc.id]
         # token offsets from arrays (creating a Token or Span per sentence and cue costs more than the rest)
         n = len(sdoc)
-        arr = sdoc.to_array([IDX, LENGTH, SENT_START]).tolist() if n else []
-        tok_start = [r[0] for r in arr]
-        tok_end = [r[0] + r[1] for r in arr]
-        starts = [i for i, r in enumerate(arr) if i == 0 or r[2] == 1]  # token index where each sentence starts
+        idx = sdoc.to_array(IDX)
+        tok_start = idx.tolist()
+        tok_end = (idx + sdoc.to_array(LENGTH)).tolist()
+        # token index where each sentence starts
+        starts = [0] + ((sdoc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if n else []
         for i, a_tok in enumerate(starts):
             b_tok = starts[i + 1] if i + 1 < len(starts) else n
             a, b = tok_start[a_tok], tok_end[b_tok - 1]
