@@ -22,6 +22,7 @@ class BIOLINK(DefinedNamespace):
     ChemicalEntity: URIRef
     ClinicalFinding: URIRef
     Disease: URIRef
+    Drug: URIRef
     InformationContentEntity: URIRef
     MolecularActivity: URIRef
     PhenotypicFeature: URIRef
