@@ -38,6 +38,7 @@ _LEXICONS: dict[str, Lexicon] = {}
 _SPLIT = re.compile(r"([^\W_]+)", re.UNICODE)
 _HARD_GAP = re.compile(r"[^\s\-–'’/]")
 _CAPITAL = re.compile(r"[A-Z]")
+_NO_VOWEL = re.compile(r"^[b-df-hj-np-tv-xz0-9]{3,}$")
 
 
 class _WordCache(dict):
@@ -291,6 +292,9 @@ class LexiconMatcher:
         # Only words that begin a term, or start with a capital (abbreviations), can start a match.
         firsts = list(map(max_len.__contains__, words))
         caps = list(map(_CAPITAL.match, raw))
+        lowered = not _CAPITAL.search(text)
+        if lowered:  # a text written all in lower case: acronyms without a vowel ("nsclc") can be no English word
+            caps = [bool(_NO_VOWEL.match(w)) and w.upper() in acronyms for w in raw]
         variants = self._variant_cache
         next_free = 0
         for i in [k for k in range(n) if firsts[k] or caps[k]]:
@@ -313,6 +317,7 @@ class LexiconMatcher:
                 if caps[i]:
                     surface = raw[i]
                     acr = surface[:-1] if surface.endswith("s") and surface[-2:-1].isupper() else surface
+                    acr = acr.upper() if lowered else acr
                     entries = acronyms.get(acr)
                     if entries:
                         out.append(Match(starts[i], ends[i], entries, self.policy.scores["acronym"], "acronym"))
