@@ -60,7 +60,7 @@ SOURCES = {
                 "go/imports/go_cl_import.obo", "maxo/maxo.obo"]),
     "maxo": ("Medical Action Ontology: all MAXO classes (with therapy head-noun variants as related synonyms)", "CC BY 4.0", ["maxo/maxo.obo"]),
     "chebi": ("ChEBI: the classes imported by MAxO and MONDO", "CC BY 4.0", ["maxo/maxo.obo", "uberon/mondo_uberon_import.obo"]),
-    "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels)", "NLM terms and conditions (public domain, attribution)",
+    "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels and therapy head-noun variants)", "NLM terms and conditions (public domain, attribution)",
              ["mesh/from_pypi/subjects_mesh.csv"]),
 }
 
