@@ -369,6 +369,8 @@ class LexiconMatcher:
             if not inside:
                 continue
             best = by_span.get((ls, le)) or max(inside, key=lambda m: (m.end - m.start, -m.start))
+            if best.end < le and text and text[best.end:le].strip():
+                continue  # a modifier of the long form ("[interferon] regulatory factor 5 (IRF5)") is not what it names
             ss, se = short.start_char, short.end_char
             out = [m for m in out if m.end <= ss or m.start >= se]
             out.append(Match(ss, se, best.entries, best.factor * 0.98, "abbreviation", long_.text))

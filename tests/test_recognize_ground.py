@@ -112,3 +112,11 @@ def test_mesh_therapy_descriptor_matches_with_the_other_head_noun(mentions):
     """MeSH "Thrombolytic Therapy" is also named "thrombolytic treatment" (scripts/build_lexicons.py)."""
     (m,) = [m for m in mentions("Thrombolytic treatment resolved the pulmonary embolism.") if m.type == "procedure"]
     assert m.text == "Thrombolytic treatment" and m.concept.curie == "MESH:D015912"
+
+
+def test_abbreviation_of_a_long_form_whose_head_is_unmatched_is_no_mention(mentions):
+    """An abbreviation names its long form's head: a match on a modifier of the long form ("tumor" in "tumor
+    necrosis factor") does not make the abbreviation a mention of that modifier."""
+    ms = mentions("Tumor necrosis factor (TNF) levels rose in patients with hepatocellular carcinoma (HCC). TNF fell.")
+    assert not any(m.text == "TNF" for m in ms)
+    assert any(m.text == "HCC" and m.type == "disease" for m in ms)
