@@ -301,12 +301,50 @@ def trained_id(m: Mention, prefixes: Sequence[str]) -> str | None:
     return None
 
 
+BROADER_DEPTH = 3  # how many levels up the ontology hierarchy a concept without an identifier looks
+
+
+@lru_cache(maxsize=1)
+def _hierarchy():
+    """The shipped lexicon, for its parents and cross-references (``broader_ids``)."""
+    from kg.lexicon import load_lexicon
+
+    return load_lexicon()
+
+
+@lru_cache(maxsize=50_000)
+def broader_ids(curies: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """Identifiers with one of ``prefixes`` (the first prefix that has any) of the nearest ancestors of
+    ``curies`` (a concept and its cross-references) in the ontology hierarchies (HP, DOID, GO, ...), at
+    most BROADER_DEPTH levels up: the corpora's guidelines write the most specific MeSH concept that covers
+    a mention where MeSH has none for it ("short stature", an HP phenotype, is MeSH's Growth Disorders)."""
+    lex = _hierarchy()
+    frontier, seen = set(curies), set(curies)
+    for _ in range(BROADER_DEPTH):
+        parents: set[str] = set()
+        for c in sorted(frontier):
+            for e in (c, *lex.equivalents(c)):
+                t = lex.terms.get(e)
+                if t is not None:
+                    parents.update(t.parents)
+        frontier = parents - seen
+        if not frontier:
+            break
+        seen |= frontier
+        for p in prefixes:
+            found = sorted({e for c in frontier for e in (c, *lex.equivalents(c)) if e.split(":", 1)[0] == p})
+            if found:
+                return tuple(found)
+    return ()
+
+
 def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
     """Identifiers of a mention with one of ``prefixes`` (default: [pubtator] id_prefixes), best first:
     the identifier the train annotations give its string (``trained_id``), those of its concept (its own
     CURIE, its direct groundings by score, then its cross-references), then other groundings of the
     mention that scored as well as the concept's (the same name in an ontology that does not
-    cross-reference it: ChEBI's "thalidomide" and MeSH's "Thalidomide")."""
+    cross-reference it: ChEBI's "thalidomide" and MeSH's "Thalidomide"); where none has such a prefix,
+    those of the concept's nearest ancestors that have one (``broader_ids``)."""
     prefixes = tuple(prefixes if prefixes is not None else corpus_config()["pubtator"]["id_prefixes"])
     c = m.concept
     if c is None:
@@ -322,6 +360,8 @@ def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
             for curie in ordered:
                 if curie.split(":", 1)[0] == p and curie not in out:
                     out.append(curie)
+    if not out and not c.curie.startswith("kgid:"):
+        out.extend(broader_ids((c.curie, *c.equivalents), prefixes))
     return out
 
 

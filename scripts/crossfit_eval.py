@@ -54,6 +54,8 @@ def _use_ontologies(folder: Path) -> None:
     kc.ontologies_dir = lambda: folder  # type: ignore[assignment]
     kl.corpus_filters.cache_clear()
     kc.trained_ids.cache_clear()
+    kc._hierarchy.cache_clear()
+    kc.broader_ids.cache_clear()
     ks.default_rules.cache_clear()
 
 

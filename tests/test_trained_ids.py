@@ -86,3 +86,18 @@ def test_no_table_no_change(tmp_path, monkeypatch):
         assert mention_ids(_mention("depression", "MESH:D003863"), ["MESH"]) == ["MESH:D003863"]
     finally:
         kc.trained_ids.cache_clear()
+
+
+def test_a_concept_without_an_identifier_takes_its_nearest_ancestors(tmp_path, monkeypatch):
+    """HP's Akathisia has no MeSH id: its parent's cross-reference, MeSH's Movement Disorders, is written;
+    a concept with an identifier of its own keeps it, and a minted concept claims none."""
+    monkeypatch.setattr(kc, "ontologies_dir", lambda: tmp_path)  # no train identifiers
+    kc.trained_ids.cache_clear()
+    try:
+        assert kc.broader_ids(("HP:0031943",), ("MESH",)) == ("MESH:D009069",)
+        assert mention_ids(_mention("akathisia", "HP:0031943"), ["MESH"]) == ["MESH:D009069"]
+        assert mention_ids(_mention("autosomal recessive disease", "MONDO:0006025"), ["MESH", "OMIM"]) == ["MESH:D030342"]
+        assert mention_ids(_mention("gout", "MESH:D006073"), ["MESH"]) == ["MESH:D006073"]
+        assert mention_ids(_mention("akathisia", "kgid:unlinked_akathisia"), ["MESH"]) == []
+    finally:
+        kc.trained_ids.cache_clear()
