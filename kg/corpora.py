@@ -281,8 +281,8 @@ def trained_ids() -> dict[tuple[str, str], tuple[tuple[str, int, int], ...]]:
 
 
 def trained_id(m: Mention, prefixes: Sequence[str]) -> str | None:
-    """The identifier most train annotations of the mention's string (else of its long form) give it,
-    among ``prefixes``, where at least TRAINED_ID_SHARE of them do."""
+    """The identifier most train annotations of the mention's long form (an abbreviation defined in the
+    text), else of its string, give it, among ``prefixes``, where at least TRAINED_ID_SHARE of them do."""
     table = trained_ids()
     if not table or m.concept is None:
         return None
@@ -290,7 +290,7 @@ def trained_id(m: Mention, prefixes: Sequence[str]) -> str | None:
 
     typ = pubtator_type(m.concept)
     norm = Normalizer.default()
-    for text in (m.text, m.long_form):
+    for text in (m.long_form, m.text):
         if not text:
             continue
         for curie, n, total in table.get((" ".join(norm.term_key(text)), typ), ()):
