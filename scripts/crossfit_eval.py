@@ -4,12 +4,14 @@
 The shipped corpus lexicon (``ontologies/lexicons/corpus_terms.tsv``) and filters hold the train splits'
 own mention strings, so scoring the shipped pipeline on train documents flatters it. Here the train
 documents (less any that also appear in a dev or test split) are cut into K folds by a hash of their
-id; for each fold, the corpus terms and filters are rebuilt (``scripts/build_corpus_lexicon.py``'s
-functions) from the other folds only, and the fold is scored with them. The figures summed over the
-folds are what rule, list and threshold choices are made on; dev is only reported.
+id; for each fold, the corpus terms, filters, span counts and train identifiers are rebuilt
+(``scripts/build_corpus_lexicon.py``'s functions) from the other folds only, and the fold is scored
+with them. The figures summed over the folds are what rule, list and threshold choices are made on; dev
+is only reported.
 
 Usage:  python scripts/crossfit_eval.py [--corpora ../shared/corpora] [--folds 5] [--errors errors.tsv]
         [--reuse DIR]   # keep each fold's rebuilt lexicon in DIR and reuse it on later runs (fast)
+        [--reids]       # with --reuse: rebuild each fold's train identifiers (corpus_ids.tsv)
 
 ``--errors`` writes every strict false positive and false negative with its sentence, for error analysis.
 """
