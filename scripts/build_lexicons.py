@@ -391,7 +391,24 @@ def write_attribution(out: Path, shared: Path, counts: dict[str, int]) -> None:
         f"- `mappings/go_cell_differentiation.tsv` ({counts.get('differentiation', 0)} rows): from GO's `cell_differentiation_by_mature_cell_type` design pattern (CC BY 4.0).",
         "",
     ]
-    (out / "ATTRIBUTION.md").write_text("\n".join(lines), encoding="utf-8")
+    write_generated_part(out / "ATTRIBUTION.md", "\n".join(lines))
+
+
+BEGIN = "<!-- begin: written by scripts/build_lexicons.py; edit the script, not this part -->"
+END = "<!-- end: written by scripts/build_lexicons.py -->"
+
+
+def write_generated_part(path: Path, text: str) -> None:
+    """Write ``text`` between the BEGIN/END markers of ``path``, keeping the hand-written rest of the file
+    (the Chinese lexicon and the corpus-derived files are documented there by other scripts and by hand)."""
+    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        new = head + block + rest.split(END, 1)[1]
+    else:
+        new = block + "\n" + (("\n" + old) if old else "")
+    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
