@@ -25,7 +25,7 @@ from pathlib import Path
 from kg.errors import KgError
 from kg.ingest import read_pubtator, read_text
 from kg.model import AnnotatedDocument, Concept, Document, Mention, Section
-from kg.resources import data_path
+from kg.resources import data_path, ontologies_dir
 
 # ---------------------------------------------------------------- records
 
@@ -262,11 +262,89 @@ def pubtator_type(concept: Concept | None) -> str | None:
     return corpus_config()["pubtator"]["categories"].get(concept.category)
 
 
+TRAINED_ID_SHARE = 0.5  # the share of a string's train annotations its identifier must have
+
+
+@lru_cache(maxsize=1)
+def trained_ids() -> dict[tuple[str, str], tuple[tuple[str, int, int], ...]]:
+    """(normalised words, PubTator type) -> (identifier, annotations with it, annotations of the string),
+    most annotated first, from ``ontologies/corpus_ids.tsv`` (``scripts/build_corpus_lexicon.py``: the
+    identifiers the corpora's train splits give each mention string); empty when the file is absent."""
+    path = ontologies_dir() / "corpus_ids.tsv"
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        key, typ, curie, n, total = line.split("\t")
+        out.setdefault((key, typ), []).append((curie, int(n), int(total)))
+    return {k: tuple(sorted(v, key=lambda x: (-x[1], x[0]))) for k, v in out.items()}
+
+
+def trained_id(m: Mention, prefixes: Sequence[str]) -> str | None:
+    """The identifier most train annotations of the mention's long form (an abbreviation defined in the
+    text), else of its string, give it, among ``prefixes``, where at least TRAINED_ID_SHARE of them do."""
+    table = trained_ids()
+    if not table or m.concept is None:
+        return None
+    from kg.lexicon import Normalizer
+
+    typ = pubtator_type(m.concept)
+    norm = Normalizer.default()
+    for text in (m.long_form, m.text):
+        if not text:
+            continue
+        for curie, n, total in table.get((" ".join(norm.term_key(text)), typ), ()):
+            if curie.split(":", 1)[0] in prefixes:
+                if n >= TRAINED_ID_SHARE * total:
+                    return curie
+                break
+    return None
+
+
+BROADER_DEPTH = 3  # how many levels up the ontology hierarchy a concept without an identifier looks
+
+
+@lru_cache(maxsize=1)
+def _hierarchy():
+    """The shipped lexicon, for its parents and cross-references (``broader_ids``)."""
+    from kg.lexicon import load_lexicon
+
+    return load_lexicon()
+
+
+@lru_cache(maxsize=50_000)
+def broader_ids(curies: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """Identifiers with one of ``prefixes`` (the first prefix that has any) of the nearest ancestors of
+    ``curies`` (a concept and its cross-references) in the ontology hierarchies (HP, DOID, GO, ...), at
+    most BROADER_DEPTH levels up: the corpora's guidelines write the most specific MeSH concept that covers
+    a mention where MeSH has none for it ("short stature", an HP phenotype, is MeSH's Growth Disorders)."""
+    lex = _hierarchy()
+    frontier, seen = set(curies), set(curies)
+    for _ in range(BROADER_DEPTH):
+        parents: set[str] = set()
+        for c in sorted(frontier):
+            for e in (c, *lex.equivalents(c)):
+                t = lex.terms.get(e)
+                if t is not None:
+                    parents.update(t.parents)
+        frontier = parents - seen
+        if not frontier:
+            break
+        seen |= frontier
+        for p in prefixes:
+            found = sorted({e for c in frontier for e in (c, *lex.equivalents(c)) if e.split(":", 1)[0] == p})
+            if found:
+                return tuple(found)
+    return ()
+
+
 def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
     """Identifiers of a mention with one of ``prefixes`` (default: [pubtator] id_prefixes), best first:
-    those of its concept (its own CURIE, its direct groundings by score, then its cross-references), then
-    other groundings of the mention that scored as well as the concept's (the same name in an ontology
-    that does not cross-reference it: ChEBI's "thalidomide" and MeSH's "Thalidomide")."""
+    the identifier the train annotations give its string (``trained_id``), those of its concept (its own
+    CURIE, its direct groundings by score, then its cross-references), then other groundings of the
+    mention that scored as well as the concept's (the same name in an ontology that does not
+    cross-reference it: ChEBI's "thalidomide" and MeSH's "Thalidomide"); where none has such a prefix,
+    those of the concept's nearest ancestors that have one (``broader_ids``)."""
     prefixes = tuple(prefixes if prefixes is not None else corpus_config()["pubtator"]["id_prefixes"])
     c = m.concept
     if c is None:
@@ -275,12 +353,15 @@ def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
     own = [c.curie] + [g.curie for g in m.groundings if g.curie in members] + sorted(c.equivalents)
     best = max((g.score for g in m.groundings if g.curie in members), default=1.0)
     others = [g.curie for g in m.groundings if g.curie not in members and g.score >= best - 0.05]
-    out: list[str] = []
+    trained = trained_id(m, prefixes)
+    out: list[str] = [trained] if trained else []
     for ordered in (own, others):
         for p in prefixes:
             for curie in ordered:
                 if curie.split(":", 1)[0] == p and curie not in out:
                     out.append(curie)
+    if not out and not c.curie.startswith("kgid:"):
+        out.extend(broader_ids((c.curie, *c.equivalents), prefixes))
     return out
 
 

@@ -25,6 +25,11 @@ Writes, reproducibly (sorted, no timestamps):
       many it stands just outside one, joined to it by a space or hyphen ("outside": "of", "induced").
       The matcher extends a mention over a neighbouring word whose share inside is high
       (``kg/data/spans.toml`` sets the thresholds; ``kg/spans.py`` applies them).
+  ontologies/corpus_ids.tsv  the identifiers the train annotations give each mention string (normalised
+      words, PubTator type, identifier, annotations with it, annotations of the string), for strings
+      annotated at least MIN_ID_COUNT times: the identifier kg writes for a mention (``kg.corpora.mention_ids``)
+      is the one most train annotations of its string use, where that is at least half of them
+      ("depression" is MeSH's symptom D003866, not the depressive disorder that MONDO maps to).
 
 Documents of any dev or test split are left out of the train splits first (BioRED's train split holds
 44 BC5CDR dev abstracts). Sources and licenses of the corpora: ../shared/PROVENANCE.tsv; the derived
@@ -62,6 +67,7 @@ CORPORA = {
 # kg types that the same corpus type covers (a disease gold mention also vouches for a phenotype match)
 COVERS = {"disease": {"disease", "phenotype"}, "drug": {"drug"}, "cell": {"cell"}, "mechanism": {"mechanism"}}
 MIN_ID_SHARE = 0.5
+MIN_ID_COUNT = 1
 MIN_STRING_PRECISION = 0.5
 MIN_MATCHES = 3
 MAX_PRECISION = 0.3
@@ -149,6 +155,38 @@ def corpus_terms(train, norm: Normalizer, known: dict[str, str]) -> tuple[list[T
         out.append(Term(curie, label, syns, (), (), CORPUS_SOURCE + entry["type"]))
         keys |= {norm.term_key(t) for t in names}
     return out, keys
+
+
+def corpus_ids(train, norm: Normalizer) -> list[tuple[str, str, str, int, int]]:
+    """(normalised words, PubTator type, identifier, annotations with it, annotations of the string) for
+    each mention string of the train splits annotated at least MIN_ID_COUNT times with one identifier
+    (composite and discontinuous mentions are left out)."""
+    from kg.evaluate import corpus_config
+
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for name, docs in train.items():
+        types = corpus_config()["corpus"][name]["types"]
+        for g in docs:
+            for m in g.mentions:
+                typ = types.get(m.type)
+                if typ is None or len(m.ids) != 1 or m.fragments:
+                    continue
+                key = norm.term_key(m.text)
+                if key:
+                    counts[(" ".join(key), typ)][m.ids[0]] += 1
+    rows = []
+    for (key, typ), ids in sorted(counts.items()):
+        total = sum(ids.values())
+        if total >= MIN_ID_COUNT:
+            rows.extend((key, typ, curie, n, total) for curie, n in sorted(ids.items()))
+    return rows
+
+
+def write_ids(rows, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("term\ttype\tid\tannotations\ttotal\n")
+        for row in rows:
+            fh.write("\t".join(map(str, row)) + "\n")
 
 
 def already_read(names: list[str]) -> set[str]:
@@ -346,6 +384,9 @@ def main() -> int:
     spans = span_conventions(train, norm, annotated)
     write_spans(spans, spans_path)
     log.info("%d span-convention word counts -> %s", len(spans), spans_path)
+    ids = corpus_ids(train, norm)
+    write_ids(ids, args.out / "corpus_ids.tsv")
+    log.info("%d (string, type, identifier) rows -> %s", len(ids), args.out / "corpus_ids.tsv")
     return 0
 
 

@@ -9,7 +9,7 @@ licenses are in ``SHARED/PROVENANCE.tsv``) and writes, byte-for-byte reproducibl
   ontologies/lexicons/<name>.tsv.gz     id, label, synonyms (with scope), xrefs, parents, source
   ontologies/mappings/mondo.sssom.tsv.gz MONDO exact matches to DOID, MeSH, NCIT, UMLS, and its HP xrefs
   ontologies/mappings/lexical.sssom.tsv MeSH descriptors whose label is the label or exact synonym of exactly
-                                        one CL, GO, UBERON, MAXO or HP term (semapv:LexicalMatching)
+                                        one CL, GO, UBERON, MAXO, HP or ChEBI term (semapv:LexicalMatching)
   ontologies/mappings/go_cell_differentiation.tsv  CL cell type -> GO "<cell type> differentiation"
   ontologies/ATTRIBUTION.md             sources, versions and licenses
 """
@@ -408,11 +408,28 @@ def write_attribution(out: Path, shared: Path, counts: dict[str, int]) -> None:
         "## mappings",
         "",
         f"- `mappings/mondo.sssom.tsv.gz` ({counts.get('mondo_mappings', 0)} rows): MONDO's SSSOM exact matches and HP xrefs (CC0 1.0, from monarch-initiative/mondo).",
-        f"- `mappings/lexical.sssom.tsv` ({counts.get('lexical', 0)} rows): computed here by lexical matching of MeSH labels to CL/GO/UBERON/MAXO/HP labels and exact synonyms; unique matches only.",
+        f"- `mappings/lexical.sssom.tsv` ({counts.get('lexical', 0)} rows): computed here by lexical matching of MeSH labels to CL/GO/UBERON/MAXO/HP/ChEBI labels and exact synonyms; unique matches only.",
         f"- `mappings/go_cell_differentiation.tsv` ({counts.get('differentiation', 0)} rows): from GO's `cell_differentiation_by_mature_cell_type` design pattern (CC BY 4.0).",
         "",
     ]
-    (out / "ATTRIBUTION.md").write_text("\n".join(lines), encoding="utf-8")
+    write_generated_part(out / "ATTRIBUTION.md", "\n".join(lines))
+
+
+BEGIN = "<!-- begin: written by scripts/build_lexicons.py; edit the script, not this part -->"
+END = "<!-- end: written by scripts/build_lexicons.py -->"
+
+
+def write_generated_part(path: Path, text: str) -> None:
+    """Write ``text`` between the BEGIN/END markers of ``path``, keeping the hand-written rest of the file
+    (the Chinese lexicon and the corpus-derived files are documented there by other scripts and by hand)."""
+    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        new = head + block + rest.split(END, 1)[1]
+    else:
+        new = block + "\n" + (("\n" + old) if old else "")
+    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -450,10 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     write_sssom(mondo_maps, out / "mappings" / "mondo.sssom.tsv.gz", "mondo.sssom.tsv", "https://creativecommons.org/publicdomain/zero/1.0/",
                 "MONDO exact matches (DOID, MeSH, NCIT, UMLS) and HP database cross-references, from monarch-initiative/mondo")
     counts["mondo_mappings"] = len(mondo_maps)
-    others = built["cl"] + built["go"] + built["uberon"] + built["maxo"] + built["hp"]
+    others = built["cl"] + built["go"] + built["uberon"] + built["maxo"] + built["hp"] + built["chebi"]
     lex = lexical_mappings(built["mesh"], others)
     write_sssom(lex, out / "mappings" / "lexical.sssom.tsv", "lexical.sssom.tsv", "https://opensource.org/licenses/MIT",
-                "MeSH descriptors lexically matched to exactly one CL/GO/UBERON/MAXO/HP term, by scripts/build_lexicons.py")
+                "MeSH descriptors lexically matched to exactly one CL/GO/UBERON/MAXO/HP/ChEBI term, by scripts/build_lexicons.py")
     counts["lexical"] = len(lex)
     with open(out / "mappings" / "go_cell_differentiation.tsv", "w", encoding="utf-8") as fh:
         fh.write("cell_type\tdifferentiation_process\n")

@@ -4,12 +4,14 @@
 The shipped corpus lexicon (``ontologies/lexicons/corpus_terms.tsv``) and filters hold the train splits'
 own mention strings, so scoring the shipped pipeline on train documents flatters it. Here the train
 documents (less any that also appear in a dev or test split) are cut into K folds by a hash of their
-id; for each fold, the corpus terms and filters are rebuilt (``scripts/build_corpus_lexicon.py``'s
-functions) from the other folds only, and the fold is scored with them. The figures summed over the
-folds are what rule, list and threshold choices are made on; dev is only reported.
+id; for each fold, the corpus terms, filters, span counts and train identifiers are rebuilt
+(``scripts/build_corpus_lexicon.py``'s functions) from the other folds only, and the fold is scored
+with them. The figures summed over the folds are what rule, list and threshold choices are made on; dev
+is only reported.
 
 Usage:  python scripts/crossfit_eval.py [--corpora ../shared/corpora] [--folds 5] [--errors errors.tsv]
         [--reuse DIR]   # keep each fold's rebuilt lexicon in DIR and reuse it on later runs (fast)
+        [--reids]       # with --reuse: rebuild each fold's train identifiers (corpus_ids.tsv)
 
 ``--errors`` writes every strict false positive and false negative with its sentence, for error analysis.
 """
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_corpus_lexicon as bcl  # noqa: E402
 
+import kg.corpora as kc  # noqa: E402
 import kg.lexicon as kl  # noqa: E402
 import kg.spans as ks  # noqa: E402
 from kg.evaluate import PRF, corpus_config, predicted_mentions, score_mentions  # noqa: E402
@@ -50,7 +53,11 @@ def _use_ontologies(folder: Path) -> None:
     """Point the lexicon loader at ``folder`` (shipped lexicons without the corpus-derived ones)."""
     kl.ontologies_dir = lambda: folder  # type: ignore[assignment]
     ks.ontologies_dir = lambda: folder  # type: ignore[assignment]
+    kc.ontologies_dir = lambda: folder  # type: ignore[assignment]
     kl.corpus_filters.cache_clear()
+    kc.trained_ids.cache_clear()
+    kc._hierarchy.cache_clear()
+    kc.broader_ids.cache_clear()
     ks.default_rules.cache_clear()
 
 
@@ -82,6 +89,7 @@ def build_fold(train_rest: dict, folder: Path, base: Path) -> None:
     annotated = bcl.annotate_train(train_rest)
     rows = bcl.corpus_filters(train_rest, keys, norm, annotated)
     bcl.write_spans(bcl.span_conventions(train_rest, norm, annotated), folder / "corpus_spans.tsv")
+    bcl.write_ids(bcl.corpus_ids(train_rest, norm), folder / "corpus_ids.tsv")
     write_lexicon(terms, folder / "lexicons" / "corpus_terms.tsv")
     with open(folder / "corpus_filters.tsv", "w", encoding="utf-8", newline="\n") as fh:
         fh.write("term\ttype\tmatches\tprecision\n")
@@ -97,6 +105,7 @@ def main() -> int:
     ap.add_argument("--reuse", type=Path, help="keep/reuse each fold's rebuilt lexicon in this folder")
     ap.add_argument("--errors", type=Path, help="write strict errors (FP/FN) here as TSV")
     ap.add_argument("--respans", action="store_true", help="relearn the span counts of reused folds")
+    ap.add_argument("--reids", action="store_true", help="rebuild the train identifiers of reused folds")
     ap.add_argument("--dump", type=Path, help="pickle (corpus, gold, annotated) per fold here, for analysis")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
@@ -122,6 +131,8 @@ def main() -> int:
                 _use_ontologies(base)
                 annotated = bcl.annotate_train(rest)
                 bcl.write_spans(bcl.span_conventions(rest, Normalizer.default(), annotated), folder / "corpus_spans.tsv")
+            if args.reids or not (folder / "corpus_ids.tsv").is_file():
+                bcl.write_ids(bcl.corpus_ids(rest, Normalizer.default()), folder / "corpus_ids.tsv")
             _use_ontologies(folder)
             pipe = Pipeline(fuzzy=False, lang="en")
             for name in wanted:
