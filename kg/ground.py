@@ -110,16 +110,6 @@ class Grounder:
             score, _, items = min(near, key=lambda g: (g[1], -g[0]))
             chosen.append((score, self._rank.get(typ, 99), self.concept_for([g.curie for g in items], typ)))
         chosen.sort(key=lambda x: (-round(x[0], 6), x[1]))
-        # a type that yields to another (a drug class to a chemical of the same name) comes after it when
-        # that one scores within the preference margin
-        yields = self.policy.yields or {}
-        if len(chosen) > 1 and yields:
-            best = chosen[0][0]
-            near = {c.type: s for s, _, c in chosen if s >= best - self.policy.prefer_within - 1e-9}
-            first = chosen[0][2].type
-            other = next((t for t in yields.get(first, ()) if t in near), None)
-            if other is not None:
-                chosen.sort(key=lambda x: x[2].type != other)
         return [c for _, _, c in chosen]
 
     # ------------------------------------------------ mentions

@@ -131,7 +131,6 @@ class TypePolicy:
     roots: dict[str, tuple[str, ...]] = None  # prefix -> classes its typed terms must descend from
     mesh_synonym_rules: tuple[tuple[str, re.Pattern], ...] = ()  # tried on exact synonyms when no label rule fits
     subtypes: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = None  # prefix -> (type, classes) retyping descendants
-    yields: dict[str, tuple[str, ...]] = None  # type -> types it gives way to when both name a span about as well
 
     @property
     def type_rank(self) -> dict[str, int]:
@@ -159,7 +158,6 @@ class TypePolicy:
             roots={k: tuple(v) for k, v in cfg.get("roots", {}).items()},
             mesh_synonym_rules=tuple((t, re.compile(rx)) for t, rx in cfg.get("mesh", {}).get("synonym_rules", [])),
             subtypes={k: tuple((t, tuple(c)) for t, c in v) for k, v in cfg.get("subtypes", {}).items()},
-            yields={t: tuple(v["yields_to"]) for t, v in types.items() if v.get("yields_to")},
         )
 
     def category(self, type_: str, curie: str = "", label: str = "") -> str:

@@ -120,11 +120,3 @@ def test_abbreviation_of_a_long_form_whose_head_is_unmatched_is_no_mention(menti
     ms = mentions("Tumor necrosis factor (TNF) levels rose in patients with hepatocellular carcinoma (HCC). TNF fell.")
     assert not any(m.text == "TNF" for m in ms)
     assert any(m.text == "HCC" and m.type == "disease" for m in ms)
-
-
-def test_drug_class_yields_to_a_chemical_of_the_same_name(mentions):
-    """ChEBI's "oral contraceptive" (a class, agent) and MeSH's "Contraceptives, Oral" (a chemical) name the
-    same words: the chemical reading wins (types.toml: yields_to); a class no chemical source names stays an agent."""
-    ms = by_text(mentions("Oral contraceptives and antibiotics were prescribed."))
-    assert ms["Oral contraceptives"].type == "drug"
-    assert ms["antibiotics"].type == "agent"
