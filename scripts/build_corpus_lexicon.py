@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Derive lexicon data from the train splits of the annotated corpora (never from dev or test data).
 
-Usage:  python scripts/build_corpus_lexicon.py [--corpora ../shared/corpora] [--out ontologies]
+Usage:  python scripts/build_corpus_lexicon.py [--corpora ../shared/corpora]
 
 Writes, reproducibly (sorted, no timestamps):
 
@@ -355,18 +355,22 @@ def write_spans(rows, path: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
-    ap.add_argument("--out", type=Path, default=ROOT / "ontologies")
     ap.add_argument("--without-tune", action="store_true",
                     help="leave out the NER's tuning documents too (to compare lexicon and NER on them fairly)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     norm = Normalizer.default()
     train = load_train(args.corpora, args.without_tune)
+    # The files are measured against the shipped ontology lexicons alone, which kg reads from its own
+    # ontologies/ folder: so they are written there (after the old ones are removed), never elsewhere.
+    from kg.resources import ontologies_dir
+
+    args.out = ontologies_dir()
     lex_path = args.out / "lexicons" / "corpus_terms.tsv"
     filters_path = args.out / "corpus_filters.tsv"
     spans_path = args.out / "corpus_spans.tsv"
     # Both are measured against the shipped ontology lexicons alone.
-    for p in (lex_path, filters_path, spans_path):
+    for p in (lex_path, filters_path, spans_path, args.out / "corpus_ids.tsv"):
         if p.exists():
             p.unlink()
     from kg.lexicon import load_lexicon
