@@ -277,7 +277,7 @@ def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], re
     prf = PRF()
     by_doc: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for c in claims:
-        if not treats_like(c) or c.subject.category != "biolink:ChemicalEntity":
+        if not treats_like(c) or c.subject.category not in ("biolink:ChemicalEntity", "biolink:Drug"):
             continue
         s_ids, o_ids = _concept_ids(c.subject, prefixes), _concept_ids(c.object, prefixes)
         by_doc[c.evidence[0].doc_id].add((s_ids[0] if s_ids else c.subject.curie, o_ids[0] if o_ids else c.object.curie))
@@ -368,7 +368,7 @@ def with_tagged_entities(pipeline, annotated: Sequence[AnnotatedDocument], gold:
     from kg.model import Grounding
 
     by_id = {g.id: g for g in gold}
-    treat_types = ("drug", "procedure", "cell", "therapy")
+    treat_types = ("drug", "agent", "procedure", "cell", "therapy")
     claims: list[Claim] = []
     for ad in annotated:
         g = by_id[ad.document.id]

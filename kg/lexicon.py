@@ -25,9 +25,9 @@ from kg.resources import data_path, ontologies_dir
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "8"
+CACHE_VERSION = "9"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+_POSSESSIVE = re.compile(r"(?:(?<=\w)|(?<=\w ))['’]s\b")  # also "Parkinson 's" (tokenised text)
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Z0-9\-]{1,7}$")
 EQUIVALENCE_PREDICATES = {"skos:exactMatch", "oboInOwl:hasDbXref", "owl:equivalentClass", "skos:closeMatch"}
 
@@ -130,6 +130,7 @@ class TypePolicy:
     type_order: tuple[str, ...]
     roots: dict[str, tuple[str, ...]] = None  # prefix -> classes its typed terms must descend from
     mesh_synonym_rules: tuple[tuple[str, re.Pattern], ...] = ()  # tried on exact synonyms when no label rule fits
+    subtypes: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = None  # prefix -> (type, classes) retyping descendants
 
     @property
     def type_rank(self) -> dict[str, int]:
@@ -156,6 +157,7 @@ class TypePolicy:
             type_order=tuple(cfg["type_order"]),
             roots={k: tuple(v) for k, v in cfg.get("roots", {}).items()},
             mesh_synonym_rules=tuple((t, re.compile(rx)) for t, rx in cfg.get("mesh", {}).get("synonym_rules", [])),
+            subtypes={k: tuple((t, tuple(c)) for t, c in v) for k, v in cfg.get("subtypes", {}).items()},
         )
 
     def category(self, type_: str, curie: str = "", label: str = "") -> str:
@@ -314,22 +316,25 @@ class Lexicon:
                 if src.startswith(CORPUS_SOURCE) and src[len(CORPUS_SOURCE):] in policy.categories:
                     declared[curie] = src[len(CORPUS_SOURCE):]
         roots = policy.roots or {}
-        under: dict[str, bool] = {}
+        subtypes = policy.subtypes or {}
+        memo: dict[tuple[str, tuple[str, ...]], bool] = {}
 
         def descends(curie: str, wanted: tuple[str, ...], seen: frozenset = frozenset()) -> bool:
             if curie in wanted:
                 return True
-            if curie in under:
-                return under[curie]
+            if (curie, wanted) in memo:
+                return memo[(curie, wanted)]
             t = self.terms.get(curie)
             found = t is not None and any(p not in seen and descends(p, wanted, seen | {curie}) for p in t.parents)
-            under[curie] = found
+            memo[(curie, wanted)] = found
             return found
 
         for curie, t in self.terms.items():
             typ = policy.sources.get(t.prefix) or (declared.get(curie) if t.prefix != "MESH" else None)
             if typ and t.prefix in roots and not descends(curie, roots[t.prefix]):
                 continue  # outside the classes of this ontology that are entities (an HP clinical modifier)
+            if typ and t.prefix in subtypes:
+                typ = next((sub for sub, classes in subtypes[t.prefix] if descends(curie, classes)), typ)
             if typ:
                 self.types[curie] = typ
         # MeSH: the type of a typed equivalent, else the label rules, else a corpus-declared type.

@@ -38,6 +38,7 @@ _LEXICONS: dict[str, Lexicon] = {}
 _SPLIT = re.compile(r"([^\W_]+)", re.UNICODE)
 _HARD_GAP = re.compile(r"[^\s\-–'’/]")
 _CAPITAL = re.compile(r"[A-Z]")
+_NO_VOWEL = re.compile(r"^[b-df-hj-np-tv-xz0-9]{3,}$")
 
 
 class _WordCache(dict):
@@ -291,6 +292,9 @@ class LexiconMatcher:
         # Only words that begin a term, or start with a capital (abbreviations), can start a match.
         firsts = list(map(max_len.__contains__, words))
         caps = list(map(_CAPITAL.match, raw))
+        lowered = not _CAPITAL.search(text)
+        if lowered:  # a text written all in lower case: acronyms without a vowel ("nsclc") can be no English word
+            caps = [bool(_NO_VOWEL.match(w)) and w.upper() in acronyms for w in raw]
         variants = self._variant_cache
         next_free = 0
         for i in [k for k in range(n) if firsts[k] or caps[k]]:
@@ -313,6 +317,7 @@ class LexiconMatcher:
                 if caps[i]:
                     surface = raw[i]
                     acr = surface[:-1] if surface.endswith("s") and surface[-2:-1].isupper() else surface
+                    acr = acr.upper() if lowered else acr
                     entries = acronyms.get(acr)
                     if entries:
                         out.append(Match(starts[i], ends[i], entries, self.policy.scores["acronym"], "acronym"))
@@ -364,6 +369,8 @@ class LexiconMatcher:
             if not inside:
                 continue
             best = by_span.get((ls, le)) or max(inside, key=lambda m: (m.end - m.start, -m.start))
+            if best.end < le and text and text[best.end:le].strip():
+                continue  # a modifier of the long form ("[interferon] regulatory factor 5 (IRF5)") is not what it names
             ss, se = short.start_char, short.end_char
             out = [m for m in out if m.end <= ss or m.start >= se]
             out.append(Match(ss, se, best.entries, best.factor * 0.98, "abbreviation", long_.text))

@@ -22,6 +22,7 @@ class BIOLINK(DefinedNamespace):
     ChemicalEntity: URIRef
     ClinicalFinding: URIRef
     Disease: URIRef
+    Drug: URIRef
     InformationContentEntity: URIRef
     MolecularActivity: URIRef
     PhenotypicFeature: URIRef
@@ -107,6 +108,6 @@ class KG(DefinedNamespace):
 
 
 CATEGORY_IRIS = {f"biolink:{name}": BIOLINK[name] for name in (
-    "AnatomicalEntity", "BiologicalProcess", "Cell", "ChemicalEntity", "ClinicalFinding", "Disease",
+    "AnatomicalEntity", "BiologicalProcess", "Cell", "ChemicalEntity", "ClinicalFinding", "Disease", "Drug",
     "MolecularActivity", "PhenotypicFeature", "Procedure", "Treatment",
 )}

@@ -60,7 +60,7 @@ SOURCES = {
                 "go/imports/go_cl_import.obo", "maxo/maxo.obo"]),
     "maxo": ("Medical Action Ontology: all MAXO classes (with therapy head-noun variants as related synonyms)", "CC BY 4.0", ["maxo/maxo.obo"]),
     "chebi": ("ChEBI: the classes imported by MAxO and MONDO", "CC BY 4.0", ["maxo/maxo.obo", "uberon/mondo_uberon_import.obo"]),
-    "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels)", "NLM terms and conditions (public domain, attribution)",
+    "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels and therapy head-noun variants)", "NLM terms and conditions (public domain, attribution)",
              ["mesh/from_pypi/subjects_mesh.csv"]),
 }
 
@@ -270,6 +270,27 @@ def maxo_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[T
     return out
 
 
+MESH_THERAPY = re.compile(r"^(?P<x>[^,]+?)\s+(?P<h>Therapy|Treatment)$")
+
+
+def mesh_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[Term]:
+    """MeSH descriptors named "<adjective> Therapy" or "<adjective> Treatment" with the other head noun as
+    a RELATED synonym ("Thrombolytic Therapy" ~ "thrombolytic treatment"), under the same conditions as
+    the MAXO variants: the modifier is an adjective that names no disease or chemical, and the variant
+    names no other descriptor."""
+    norm = Normalizer.default()
+    names = {n.lower() for t in terms for n in [t.label] + [s.text for s in t.synonyms]}
+    out = []
+    for t in terms:
+        m = MESH_THERAPY.match(t.label)
+        if m is not None and ADJECTIVE.search(m.group("x")) and norm.key(m.group("x")) not in named:
+            v = f"{m.group('x')} {'Treatment' if m.group('h') == 'Therapy' else 'Therapy'}"
+            if v.lower() not in names:
+                t = Term(t.curie, t.label, t.synonyms + (Synonym(v, "RELATED"),), t.xrefs, t.parents, t.source)
+        out.append(t)
+    return out
+
+
 def build_maxo(root: Path, named: set[tuple[str, ...]]) -> list[Term]:
     return [keep_xrefs(t) for t in maxo_head_variants(obo_terms(root, "maxo/maxo.obo", "MAXO"), named)]
 
@@ -438,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     named = {norm.key(n) for name in ("doid", "mondo", "hp", "chebi", "mesh") for t in built[name]
              for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]}
     built["maxo"] = build_maxo(root, named)
+    built["mesh"] = mesh_head_variants(built["mesh"], named)
     log.info("maxo: %d terms", len(built["maxo"]))
     built = {k: built[k] for k in ("cl", "doid", "hp", "uberon", "maxo", "chebi", "mesh", "go", "mondo")}
     for name, terms in built.items():

@@ -160,3 +160,26 @@ def test_extra_ontology_file_is_matched_and_cached(tmp_path, monkeypatch, norm):
 def test_missing_extra_ontology_is_an_error(tmp_path):
     with pytest.raises(KgError, match="no such ontology file"):
         load_lexicon([tmp_path / "none.obo"], shipped=False)
+
+
+def test_tokenised_possessive_normalises_like_the_possessive(norm):
+    assert norm.key("Parkinson 's disease") == norm.key("Parkinson's disease") == norm.key("Parkinson disease")
+    pieces = norm.pieces("Hodgkin 's disease")
+    assert [p[0] for p in pieces] == ["hodgkin", "disease"]
+
+
+def test_subtypes_retype_descendants_of_a_class():
+    """ChEBI classes under the pharmaceutical role are agents (drug classes); other ChEBI terms stay drugs."""
+    terms = [Term("CHEBI:52217", "pharmaceutical"), Term("CHEBI:35476", "antipsychotic agent", parents=("CHEBI:52217",)),
+             Term("CHEBI:9999001", "widgetol"), Term("MESH:D007372", "Interferons")]
+    lex = Lexicon.build(terms)
+    assert lex.types["CHEBI:35476"] == "agent" and lex.types["CHEBI:52217"] == "agent"
+    assert lex.types["CHEBI:9999001"] == "drug"
+    assert lex.types["MESH:D007372"] == "agent"  # a therapeutic protein class, by the MeSH label rules
+
+
+def test_shipped_drug_classes_are_agents():
+    lex = load_lexicon()
+    assert lex.types["CHEBI:33281"] == "agent"  # antimicrobial agent ("antibiotics")
+    assert lex.types["CHEBI:35476"] == "agent"  # antipsychotic agent
+    assert lex.types["CHEBI:12777"] == "drug"  # vitamin A: a chemical, not a class of agents by use

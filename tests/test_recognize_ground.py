@@ -92,3 +92,31 @@ def test_offsets_point_into_the_section_text(pipeline):
     kg = pipeline.run([Document("kgdoc:o", "o", (Section("abstract", text),))])
     for m in kg.annotated[0].mentions:
         assert text[m.start:m.end] == m.text
+
+
+def test_lower_case_text_matches_vowelless_acronyms(mentions):
+    ms = mentions("docetaxel is a second-line therapy for nsclc .")
+    assert any(m.text == "nsclc" and m.type == "disease" for m in ms)
+    # in a text with capitals the lexicon's acronyms stay case-sensitive
+    assert not any(m.text == "nsclc" for m in mentions("Docetaxel is a second-line therapy for nsclc."))
+
+
+def test_drug_class_is_an_agent_and_a_treats_subject(extract):
+    claims, ms = extract("Antibiotics are an effective treatment for bacterial pneumonia.")
+    (m,) = [m for m in ms if m.text == "Antibiotics"]
+    assert m.type == "agent" and m.concept.category == "biolink:Drug"
+    assert any(c.claim_type == "treats" and c.subject.curie == m.concept.curie and not c.negated for c in claims)
+
+
+def test_mesh_therapy_descriptor_matches_with_the_other_head_noun(mentions):
+    """MeSH "Thrombolytic Therapy" is also named "thrombolytic treatment" (scripts/build_lexicons.py)."""
+    (m,) = [m for m in mentions("Thrombolytic treatment resolved the pulmonary embolism.") if m.type == "procedure"]
+    assert m.text == "Thrombolytic treatment" and m.concept.curie == "MESH:D015912"
+
+
+def test_abbreviation_of_a_long_form_whose_head_is_unmatched_is_no_mention(mentions):
+    """An abbreviation names its long form's head: a match on a modifier of the long form ("tumor" in "tumor
+    necrosis factor") does not make the abbreviation a mention of that modifier."""
+    ms = mentions("Tumor necrosis factor (TNF) levels rose in patients with hepatocellular carcinoma (HCC). TNF fell.")
+    assert not any(m.text == "TNF" for m in ms)
+    assert any(m.text == "HCC" and m.type == "disease" for m in ms)
