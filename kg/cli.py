@@ -174,7 +174,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     docs = read_sources(args.sources, args.input_format)
     kg = Pipeline(args.ontology, **_nlp_options(args)).run(docs, progress=not args.quiet and sys.stderr.isatty())
-    write_atomic(args.output, write_pubtator(kg.annotated))
+    write_atomic(args.output, write_pubtator(kg.annotated, kg.lexicon))
     if not args.quiet:
         print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions -> {args.output}",
               file=sys.stderr)

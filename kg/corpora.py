@@ -306,19 +306,20 @@ BROADER_DEPTH = 3  # how many levels up the ontology hierarchy a concept without
 
 @lru_cache(maxsize=1)
 def _hierarchy():
-    """The shipped lexicon, for its parents and cross-references (``broader_ids``)."""
+    """The shipped lexicon, for its parents and cross-references, where ``broader_ids`` is given none."""
     from kg.lexicon import load_lexicon
 
     return load_lexicon()
 
 
 @lru_cache(maxsize=50_000)
-def broader_ids(curies: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+def broader_ids(curies: tuple[str, ...], prefixes: tuple[str, ...], lexicon=None) -> tuple[str, ...]:
     """Identifiers with one of ``prefixes`` (the first prefix that has any) of the nearest ancestors of
     ``curies`` (a concept and its cross-references) in the ontology hierarchies (HP, DOID, GO, ...), at
     most BROADER_DEPTH levels up: the corpora's guidelines write the most specific MeSH concept that covers
-    a mention where MeSH has none for it ("short stature", an HP phenotype, is MeSH's Growth Disorders)."""
-    lex = _hierarchy()
+    a mention where MeSH has none for it ("short stature", an HP phenotype, is MeSH's Growth Disorders).
+    ``lexicon``: the pipeline's (with the user's ontologies); default the shipped one, loaded once."""
+    lex = lexicon if lexicon is not None else _hierarchy()
     frontier, seen = set(curies), set(curies)
     for _ in range(BROADER_DEPTH):
         parents: set[str] = set()
@@ -338,13 +339,13 @@ def broader_ids(curies: tuple[str, ...], prefixes: tuple[str, ...]) -> tuple[str
     return ()
 
 
-def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
+def mention_ids(m: Mention, prefixes: Sequence[str] | None = None, lexicon=None) -> list[str]:
     """Identifiers of a mention with one of ``prefixes`` (default: [pubtator] id_prefixes), best first:
     the identifier the train annotations give its string (``trained_id``), those of its concept (its own
     CURIE, its direct groundings by score, then its cross-references), then other groundings of the
     mention that scored as well as the concept's (the same name in an ontology that does not
     cross-reference it: ChEBI's "thalidomide" and MeSH's "Thalidomide"); where none has such a prefix,
-    those of the concept's nearest ancestors that have one (``broader_ids``)."""
+    those of the concept's nearest ancestors that have one (``broader_ids``, in ``lexicon``)."""
     prefixes = tuple(prefixes if prefixes is not None else corpus_config()["pubtator"]["id_prefixes"])
     c = m.concept
     if c is None:
@@ -361,21 +362,22 @@ def mention_ids(m: Mention, prefixes: Sequence[str] | None = None) -> list[str]:
                 if curie.split(":", 1)[0] == p and curie not in out:
                     out.append(curie)
     if not out and not c.curie.startswith("kgid:"):
-        out.extend(broader_ids((c.curie, *c.equivalents), prefixes))
+        out.extend(broader_ids((c.curie, *c.equivalents), prefixes, lexicon))
     return out
 
 
-def pubtator_id(m: Mention) -> str:
+def pubtator_id(m: Mention, lexicon=None) -> str:
     """The identifier written for a mention: a MeSH id without prefix where the concept has one
     (PubTator's convention), else another preferred id, else the concept's CURIE."""
-    ids = mention_ids(m)
+    ids = mention_ids(m, lexicon=lexicon)
     curie = ids[0] if ids else (m.concept.curie if m.concept else "")
     return curie[5:] if curie.startswith("MESH:") else curie
 
 
-def write_pubtator(annotated: Iterable[AnnotatedDocument]) -> str:
+def write_pubtator(annotated: Iterable[AnnotatedDocument], lexicon=None) -> str:
     """PubTator text: each document's title and abstract lines, then one line per mention with a PubTator
-    type (``PMID<TAB>start<TAB>end<TAB>text<TAB>Type<TAB>ID``, offsets over title + space + abstract)."""
+    type (``PMID<TAB>start<TAB>end<TAB>text<TAB>Type<TAB>ID``, offsets over title + space + abstract);
+    ``lexicon``: the one the mentions were grounded with (see ``mention_ids``)."""
     lines: list[str] = []
     for ad in annotated:
         doc = ad.document
@@ -389,7 +391,7 @@ def write_pubtator(annotated: Iterable[AnnotatedDocument]) -> str:
             if typ is None or m.section not in bases or m.lang != "en":
                 continue
             base = bases[m.section]
-            lines.append(f"{pid}\t{base + m.start}\t{base + m.end}\t{m.text}\t{typ}\t{pubtator_id(m)}")
+            lines.append(f"{pid}\t{base + m.start}\t{base + m.end}\t{m.text}\t{typ}\t{pubtator_id(m, lexicon)}")
         lines.append("")
     return "\n".join(lines) + ("\n" if lines else "")
 

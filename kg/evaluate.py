@@ -165,8 +165,9 @@ def predicted_mentions(ad: AnnotatedDocument, types: Iterable[str]) -> list[tupl
 
 
 def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDocument], type_map: dict[str, str],
-                   normalise: Sequence[str]) -> dict[str, TypeScores]:
-    """Strict, overlap and normalisation scores per evaluated type."""
+                   normalise: Sequence[str], lexicon=None) -> dict[str, TypeScores]:
+    """Strict, overlap and normalisation scores per evaluated type (``lexicon``: the pipeline's, for
+    ``mention_ids``)."""
     by_id = {a.document.id: a for a in annotated}
     scores: dict[str, TypeScores] = {t: TypeScores() for t in dict.fromkeys(type_map.values())}
     for g in gold:
@@ -194,7 +195,7 @@ def score_mentions(gold: Sequence[GoldDocument], annotated: Sequence[AnnotatedDo
                 gold_ids = {i for m in gs for i in m.ids}
                 pred_ids = set()
                 for m in ps:
-                    ids = mention_ids(m, normalise)
+                    ids = mention_ids(m, normalise, lexicon)
                     curie = ids[0] if ids else (m.concept.curie if m.concept else "")
                     if curie and not curie.startswith("kgid:"):  # a minted concept claims no identifier
                         pred_ids.add(curie)
@@ -429,7 +430,7 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     type_map = dict(cfg.get("types", {}))
     result = CorpusResult(name, split if half is None else f"{split} ({half} half)", len(gold), seconds=seconds)
     if type_map:
-        result.types = score_mentions(gold, kg.annotated, type_map, cfg.get("normalise", []))
+        result.types = score_mentions(gold, kg.annotated, type_map, cfg.get("normalise", []), kg.lexicon)
         result.kinds = score_kinds(gold, kg.annotated, type_map)
     rel = cfg.get("relation")
     if rel:

@@ -19,7 +19,7 @@ import tomllib
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kg.resources import data_path, ontologies_dir
@@ -113,32 +113,27 @@ class SpanRules:
                 _CLASSES[word] = c
         return c
 
-    @property
+    def _either_gap(self, side: str) -> dict[str, frozenset[str]]:
+        return {t: self.table.get((t, side, "space"), frozenset()) | self.table.get((t, side, "joined"), frozenset())
+                for t in self.group_of}
+
+    @cached_property
     def any_left(self) -> dict[str, frozenset[str]]:
         """kg type -> every word the counts take in on the left (either gap)."""
-        return self._union("left")
+        return self._either_gap("left")
 
-    @property
+    @cached_property
     def any_right(self) -> dict[str, frozenset[str]]:
-        return self._union("right")
+        return self._either_gap("right")
 
-    def _all(self, side: str) -> frozenset[str]:
-        """Every word the counts take in on ``side`` for any type."""
-        key = "_all_" + side
-        got = self.__dict__.get(key)
-        if got is None:
-            got = frozenset().union(*self._union(side).values())
-            object.__setattr__(self, key, got)
-        return got
+    @cached_property
+    def all_left(self) -> frozenset[str]:
+        """Every word the counts take in on the left for any type."""
+        return frozenset().union(*self.any_left.values())
 
-    def _union(self, side: str) -> dict[str, frozenset[str]]:
-        key = "_any_" + side
-        got = self.__dict__.get(key)
-        if got is None:
-            got = {t: self.table.get((t, side, "space"), frozenset()) | self.table.get((t, side, "joined"), frozenset())
-                   for t in self.group_of}
-            object.__setattr__(self, key, got)
-        return got
+    @cached_property
+    def all_right(self) -> frozenset[str]:
+        return frozenset().union(*self.any_right.values())
 
     def extend(self, matches: list, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
                seg: Sequence[int], text: str, types_of, index: dict) -> list:
@@ -153,7 +148,7 @@ class SpanRules:
         n = len(words)
         spans: list = []  # (first word, last word) per match
         cand: list[int] = []  # matches with a neighbour that may be taken in
-        all_left, all_right, cls = self._all("left"), self._all("right"), self._class
+        all_left, all_right, cls = self.all_left, self.all_right, self._class
         for k, m in enumerate(matches):
             a = bisect_left(starts, m.start)
             b = bisect_left(ends, m.end)

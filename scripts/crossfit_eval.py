@@ -139,7 +139,7 @@ def main() -> int:
                 cfg = corpus_config()["corpus"][name]
                 docs = [g for g in train[name] if fold_of(g.id, k) == f]
                 kg = pipe.run([g.document for g in docs])
-                scores = score_mentions(docs, kg.annotated, cfg["types"], cfg.get("normalise", []))
+                scores = score_mentions(docs, kg.annotated, cfg["types"], cfg.get("normalise", []), kg.lexicon)
                 for typ, s in scores.items():
                     t = totals[(name, typ)]
                     for a, b in ((t["strict"], s.strict), (t["overlap"], s.overlap), (t["norm"], s.normalisation)):
