@@ -4,39 +4,42 @@
     kg = Pipeline().build(["seeds/"])
     kg.write("kg.ttl")
 
-The CLI and the notebooks call this; nothing here prints.
+A ``Pipeline`` is built from explicit resources: a ``Config`` (the policy files), the lexicon (the
+shipped ontologies plus the user's files) and options. ``Pipeline.spec()`` gives them as a small
+picklable record from which another process builds the same pipeline (``PipelineSpec.build()``). The CLI
+and the notebooks call this; nothing here prints.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from kg.assemble import assemble
+from kg.config import Config
+from kg.errors import KgError
 from kg.extract import Extractor
+from kg.graph import add_labels, assemble, document_languages, mark_alignment, reconcile
 from kg.ground import Grounder
 from kg.ingest import read_sources
-from kg.lexicon import Lexicon, load_lexicon
 from kg.model import AnnotatedDocument, Claim, Concept, Document
+from kg.ontology import Lexicon, ZhLexicon, load_lexicon, load_zh_lexicon
 
 log = logging.getLogger(__name__)
 
-LANGS = ("en", "zh")  # the languages kg reads; ``lang="all"`` means these
 
-
-def parse_langs(lang: str | Sequence[str]) -> tuple[str, ...]:
+def parse_langs(lang: str | Sequence[str], config: Config | None = None) -> tuple[str, ...]:
     """``"en"``, ``"zh"``, ``"all"`` or a sequence of language codes -> the languages to read, in order."""
-    wanted = LANGS if lang == "all" else ((lang,) if isinstance(lang, str) else tuple(lang))
-    unknown = [x for x in wanted if x not in LANGS]
+    langs = (config or Config.default()).languages
+    wanted = langs if lang == "all" else ((lang,) if isinstance(lang, str) else tuple(lang))
+    unknown = [x for x in wanted if x not in langs]
     if unknown or not wanted:
-        from kg.errors import KgError
-
-        raise KgError(f"unknown language {', '.join(unknown) or '(none)'}; use en, zh or all")
-    return tuple(x for x in LANGS if x in wanted)
+        raise KgError(f"unknown language {', '.join(unknown) or '(none)'}; use {', '.join(langs)} or all")
+    return tuple(x for x in langs if x in wanted)
 
 
 @dataclass
@@ -48,18 +51,19 @@ class KnowledgeGraph:
     claims: list[Claim]
     graph: nx.MultiDiGraph
     lexicon: Lexicon | None = field(default=None, repr=False)
+    config: Config | None = field(default=None, repr=False)
 
     def write(self, path: str | Path, fmt: str | None = None) -> str:
         """Serialise the graph as RDF (format from the suffix: .ttl .nt .jsonld .trig .nq)."""
         from kg.rdf import write
 
-        return write(self.graph, path, fmt)
+        return write(self.graph, path, fmt, self.config.curies if self.config else None)
 
     def rdf(self):
         """The graph as an rdflib Graph."""
         from kg.rdf import to_graph
 
-        return to_graph(self.graph)
+        return to_graph(self.graph, self.config.curies if self.config else None)
 
     def mentions(self) -> list[dict]:
         """One row per grounded mention: where it is, its type, its concept and ranked groundings."""
@@ -77,99 +81,91 @@ class KnowledgeGraph:
         return rows
 
 
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a Pipeline is built from: picklable, so a worker process builds the same pipeline."""
+
+    config: Config
+    ontologies: tuple[str, ...] = ()
+    zh_lexicons: tuple[str, ...] = ()
+    lang: tuple[str, ...] = ("en", "zh")
+    ner: bool | str = False
+    fuzzy: bool = True
+
+    def build(self) -> "Pipeline":
+        return Pipeline(self.ontologies, lang=self.lang, zh_lexicons=self.zh_lexicons, ner=self.ner,
+                        fuzzy=self.fuzzy, config=self.config)
+
+
 class Pipeline:
     """Lexicon + recogniser + grounder + extractor, loaded once and reused for many builds.
 
-    ``lang`` says which languages' titles and abstracts are read: "en", "zh" or "all" (both). The
-    Chinese pipeline (jieba, the Chinese lexicon) is loaded on first use, when a document has a Chinese
-    section to read; claims read in both languages of a document are aligned (``kg.align``).
-    ``ner``: add the trained recogniser to the English pipeline (True: the shipped model; a path: that
-    model); ``fuzzy``: ground mentions that match no lexicon term with the fuzzy linker (loaded on first use).
+    ``config``: the policy (default: the shipped one; ``Config.load(folder)`` for a user's). ``lang`` says
+    which languages' sections are read: "en", "zh" or "all". The Chinese pipeline (jieba, the Chinese
+    lexicon) is loaded on first use, when a document has a Chinese section to read; claims read in both
+    languages of a document are aligned (``kg.graph.align``). ``ner``: add the trained recogniser to the
+    English pipeline (True: the shipped model; a path: that model); ``fuzzy``: ground mentions that match no
+    lexicon term with the fuzzy linker (loaded on first use).
     """
 
     def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None,
                  lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = (),
-                 ner: bool | str | Path = False, fuzzy: bool = True):
-        self.langs = parse_langs(lang)
-        self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies)
+                 ner: bool | str | Path = False, fuzzy: bool = True, config: Config | None = None):
+        self.config = config or (lexicon.config if lexicon is not None else None) or Config.default()
+        self.langs = parse_langs(lang, self.config)
+        self.ontologies = tuple(str(p) for p in ontologies)
+        self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies, self.config)
         self.ner = ner
+        self.fuzzy = fuzzy
         self.nlp = self._english() if "en" in self.langs else None
         linker = None
         if fuzzy:
-            from kg.fuzzy import FuzzyLinker
-            from kg.ground import linking_config
+            from kg.nlp.fuzzy import FuzzyLinker
 
-            cfg = linking_config()["fuzzy"]
-            types = sorted({t for ts in cfg["types"].values() for t in ts})
-            linker = FuzzyLinker(self.lexicon, types, threshold=cfg["threshold"], k=cfg["k"])
-        self.grounder = Grounder(self.lexicon, fuzzy=linker)
-        self.extractor = Extractor(self.lexicon, self.grounder)
-        self._zh_files = tuple(zh_lexicons)
-        self._zh = None  # (ZhLexicon, nlp, ExtractorZh), loaded on first use
+            linker = FuzzyLinker.from_config(self.lexicon, self.config)
+        self.grounder = Grounder(self.lexicon, self.config, fuzzy=linker)
+        self.extractor = Extractor(self.lexicon, self.grounder, self.config, "en")
+        self._zh_files = tuple(str(p) for p in zh_lexicons)
+        self._zh_lexicon: ZhLexicon | None = None
+        self._zh: tuple | None = None  # (nlp, Extractor), built on first use
         if "zh" in self.langs and self._zh_files:
             self.zh_lexicon  # a bad user file fails now, before any work  # noqa: B018
 
+    def spec(self) -> PipelineSpec:
+        """The resources and options this pipeline was built from."""
+        return PipelineSpec(self.config, self.ontologies, self._zh_files, self.langs,
+                            self.ner if isinstance(self.ner, bool) else str(self.ner), self.fuzzy)
+
     def _english(self):
         """The English recognition pipeline, with the trained recogniser when asked for."""
-        from kg.recognize import build_pipeline  # spaCy stays behind this import
+        from kg.nlp.english import build_english  # spaCy stays behind this import
 
-        nlp = build_pipeline(self.lexicon)
-        if self.ner:
-            from kg.ner import add_ner
-
-            add_ner(nlp, None if self.ner is True else self.ner)
-        return nlp
+        return build_english(self.lexicon, self.config, self.ner)
 
     @property
-    def zh_lexicon(self):
+    def zh_lexicon(self) -> ZhLexicon:
         """The Chinese lexicon (shipped rows plus ``zh_lexicons``), checked against ``lexicon``."""
-        if self._zh is None or self._zh[0] is None:
-            from kg.lexicon_zh import load_zh_lexicon
-
-            self._zh = (load_zh_lexicon(self.lexicon, self._zh_files), None, None)
-        return self._zh[0]
+        if self._zh_lexicon is None:
+            self._zh_lexicon = load_zh_lexicon(self.lexicon, self._zh_files, config=self.config)
+        return self._zh_lexicon
 
     def zh(self):
         """The Chinese recognition pipeline and extractor (built on first call)."""
-        if self._zh is None or self._zh[1] is None:
-            import time
-
-            from kg.extract_zh import ExtractorZh
-            from kg.recognize_zh import build_pipeline_zh
+        if self._zh is None:
+            from kg.nlp.chinese import build_chinese
 
             t = time.perf_counter()
-            zh = self.zh_lexicon
-            self._zh = (zh, build_pipeline_zh(self.lexicon, zh), ExtractorZh(self.lexicon, self.grounder))
+            self._zh = (build_chinese(self.lexicon, self.zh_lexicon, self.config),
+                        Extractor(self.lexicon, self.grounder, self.config, "zh"))
             log.info("Chinese pipeline loaded in %.2f s", time.perf_counter() - t)
-        return self._zh[1], self._zh[2]
+        return self._zh
 
     def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
         """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
         the pipeline's languages)."""
-        from kg.align import add_labels, document_languages, mark_alignment, reconcile
-        from kg.recognize import TEXT_SECTIONS, annotate
-
         docs = list(documents)
-        wanted = parse_langs(lang) if lang is not None else self.langs
-        todo = {x: sum(1 for d in docs for s in d.sections if s.lang == x and s.name in TEXT_SECTIONS and s.text.strip())
-                for x in wanted}
-        langs = [x for x in wanted if todo[x]] or list(wanted[:1])
-        if "en" in langs and self.nlp is None:
-            self.nlp = self._english()
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=sum(todo.values()), desc="kg build", unit="section", leave=False)
-        try:
-            per_lang = []
-            for x in langs:
-                nlp = self.nlp if x == "en" else self.zh()[0]
-                per_lang.append(annotate(docs, nlp, self.lexicon, progress=bar, lang=x))
-        finally:
-            if bar is not None:
-                bar.close()
-        annotated = [_merge(parts) for parts in zip(*per_lang)]
+        langs = self._languages_to_read(docs, lang)
+        annotated = self._annotate(docs, langs, progress)
         grounded = self.grounder.ground_documents(annotated)
         extractors = [self.extractor if x == "en" else self.zh()[1] for x in langs]
         claims: list[Claim] = []
@@ -178,18 +174,49 @@ class Pipeline:
                 claims.extend(ex.extract(a))
         multilingual = len(langs) > 1
         if multilingual:
-            claims = reconcile(claims)
+            claims = reconcile(claims, self.config)
         graph = assemble(claims, docs, grounded, self._referenced(claims, grounded))
         if "zh" in langs:
-            add_labels(graph, self.zh_lexicon)
+            add_labels(graph, self.zh_lexicon, self.config)
         if multilingual:
-            both, single = mark_alignment(graph, document_languages(docs, langs))
+            both, single = mark_alignment(graph, document_languages(docs, langs, self.config.sections))
             graph.graph["alignment"] = {"aligned": both, "single_language": single}
             if single:
                 log.info("%d claim(s) read in both languages, %d in one only", both, single)
         log.info("%d documents, %d mentions, %d claims, %d nodes, %d edges", len(docs),
                  sum(len(a.mentions) for a in grounded), len(claims), graph.number_of_nodes(), graph.number_of_edges())
-        return KnowledgeGraph(docs, grounded, claims, graph, self.lexicon)
+        return KnowledgeGraph(docs, grounded, claims, graph, self.lexicon, self.config)
+
+    def _languages_to_read(self, docs: Sequence[Document], lang: str | Sequence[str] | None) -> list[str]:
+        """The languages among those wanted that the documents have sections to read in (else the first)."""
+        wanted = parse_langs(lang, self.config) if lang is not None else self.langs
+        sections = frozenset(self.config.sections)
+        todo = {x: any(s.lang == x and s.name in sections and s.text.strip() for d in docs for s in d.sections)
+                for x in wanted}
+        return [x for x in wanted if todo[x]] or list(wanted[:1])
+
+    def _annotate(self, docs: list[Document], langs: Sequence[str], progress: bool) -> list[AnnotatedDocument]:
+        """Recognition in each language, one record per document."""
+        from kg.nlp.records import annotate
+
+        if "en" in langs and self.nlp is None:
+            self.nlp = self._english()
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            sections = frozenset(self.config.sections)
+            total = sum(1 for d in docs for s in d.sections if s.lang in langs and s.name in sections and s.text.strip())
+            bar = tqdm(total=total, desc="kg build", unit="section", leave=False)
+        try:
+            per_lang = []
+            for x in langs:
+                nlp = self.nlp if x == "en" else self.zh()[0]
+                per_lang.append(annotate(docs, nlp, self.lexicon, self.config, progress=bar, lang=x))
+        finally:
+            if bar is not None:
+                bar.close()
+        return [_merge(parts) for parts in zip(*per_lang)]
 
     def _referenced(self, claims: Sequence[Claim], annotated: Sequence[AnnotatedDocument]) -> list[Concept]:
         """Concepts that nodes point to (a therapy's cell type, a composition's head, mediators)."""
@@ -232,10 +259,11 @@ def build(
     input_format: str | None = None,
     progress: bool = False,
     lang: str | Sequence[str] = "all",
+    config: Config | None = None,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of ``sources`` and, when ``output`` is given, write it as RDF."""
     docs = read_sources(sources, input_format)  # read (and fail on bad input) before loading the models
-    kg = Pipeline(ontologies, lang=lang).run(docs, progress=progress)
+    kg = Pipeline(ontologies, lang=lang, config=config).run(docs, progress=progress)
     if output is not None:
         kg.write(output)
     return kg

@@ -24,10 +24,10 @@ Writes, reproducibly (sorted, no timestamps):
       "X-linked", "breast"), or after its first word ("inside" on the right: "syndrome", "type"), and in how
       many it stands just outside one, joined to it by a space or hyphen ("outside": "of", "induced").
       The matcher extends a mention over a neighbouring word whose share inside is high
-      (``kg/data/spans.toml`` sets the thresholds; ``kg/spans.py`` applies them).
+      (``kg/data/spans.toml`` sets the thresholds; ``kg/nlp/conventions.py`` applies them).
   ontologies/corpus_ids.tsv  the identifiers the train annotations give each mention string (normalised
       words, PubTator type, identifier, annotations with it, annotations of the string), for strings
-      annotated at least MIN_ID_COUNT times: the identifier kg writes for a mention (``kg.corpora.mention_ids``)
+      annotated at least MIN_ID_COUNT times: the identifier kg writes for a mention (``kg.ground.Identifiers``)
       is the one most train annotations of its string use, where that is at least half of them
       ("depression" is MeSH's symptom D003866, not the depressive disorder that MONDO maps to).
 
@@ -49,10 +49,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.lexicon import CORPUS_SOURCE, Normalizer  # noqa: E402
+from kg.config import Config  # noqa: E402
+from kg.corpora import Corpora  # noqa: E402
 from kg.model import Synonym, Term  # noqa: E402
-from kg.ontology_io import write_lexicon  # noqa: E402
-from kg.spans import word_class  # noqa: E402
+from kg.nlp.conventions import number_pattern, word_class  # noqa: E402
+from kg.ontology import CORPUS_SOURCE, Normalizer, load_lexicon, write_lexicon  # noqa: E402
+from kg.training.ner import tune_part  # noqa: E402
 
 log = logging.getLogger("build_corpus_lexicon")
 
@@ -80,22 +82,21 @@ MAX_PRECISION_BY_TYPE = {"mechanism": 0.0}
 JUDGED_PREFIXES = {"mechanism": ("GO",), "cell": ("CL",)}
 
 
-def load_train(root: Path, without_tune: bool = False):
-    from kg.evaluate import load_corpus
-    from kg.ner import held_out_ids, tune_part
-
-    held = held_out_ids(root)
+def load_train(root: Path, without_tune: bool = False, config: Config | None = None):
+    corpora = Corpora(config, root)
+    held = corpora.held_out_ids()
     out = {}
     for name in CORPORA:
-        docs = [g for g in load_corpus(name, "train", root) if g.id not in held and not (without_tune and tune_part(g.id))]
+        docs = [g for g in corpora.load(name, "train") if g.id not in held and not (without_tune and tune_part(g.id))]
         out[name] = docs
         log.info("%s train: %d documents", name, len(docs))
     return out
 
 
-def corpus_terms(train, norm: Normalizer, known: dict[str, str]) -> tuple[list[Term], set[tuple[str, ...]]]:
+def corpus_terms(train, norm: Normalizer, known: dict[str, str],
+                 config: Config | None = None) -> tuple[list[Term], set[tuple[str, ...]]]:
     """Terms from the gold mention strings, and the keys they cover; ``known``: labels of the shipped
-    lexicons' terms."""
+    lexicons' terms; ``config``: the policy and ontologies folder the pipeline reads them with."""
     by_key: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # key -> (type, id) counts
     surfaces: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     annotated_in: dict[str, set[str]] = defaultdict(set)  # kg type -> corpora annotating it
@@ -145,7 +146,7 @@ def corpus_terms(train, norm: Normalizer, known: dict[str, str]) -> tuple[list[T
     # most frequent name.
     out = []
     keys = set()
-    read_whole = already_read(sorted({t for e in terms.values() for t in e["names"]}))
+    read_whole = already_read(sorted({t for e in terms.values() for t in e["names"]}), config)
     for curie, entry in sorted(terms.items()):
         names = [t for t, _ in sorted(entry["names"].items(), key=lambda x: (-x[1], x[0])) if t not in read_whole]
         if not names:
@@ -157,15 +158,14 @@ def corpus_terms(train, norm: Normalizer, known: dict[str, str]) -> tuple[list[T
     return out, keys
 
 
-def corpus_ids(train, norm: Normalizer) -> list[tuple[str, str, str, int, int]]:
+def corpus_ids(train, norm: Normalizer, config: Config | None = None) -> list[tuple[str, str, str, int, int]]:
     """(normalised words, PubTator type, identifier, annotations with it, annotations of the string) for
     each mention string of the train splits annotated at least MIN_ID_COUNT times with one identifier
     (composite and discontinuous mentions are left out)."""
-    from kg.evaluate import corpus_config
-
+    corpora = Corpora(config)
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for name, docs in train.items():
-        types = corpus_config()["corpus"][name]["types"]
+        types = corpora.spec(name).table("types").plain()
         for g in docs:
             for m in g.mentions:
                 typ = types.get(m.type)
@@ -189,13 +189,13 @@ def write_ids(rows, path: Path) -> None:
             fh.write("\t".join(map(str, row)) + "\n")
 
 
-def already_read(names: list[str]) -> set[str]:
+def already_read(names: list[str], config: Config | None = None) -> set[str]:
     """The names that kg's shipped pipeline already reads as one mention (an ontology term or one of
     kg's compositions, such as "liver damage"): kg's own reading of them stands."""
     from kg.model import Document, Section
     from kg.pipeline import Pipeline
 
-    pipeline = Pipeline(fuzzy=False)
+    pipeline = Pipeline(fuzzy=False, config=config)
     docs = [Document(f"kgdoc:n{i}", "names", (Section("abstract", n),)) for i, n in enumerate(names)]
     out = set()
     for n, ad in zip(names, pipeline.run(docs).annotated):
@@ -204,21 +204,21 @@ def already_read(names: list[str]) -> set[str]:
     return out
 
 
-def annotate_train(train) -> dict:
+def annotate_train(train, config: Config | None = None) -> dict:
     """The train documents as kg's pipeline reads them with the ontology lexicons alone (no corpus terms,
-    filters or span conventions: the files are removed before this runs)."""
+    filters or span conventions: the files are removed before this runs, or ``config`` names an
+    ontologies folder without them)."""
     from kg.pipeline import Pipeline
 
-    pipeline = Pipeline(fuzzy=False, lang="en")
+    pipeline = Pipeline(fuzzy=False, lang="en", config=config)
     return {name: pipeline.run([g.document for g in docs]).annotated for name, docs in train.items()}
 
 
-def corpus_filters(train, keys_kept: set[tuple[str, ...]], norm: Normalizer, annotated: dict | None = None) -> list[tuple[str, str, int, float]]:
+def corpus_filters(train, keys_kept: set[tuple[str, ...]], norm: Normalizer, annotated: dict | None = None,
+                   config: Config | None = None) -> list[tuple[str, str, int, float]]:
     """(term, type, matches, precision) for ontology terms with low precision on the train texts."""
-    from kg.lexicon import load_lexicon
-
-    lex = load_lexicon()
-    annotated = annotated if annotated is not None else annotate_train(train)
+    lex = load_lexicon(config=config)
+    annotated = annotated if annotated is not None else annotate_train(train, config)
     counts: dict[tuple[tuple[str, ...], str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for name, docs in train.items():
         types = set(CORPORA[name].values())
@@ -261,7 +261,8 @@ MENTION_GROUPS = {"disease": "disease", "phenotype": "disease", "drug": "drug"} 
 _JOINABLE_GAP = re.compile(r"^[\s\-–'’/]*$")  # no punctuation but hyphens, slashes, apostrophes
 
 
-def span_conventions(train, norm: Normalizer, annotated: dict) -> list[tuple[str, str, str, str, str, int, int]]:
+def span_conventions(train, norm: Normalizer, annotated: dict,
+                     config: Config | None = None) -> list[tuple[str, str, str, str, str, int, int]]:
     """(group, side, gap, word, corpus, inside, outside): the corpora's span conventions next to the
     mentions kg's lexicon finds, counted as documents (a word counts once per document and kind).
 
@@ -274,6 +275,7 @@ def span_conventions(train, norm: Normalizer, annotated: dict) -> list[tuple[str
     but does not ("outside"). Counted per corpus (corpora differ: NCBI-disease includes "chronic",
     BC5CDR does not); words counted inside in at least two documents of one corpus are listed (with the
     counts of every corpus that saw them twice)."""
+    number = number_pattern(config or Config.default())
     inside: dict[tuple[str, str, str, str], Counter] = defaultdict(Counter)
     outside: dict[tuple[str, str, str, str], Counter] = defaultdict(Counter)
     for name, docs in train.items():
@@ -292,7 +294,7 @@ def span_conventions(train, norm: Normalizer, annotated: dict) -> list[tuple[str
                     continue
                 starts = [p[1] for p in pieces]
                 ends = [p[2] for p in pieces]
-                wc = [word_class(p[0]) for p in pieces]
+                wc = [word_class(p[0], number) for p in pieces]
 
                 def gap(i: int) -> str:  # between piece i and piece i + 1
                     return "space" if any(c.isspace() for c in text[ends[i]:starts[i + 1]]) else "joined"
@@ -359,13 +361,11 @@ def main() -> int:
                     help="leave out the NER's tuning documents too (to compare lexicon and NER on them fairly)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    norm = Normalizer.default()
+    norm = Normalizer(Config.default())
     train = load_train(args.corpora, args.without_tune)
     # The files are measured against the shipped ontology lexicons alone, which kg reads from its own
     # ontologies/ folder: so they are written there (after the old ones are removed), never elsewhere.
-    from kg.resources import ontologies_dir
-
-    args.out = ontologies_dir()
+    args.out = Config.default().ontologies
     lex_path = args.out / "lexicons" / "corpus_terms.tsv"
     filters_path = args.out / "corpus_filters.tsv"
     spans_path = args.out / "corpus_spans.tsv"
@@ -373,8 +373,6 @@ def main() -> int:
     for p in (lex_path, filters_path, spans_path, args.out / "corpus_ids.tsv"):
         if p.exists():
             p.unlink()
-    from kg.lexicon import load_lexicon
-
     terms, keys = corpus_terms(train, norm, load_lexicon().labels)
     annotated = annotate_train(train)
     rows = corpus_filters(train, keys, norm, annotated)

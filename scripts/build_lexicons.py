@@ -26,10 +26,11 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from kg.config import Config
 from kg.curie import standardize
-from kg.lexicon import Normalizer
+from kg.ontology import Normalizer
 from kg.model import Mapping, Synonym, Term
-from kg.ontology_io import read_obo, read_rdf, read_sssom, write_lexicon
+from kg.ontology.io import read_obo, read_rdf, read_sssom, write_lexicon
 
 log = logging.getLogger("build_lexicons")
 
@@ -241,7 +242,7 @@ def maxo_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[T
     disease or a chemical (the variant would hide it from the recogniser), nor to a term cross-referenced
     to ChEBI (its mentions would take the drug class's type and be read as chemicals); synonyms
     "treatment of <disease>" are dropped."""
-    norm = Normalizer.default()
+    norm = Normalizer(Config.default())
     names = {n.lower() for t in terms for n in [t.label] + [s.text for s in t.synonyms]}
     out = []
     for t in terms:
@@ -278,7 +279,7 @@ def mesh_head_variants(terms: list[Term], named: set[tuple[str, ...]]) -> list[T
     a RELATED synonym ("Thrombolytic Therapy" ~ "thrombolytic treatment"), under the same conditions as
     the MAXO variants: the modifier is an adjective that names no disease or chemical, and the variant
     names no other descriptor."""
-    norm = Normalizer.default()
+    norm = Normalizer(Config.default())
     names = {n.lower() for t in terms for n in [t.label] + [s.text for s in t.synonyms]}
     out = []
     for t in terms:
@@ -321,7 +322,7 @@ def build_mesh(root: Path) -> list[Term]:
 
 def lexical_mappings(mesh: list[Term], others: list[Term]) -> list[Mapping]:
     """MeSH descriptors matching the label or an exact synonym of exactly one term of another ontology."""
-    norm = Normalizer.default()
+    norm = Normalizer(Config.default())
     by_key: dict[tuple, set[str]] = defaultdict(set)
     for t in others:
         for text in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]:
@@ -455,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("go: %d terms", len(built["go"]))
     built["mondo"], mondo_maps = build_mondo(root)
     log.info("mondo: %d terms, %d mappings", len(built["mondo"]), len(mondo_maps))
-    norm = Normalizer.default()
+    norm = Normalizer(Config.default())
     named = {norm.key(n) for name in ("doid", "mondo", "hp", "chebi", "mesh") for t in built[name]
              for n in [t.label] + [s.text for s in t.synonyms if s.scope == "EXACT"]}
     built["maxo"] = build_maxo(root, named)

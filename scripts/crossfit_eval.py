@@ -7,7 +7,7 @@ documents (less any that also appear in a dev or test split) are cut into K fold
 id; for each fold, the corpus terms, filters, span counts and train identifiers are rebuilt
 (``scripts/build_corpus_lexicon.py``'s functions) from the other folds only, and the fold is scored
 with them. The figures summed over the folds are what rule, list and threshold choices are made on; dev
-is only reported.
+is only reported. Each fold's pipeline is built from a ``Config`` over that fold's ontologies folder.
 
 Usage:  python scripts/crossfit_eval.py [--corpora ../shared/corpora] [--folds 5] [--errors errors.tsv]
         [--reuse DIR]   # keep each fold's rebuilt lexicon in DIR and reuse it on later runs (fast)
@@ -33,13 +33,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_corpus_lexicon as bcl  # noqa: E402
 
-import kg.corpora as kc  # noqa: E402
-import kg.lexicon as kl  # noqa: E402
-import kg.spans as ks  # noqa: E402
-from kg.evaluate import PRF, corpus_config, predicted_mentions, score_mentions  # noqa: E402
-from kg.lexicon import Normalizer  # noqa: E402
-from kg.ontology_io import write_lexicon  # noqa: E402
-from kg.resources import ontologies_dir  # noqa: E402
+from kg.config import Config  # noqa: E402
+from kg.corpora import Corpora  # noqa: E402
+from kg.evaluation import PRF, predicted_mentions, score_mentions  # noqa: E402
+from kg.ground import Identifiers  # noqa: E402
+from kg.ontology import Normalizer, load_lexicon, write_lexicon  # noqa: E402
 
 log = logging.getLogger("crossfit")
 EVALUATED = ("ncbi_disease", "bc5cdr", "biored", "craft")
@@ -49,21 +47,14 @@ def fold_of(doc_id: str, k: int) -> int:
     return int(hashlib.md5(doc_id.encode()).hexdigest(), 16) % k
 
 
-def _use_ontologies(folder: Path) -> None:
-    """Point the lexicon loader at ``folder`` (shipped lexicons without the corpus-derived ones)."""
-    kl.ontologies_dir = lambda: folder  # type: ignore[assignment]
-    ks.ontologies_dir = lambda: folder  # type: ignore[assignment]
-    kc.ontologies_dir = lambda: folder  # type: ignore[assignment]
-    kl.corpus_filters.cache_clear()
-    kc.trained_ids.cache_clear()
-    kc._hierarchy.cache_clear()
-    kc.broader_ids.cache_clear()
-    ks.default_rules.cache_clear()
+def _config(folder: Path) -> Config:
+    """The shipped policy over the ontologies folder ``folder``."""
+    return Config.default().with_ontologies(folder)
 
 
 def _base_folder(tmp: Path) -> Path:
     """The shipped ontology folder without the corpus-derived files (symlinks)."""
-    src = ontologies_dir()
+    src = Config.default().ontologies
     base = tmp / "base"
     (base / "lexicons").mkdir(parents=True)
     for p in (src / "lexicons").iterdir():
@@ -83,13 +74,13 @@ def build_fold(train_rest: dict, folder: Path, base: Path) -> None:
     for p in base.iterdir():
         if p.name != "lexicons":
             (folder / p.name).symlink_to(p.resolve())
-    _use_ontologies(base)
-    norm = Normalizer.default()
-    terms, keys = bcl.corpus_terms(train_rest, norm, kl.load_lexicon().labels)
-    annotated = bcl.annotate_train(train_rest)
-    rows = bcl.corpus_filters(train_rest, keys, norm, annotated)
-    bcl.write_spans(bcl.span_conventions(train_rest, norm, annotated), folder / "corpus_spans.tsv")
-    bcl.write_ids(bcl.corpus_ids(train_rest, norm), folder / "corpus_ids.tsv")
+    config = _config(base)
+    norm = Normalizer(config)
+    terms, keys = bcl.corpus_terms(train_rest, norm, load_lexicon(config=config).labels, config)
+    annotated = bcl.annotate_train(train_rest, config)
+    rows = bcl.corpus_filters(train_rest, keys, norm, annotated, config)
+    bcl.write_spans(bcl.span_conventions(train_rest, norm, annotated, config), folder / "corpus_spans.tsv")
+    bcl.write_ids(bcl.corpus_ids(train_rest, norm, config), folder / "corpus_ids.tsv")
     write_lexicon(terms, folder / "lexicons" / "corpus_terms.tsv")
     with open(folder / "corpus_filters.tsv", "w", encoding="utf-8", newline="\n") as fh:
         fh.write("term\ttype\tmatches\tprecision\n")
@@ -128,18 +119,22 @@ def main() -> int:
                     shutil.rmtree(folder)
                 build_fold(rest, folder, base)
             elif args.respans or not (folder / "corpus_spans.tsv").is_file():
-                _use_ontologies(base)
-                annotated = bcl.annotate_train(rest)
-                bcl.write_spans(bcl.span_conventions(rest, Normalizer.default(), annotated), folder / "corpus_spans.tsv")
+                config = _config(base)
+                annotated = bcl.annotate_train(rest, config)
+                bcl.write_spans(bcl.span_conventions(rest, Normalizer(config), annotated, config),
+                                folder / "corpus_spans.tsv")
             if args.reids or not (folder / "corpus_ids.tsv").is_file():
-                bcl.write_ids(bcl.corpus_ids(rest, Normalizer.default()), folder / "corpus_ids.tsv")
-            _use_ontologies(folder)
-            pipe = Pipeline(fuzzy=False, lang="en")
+                bcl.write_ids(bcl.corpus_ids(rest, Normalizer(Config.default())), folder / "corpus_ids.tsv")
+            config = _config(folder)
+            pipe = Pipeline(fuzzy=False, lang="en", config=config)
+            identifiers = Identifiers(pipe.lexicon, config)
+            corpora = Corpora(config, args.corpora)
             for name in wanted:
-                cfg = corpus_config()["corpus"][name]
+                cfg = corpora.spec(name)
+                types = cfg.table("types").plain()
                 docs = [g for g in train[name] if fold_of(g.id, k) == f]
                 kg = pipe.run([g.document for g in docs])
-                scores = score_mentions(docs, kg.annotated, cfg["types"], cfg.get("normalise", []), kg.lexicon)
+                scores = score_mentions(docs, kg.annotated, types, cfg.strings("normalise", ()), identifiers)
                 for typ, s in scores.items():
                     t = totals[(name, typ)]
                     for a, b in ((t["strict"], s.strict), (t["overlap"], s.overlap), (t["norm"], s.normalisation)):
@@ -151,7 +146,7 @@ def main() -> int:
                 if args.dump:
                     dumped.append((name, docs, kg.annotated))
                 if args.errors:
-                    err_rows.extend(_errors(name, docs, kg.annotated, cfg["types"]))
+                    err_rows.extend(_errors(name, docs, kg.annotated, types, identifiers))
         print(f"{'corpus':13} {'type':17} {'strict P':>8} {'R':>6} {'F1':>6}   {'overlap F1':>10}   {'norm F1':>7}")
         for (name, typ), t in totals.items():
             s, o, n = t["strict"], t["overlap"], t["norm"]
@@ -172,14 +167,14 @@ def main() -> int:
     return 0
 
 
-def _errors(corpus, gold, annotated, type_map):
+def _errors(corpus, gold, annotated, type_map, identifiers):
     """(corpus, doc, FP|FN, type, text, overlapping other side, context) for every strict error."""
     by_id = {a.document.id: a for a in annotated}
     out = []
     for g in gold:
         ad = by_id[g.id]
         texts = {s.name: s.text for s in g.document.sections}
-        preds = [(m, t) for m, t in predicted_mentions(ad, set(type_map.values()))]
+        preds = [(m, t) for m, t in predicted_mentions(ad, set(type_map.values()), identifiers)]
         golds = [(m, type_map[m.type]) for m in g.mentions if m.type in type_map]
         pset = {(m.section, m.start, m.end, t) for m, t in preds}
         gset = {(m.section, m.start, m.end, t) for m, t in golds}

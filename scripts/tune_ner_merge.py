@@ -17,8 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.evaluate import corpus_config, load_corpus, score_mentions  # noqa: E402
-from kg.ner import MERGE_MODES, MODEL_DIR, TRAINING, held_out_ids, tune_part  # noqa: E402
+from kg.config import Config  # noqa: E402
+from kg.corpora import Corpora  # noqa: E402
+from kg.evaluation import score_mentions  # noqa: E402
+from kg.ground import Identifiers  # noqa: E402
+from kg.nlp.ner import MERGE_MODES, MODEL_DIR  # noqa: E402
+from kg.training.ner import training_corpora, tune_part  # noqa: E402
 
 
 def main() -> int:
@@ -27,12 +31,14 @@ def main() -> int:
     ap.add_argument("--model", type=Path, default=MODEL_DIR)
     ap.add_argument("--only", nargs="*", help="only these modes (and the lexicon alone)")
     args = ap.parse_args()
-    from kg.ner import add_ner
+    from kg.nlp.ner import add_ner
     from kg.pipeline import Pipeline
 
-    held = held_out_ids(args.corpora)
-    gold = {name: [g for g in load_corpus(name, "train", args.corpora) if g.id not in held and tune_part(g.id)]
-            for name in TRAINING}
+    config = Config.default()
+    corpora = Corpora(config, args.corpora)
+    held = corpora.held_out_ids()
+    gold = {name: [g for g in corpora.load(name, "train") if g.id not in held and tune_part(g.id)]
+            for name in training_corpora(config)}
     print("tuning documents:", {k: len(v) for k, v in gold.items()})
     both = ["Chemical", "Disease"]
     settings = [("lexicon", None, [])] + [(m, both, []) for m in MERGE_MODES] \
@@ -40,14 +46,16 @@ def main() -> int:
     if args.only:
         settings = [s for s in settings if any(s[0] == o.split(":")[0] for o in args.only)]
     for mode, labels, add_only in settings:
-        pipe = Pipeline()
+        pipe = Pipeline(config=config)
+        identifiers = Identifiers(pipe.lexicon, config)
         setting = mode + (f":{'+'.join(labels)}" if labels and mode != "lexicon" else "") + (f":add-{'+'.join(add_only)}" if add_only else "")
         if mode != "lexicon":
-            add_ner(pipe.nlp, args.model, mode=mode, labels=labels, add_only=add_only)
+            add_ner(pipe.nlp, pipe.lexicon, config, args.model, mode=mode, labels=labels, add_only=add_only)
         for name, docs in gold.items():
-            cfg = corpus_config()["corpus"][name]
+            cfg = corpora.spec(name)
             kg = pipe.run([g.document for g in docs])
-            scores = score_mentions(docs, kg.annotated, cfg["types"], cfg.get("normalise", []))
+            scores = score_mentions(docs, kg.annotated, cfg.table("types").plain(), cfg.strings("normalise", ()),
+                                    identifiers)
             for typ, s in scores.items():
                 print(f"{setting:24} {name:13} {typ:9} strict F1 {100 * s.strict.f:5.1f}  overlap F1 {100 * s.overlap.f:5.1f}"
                       f"  norm F1 {100 * s.normalisation.f:5.1f}")

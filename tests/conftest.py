@@ -66,7 +66,7 @@ def extract(pipeline):
 @pytest.fixture(scope="session")
 def merged_seed(tmp_path_factory, seed_ttl):
     """The seed's graph merged with the shipped lexicons and mappings, and the merge report."""
-    from kg.merge import merge_files, shipped_spec
+    from kg.rdf.merge import merge_files, shipped_spec
 
     out = tmp_path_factory.mktemp("merged") / "merged.ttl"
     report = merge_files(seed_ttl, shipped_spec(), out)

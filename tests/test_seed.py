@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.cli import main
-from kg.vocab import BIOLINK, KG
+from kg.rdf.vocab import BIOLINK, KG
 from tests.conftest import SEED
 
 OBO = "http://purl.obolibrary.org/obo/"

@@ -1,0 +1,187 @@
+"""Scores of relations, by the corpus's ``relation.kind`` in ``corpora.toml``:
+
+- ``treats_pairs``: document-level (chemical, disease) identifier pairs of the gold relation type against
+  the pairs of treats-like claims (a treats-family claim, or a drug lowering a disease);
+- ``not_treats``: how many gold pairs of the relation (BC5CDR's chemical-induced disease) the extractor
+  reads as treats-like, and how many treats-like claims it makes at all;
+- ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when a
+  treats-family, unnegated claim joins a mention overlapping the tagged treatment to one overlapping the
+  tagged disease (in positive sentences) or joins any two mentions (in the other classes); measured end to
+  end (the recogniser's mentions) and with the tagged spans given as the entities (the extractor alone).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg import ids
+from kg.config import Config
+from kg.corpora import GoldDocument
+from kg.evaluation.scores import PRF
+from kg.model import AnnotatedDocument, Claim, Concept, Grounding, Mention
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the evaluation reads claims (``[evaluation]`` of corpora.toml): which are treats-like, which
+    subjects are chemicals, and the types of the entities a corpus tags."""
+
+    treats_family: frozenset[str]  # Biolink predicates of the treats family
+    lowered: frozenset[str]  # categories whose decrease is treats-like
+    chemicals: frozenset[str]  # categories of a chemical subject
+    treatment_types: tuple[str, ...]  # kg types of a tagged treatment (the treats rule's subject types)
+    disease_types: tuple[str, ...]  # kg types of a tagged disease (its object types)
+    tagged_treatment: str  # the type of a tagged treatment the recogniser did not type
+    tagged_disease: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Reading":
+        t = config.corpora.table("evaluation")
+        family = t.string("treats_family")
+        if family not in config.families:
+            raise t.error("treats_family", f"no predicate family {family!r} in relations.toml [families]")
+        treats = config.relations.table("treats")
+        return cls(frozenset(config.families[family]), frozenset(t.strings("lowered_categories")),
+                   frozenset(t.strings("chemical_categories")), treats.strings("subject_types"),
+                   treats.strings("object_types"), t.string("tagged_treatment_type"), t.string("tagged_disease_type"))
+
+    def treats_like(self, c: Claim) -> bool:
+        """A claim that says the subject makes the disease better: treats family, or lowers a disease."""
+        if c.negated:
+            return False
+        if c.predicate in self.treats_family:
+            return True
+        return c.direction == "decreased" and c.object.category in self.lowered
+
+
+def _concept_ids(concept: Concept, prefixes: Sequence[str]) -> list[str]:
+    members = [concept.curie, *sorted(concept.equivalents)]
+    if concept.agent:
+        members.append(concept.agent)
+    return [c for p in prefixes for c in members if c.split(":", 1)[0] == p]
+
+
+def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, subject_type: str,
+                       object_type: str, type_map: dict[str, str], prefixes: Sequence[str], reading: Reading) -> dict:
+    """Document-level (subject id, object id) pairs of ``rel_type`` against treats-like claims."""
+    prf = PRF()
+    by_doc: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for c in claims:
+        if not reading.treats_like(c) or c.subject.category not in reading.chemicals:
+            continue
+        s_ids, o_ids = _concept_ids(c.subject, prefixes), _concept_ids(c.object, prefixes)
+        by_doc[c.evidence[0].doc_id].add((s_ids[0] if s_ids else c.subject.curie, o_ids[0] if o_ids else c.object.curie))
+    for g in gold:
+        typ = {i: type_map.get(m.type) for m in g.mentions for i in m.ids}
+        pairs = set()
+        for r in g.relations:
+            if r.type != rel_type:
+                continue
+            a, b = r.arg1, r.arg2
+            if typ.get(a) == object_type and typ.get(b) == subject_type:
+                a, b = b, a
+            if typ.get(a) == subject_type and typ.get(b) == object_type:
+                pairs.add((a, b))
+        pred = by_doc.get(g.id, set())
+        prf.tp += len(pairs & pred)
+        prf.fp += len(pred - pairs)
+        prf.fn += len(pairs - pred)
+    return {"kind": "treats_pairs", "relation": rel_type, **prf.as_dict()}
+
+
+def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, prefixes: Sequence[str],
+                     reading: Reading) -> dict:
+    """How many gold ``rel_type`` pairs (e.g. chemical-induced disease) are read as treats-like claims."""
+    pred: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    n_claims = 0
+    for c in claims:
+        if reading.treats_like(c):
+            n_claims += 1
+            for s in _concept_ids(c.subject, prefixes) or [c.subject.curie]:
+                for o in _concept_ids(c.object, prefixes) or [c.object.curie]:
+                    pred[c.evidence[0].doc_id].add((s, o))
+    n_gold = wrong = 0
+    for g in gold:
+        for r in g.relations:
+            if r.type == rel_type:
+                n_gold += 1
+                if (r.arg1, r.arg2) in pred.get(g.id, ()) or (r.arg2, r.arg1) in pred.get(g.id, ()):
+                    wrong += 1
+    return {"kind": "not_treats", "relation": rel_type, "gold_pairs": n_gold, "read_as_treats": wrong,
+            "treats_like_claims": n_claims, "error_rate": round(wrong / n_gold, 4) if n_gold else 0.0}
+
+
+def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim], positive: str, subject: str,
+                           obj: str) -> dict:
+    """Sentence classification: the positive class must get a treats-family claim joining the tagged
+    treatment and disease; other sentences must get no treats-family claim at all."""
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    flagged: dict[str, Counter] = defaultdict(Counter)  # doc -> negated / hedged treats claims
+    for c in claims:
+        if c.claim_type == "treats":
+            flagged[c.evidence[0].doc_id]["negated"] += c.negated
+            flagged[c.evidence[0].doc_id]["hedged"] += c.hedged and not c.negated
+            if not c.negated:
+                by_doc[c.evidence[0].doc_id].append(c)
+    prf = PRF()
+    per_class: dict[str, Counter] = defaultdict(Counter)
+    for g in gold:
+        cs = by_doc.get(g.id, [])
+        per_class[g.label or ""]["with_negated_claim"] += bool(flagged[g.id]["negated"])
+        per_class[g.label or ""]["with_hedged_claim"] += bool(flagged[g.id]["hedged"])
+        if g.label == positive:
+            subs = [m for m in g.mentions if m.type == subject]
+            objs = [m for m in g.mentions if m.type == obj]
+            found = any(
+                any(e.subject_start < s.end and s.start < e.subject_end for s in subs)
+                and any(e.object_start < o.end and o.start < e.object_end for o in objs)
+                for c in cs for e in c.evidence
+            )
+            prf.tp += found
+            prf.fn += not found
+        else:
+            found = bool(cs)
+            prf.fp += found
+        per_class[g.label or ""]["sentences"] += 1
+        per_class[g.label or ""]["with_treats_claim"] += found
+    return {"kind": "treats_sentence", "relation": positive, **prf.as_dict(),
+            "classes": {k: dict(v) for k, v in sorted(per_class.items())}}
+
+
+def with_tagged_entities(pipeline, annotated: Sequence[AnnotatedDocument], gold: Sequence[GoldDocument],
+                         subject: str, obj: str, reading: Reading) -> list[Claim]:
+    """Claims the extractor makes when the tagged spans are given as the entities: the recognised
+    mentions they overlap are replaced by mentions of exactly the tagged spans (a tag starting with
+    ``subject`` is a treatment, one starting with ``obj`` a disease), grounded as the recogniser grounded
+    the same span, else to a concept minted for the span. This measures the extractor alone."""
+    by_id = {g.id: g for g in gold}
+    treat_types = reading.treatment_types
+    claims: list[Claim] = []
+    for ad in annotated:
+        g = by_id[ad.document.id]
+        tagged = [m for m in g.mentions if m.type.startswith((subject, obj))]
+        if not tagged:
+            claims.extend(pipeline.extractor.extract(ad))
+            continue
+        kept = [m for m in ad.mentions if not any(m.start < t.end and t.start < m.end for t in tagged)]
+        for i, t in enumerate(tagged):
+            is_treat = t.type.startswith(subject)
+            allowed = treat_types if is_treat else reading.disease_types
+            same = next((m for m in ad.mentions if (m.start, m.end) == (t.start, t.end) and m.concept is not None
+                         and m.concept.type in allowed), None)
+            if same is not None:
+                kept.append(same)
+                continue
+            near = [m.concept.type for m in ad.mentions if m.start < t.end and t.start < m.end and m.concept is not None]
+            typ = (next((x for x in near if x in treat_types), reading.tagged_treatment) if is_treat
+                   else reading.tagged_disease)
+            concept = Concept(ids.tagged(i), t.text, pipeline.grounder.policy.category(typ), typ)
+            sent = next((s.index for s in ad.sentences if s.section == t.section and s.start <= t.start < s.end), 0)
+            kept.append(Mention(ad.document.id, t.section, "en", sent, t.start, t.end, t.text, typ,
+                                (Grounding(concept.curie, t.text, 1.0, "gold", "tagged"),), concept=concept))
+        kept.sort(key=lambda m: (m.start, -m.end))
+        claims.extend(pipeline.extractor.extract(dataclasses.replace(ad, mentions=tuple(kept))))
+    return claims

@@ -1,0 +1,114 @@
+"""``kg eval``: run the pipeline over annotated corpora and score mentions, normalisation and claims.
+
+Nothing here imports spaCy: it runs the library pipeline and compares records.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg.config import Config
+from kg.corpora import Corpora, GoldDocument
+from kg.errors import KgError
+from kg.evaluation.relations import (Reading, score_not_treats, score_treats_pairs, score_treats_sentences,
+                                     with_tagged_entities)
+from kg.evaluation.report import format_table, results_json
+from kg.evaluation.scores import CorpusResult, score_kinds, score_mentions
+from kg.files import write_atomic
+from kg.ground import Identifiers
+from kg.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+RELATION_KINDS = ("treats_pairs", "not_treats", "treats_sentence")
+
+
+HALVES = ("even", "odd")
+
+
+def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:
+    """One deterministic half of a split: the documents at even (0, 2, 4, ...) or odd positions in the
+    split's file order (``None``: all). Rosario–Hearst has a single file; rules are chosen on its even
+    half and its odd half is the held-out figure (EVALUATION.md)."""
+    if half is None:
+        return list(gold)
+    if half not in HALVES:
+        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
+    return [g for i, g in enumerate(gold) if i % 2 == HALVES.index(half)]
+
+
+def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,
+                    limit: int = 0, progress: bool = False, half: str | None = None) -> CorpusResult:
+    """Run ``pipeline`` (a ``kg.pipeline.Pipeline``) over one corpus split (or one half of it, see
+    ``half_of``) and score it."""
+    corpora = Corpora(pipeline.config, root)
+    cfg = corpora.spec(name)
+    reading = Reading.from_config(pipeline.config)
+    identifiers = Identifiers(pipeline.lexicon, pipeline.config)
+    gold = half_of(corpora.load(name, split), half)
+    if limit:
+        gold = gold[:limit]
+    t = time.perf_counter()
+    kg = pipeline.run([g.document for g in gold], progress=progress)
+    seconds = time.perf_counter() - t
+    types = cfg.table("types", {})
+    type_map = {k: types.string(k) for k in types}
+    result = CorpusResult(name, split if half is None else f"{split} ({half} half)", len(gold), seconds=seconds)
+    if type_map:
+        result.types = score_mentions(gold, kg.annotated, type_map, cfg.strings("normalise", ()), identifiers)
+        result.kinds = score_kinds(gold, kg.annotated, type_map, identifiers)
+    if "relation" in cfg:
+        rel = cfg.table("relation")
+        prefixes = cfg.strings("normalise", ("MESH",))
+        kind = rel.choice("kind", RELATION_KINDS)
+        if kind == "treats_pairs":
+            result.relation = score_treats_pairs(gold, kg.claims, rel.string("type"), rel.string("subject"),
+                                                 rel.string("object"), type_map, prefixes, reading)
+        elif kind == "not_treats":
+            result.relation = score_not_treats(gold, kg.claims, rel.string("type"), prefixes, reading)
+        else:
+            positive, subject, obj = rel.string("positive"), rel.string("subject"), rel.string("object")
+            result.relation = score_treats_sentences(gold, kg.claims, positive, subject, obj)
+            given = with_tagged_entities(pipeline, kg.annotated, gold, subject, obj, reading)
+            result.relation_given = score_treats_sentences(gold, given, positive, subject, obj)
+    return result
+
+
+def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", root: str | Path | None = None,
+                   ontologies: Sequence[str | Path] = (), markdown: str | Path | None = None,
+                   json_path: str | Path | None = None, limit: int = 0, progress: bool = False,
+                   breakdown: bool = False, half: str | None = None, config: Config | None = None,
+                   **pipeline_options) -> str:
+    """Evaluate a pipeline on the named corpora (default: every known corpus present under ``root`` that
+    has ``split``), or on one half of each split (``half``: "even" or "odd", see ``half_of``); returns the
+    table and writes the Markdown / JSON files asked for."""
+    config = config or Config.default()
+    registry = Corpora(config, root)
+    root = registry.root
+    if half is not None and half not in HALVES:
+        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
+    if not root.is_dir():
+        raise KgError("corpora folder not found (pass --corpora or set KG_CORPORA)", root)
+    if corpora:
+        names = list(corpora)
+        for n in names:
+            registry.spec(n)  # an unknown name is an error
+    else:
+        names = [n for n in registry.names() if registry.present(n, split)]
+        if not names:
+            raise KgError(f"no known corpus with a {split!r} split under this folder", root)
+    pipeline = Pipeline(ontologies, config=config, **pipeline_options)
+    results = []
+    for n in names:
+        log.info("evaluating %s (%s)", n, split)
+        results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress, half=half))
+    table = format_table(results, kinds=breakdown)
+    if markdown:
+        write_atomic(markdown, format_table(results, markdown=True, kinds=True))
+    if json_path:
+        write_atomic(json_path, json.dumps(results_json(results), indent=1, sort_keys=True) + "\n")
+    return table

@@ -1,0 +1,103 @@
+"""Stage 4, extract: rule-based therapy–disease–mechanism claims from grounded mentions, one sentence at a
+time, in any language kg reads.
+
+There is no parser: a claim joins a subject mention and object mentions around a trigger within one
+clause; coordinated lists give a claim per item; anaphora ("they") take the previous sentence's subject.
+One rule engine reads every language: the rule families (``treats``, ``direction``, ``capability``,
+``differentiation``, ``secretion``) are the same, and a language is its trigger file
+(``relations.<lang>.toml``) beside the language-neutral ``relations.toml``. Negation and hedging come from
+the ConText cues of the recognition stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg import ids
+from kg.config import Config
+from kg.extract.capability import Capability
+from kg.extract.claims import ClaimBuilder
+from kg.extract.differentiation import Differentiation, differentiation_processes
+from kg.extract.direction import Direction
+from kg.extract.rules import Rules
+from kg.extract.secretion import Secretion
+from kg.extract.sentence import Reading, SentenceView
+from kg.extract.treats import Treats
+from kg.ground import Grounder
+from kg.model import AnnotatedDocument, Claim, Cue, Mention
+from kg.ontology import Lexicon, TypePolicy
+
+
+class Extractor:
+    """Finds claims in the sentences of one language of grounded documents."""
+
+    def __init__(self, lexicon: Lexicon, grounder: Grounder | None = None, config: Config | None = None,
+                 lang: str = "en"):
+        self.lex = lexicon
+        self.config = config or lexicon.config or Config.default()
+        self.grounder = grounder or Grounder(lexicon, self.config)
+        self.rules = Rules(self.config, lang)
+        self.read = Reading(self.rules)
+        self.claims = ClaimBuilder(lexicon, self.grounder, self.rules, self.read, TypePolicy.from_config(self.config))
+        parts = (self.rules, self.read, self.claims, lexicon, self.grounder)
+        self.treats = Treats(*parts)
+        self.differentiation = Differentiation(*parts, processes=differentiation_processes(self.config))
+        self.secretion = Secretion(*parts)
+        self.direction = Direction(*parts)
+        self.capability = Capability(*parts)
+        self._subject_types = frozenset(self.rules.direction.subject_types)  # what an anaphor may stand for
+
+    @property
+    def lang(self) -> str:
+        return self.rules.lang
+
+    def therapy_of(self, concept):
+        """The Treatment node a concept becomes as the subject of a treats-family claim."""
+        return self.claims.therapy_of(concept)
+
+    def extract(self, ad: AnnotatedDocument) -> list[Claim]:
+        """Every claim of the document's sentences in this extractor's language."""
+        claims: list[Claim] = []
+        by_sent: dict[tuple[str, str, int], list[Mention]] = {}
+        for m in ad.mentions:
+            # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims
+            if m.concept is not None and not ids.is_unlinked(m.concept.curie):
+                by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
+        cues_by: dict[tuple[str, str, int], list[Cue]] = {}
+        for c in ad.cues:
+            cues_by.setdefault((c.section, c.lang, c.sentence), []).append(c)
+        previous: dict[tuple[str, str], Mention | None] = {}
+        for s in ad.sentences:
+            if s.lang != self.rules.lang:
+                continue
+            mentions = sorted(by_sent.get((s.section, s.lang, s.index), []), key=lambda m: (m.start, -m.end))
+            prev = previous.get((s.section, s.lang))
+            if not mentions and prev is None:
+                continue
+            types = frozenset(t for m in mentions for t in (m.type, *(a.type for a in m.alternatives)))
+            st = SentenceView(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []),
+                              self.rules.clause_break, s.text.lower(), types)
+            found = self.treats(st, prev) + self.differentiation(st, prev) + self.secretion(st, prev)
+            dir_claims, dir_objects = self.direction(st, prev)
+            found += dir_claims + self.capability(st, prev, dir_objects)
+            seen: set[tuple] = set()
+            for c in found:
+                e = c.evidence[0]
+                k = (*c.key, e.subject_start, e.object_start)
+                if k not in seen:
+                    seen.add(k)
+                    claims.append(c)
+            subjects = [m for m in mentions if m.concept_of(self._subject_types) is not None]
+            if subjects:
+                previous[(s.section, s.lang)] = subjects[0]
+        return claims
+
+
+def extract(docs: Iterable[AnnotatedDocument], lexicon: Lexicon, config: Config | None = None,
+            lang: str = "en") -> list[Claim]:
+    """Claims of every grounded document in ``lang``."""
+    ex = Extractor(lexicon, config=config, lang=lang)
+    out: list[Claim] = []
+    for d in docs:
+        out.extend(ex.extract(d))
+    return out

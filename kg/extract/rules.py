@@ -1,0 +1,156 @@
+"""The claim rules of one language, compiled: what each rule family joins and which predicate it yields
+(``relations.toml``, the same for every language) with the language's triggers, clause and list
+punctuation (``relations.<lang>.toml``). One rule engine reads every language; a language differs only by
+these files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.config import Config, Predicate, Table
+from kg.extract.templates import Templates
+
+NEVER = re.compile("(?!)")  # a pattern that matches nothing: a rule a language does not have
+
+
+@dataclass(frozen=True)
+class Family:
+    """The types a rule family joins and the hint words that let a sentence be searched for it."""
+
+    subject_types: tuple[str, ...]
+    object_types: tuple[str, ...]
+    hints: re.Pattern | None  # None: every sentence is searched
+
+
+def _hints(words: Sequence[str]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(h) for h in words)) if words else None
+
+
+def hinted(lower: str, hints: re.Pattern | None) -> bool:
+    """Whether a lowercased sentence contains a hint word (no hints: always)."""
+    return hints is None or hints.search(lower) is not None
+
+
+class Rules:
+    """The compiled rules of one language."""
+
+    def __init__(self, config: Config, lang: str):
+        self.lang = lang
+        neutral, lt = config.relations, config.triggers(lang)
+        self.config = config
+        wb = lt.boolean("word_boundaries")
+
+        def triggers(t: Table, key: str) -> re.Pattern:
+            """One alternation of trigger patterns, case-insensitive; matched on word boundaries unless the
+            language has none (Chinese: every CJK character is a ``\\w`` character, so a boundary test would
+            never pass)."""
+            t.regex(key)  # each pattern must compile: an error names the key
+            body = "(?:" + "|".join(f"(?:{p})" for p in t.strings(key)) + ")"
+            return re.compile(r"(?<![\w-])" + body + r"(?!\w)" if wb else body, re.IGNORECASE)
+
+        def ci(t: Table, key: str, required: bool = True) -> re.Pattern | None:
+            """A case-insensitive pattern (None when not required and absent)."""
+            if not required and key not in t:
+                return None
+            return t.regex(key, flags=re.IGNORECASE)
+
+        # How a language counts words (trigger windows, product lengths) and punctuates.
+        self.word = lt.regex("word")
+        self.clause_break = ci(lt, "clause_break")
+        self.coordination = ci(lt, "coordination")
+        self.anaphora = ci(lt, "anaphora")
+        self.max_gap = lt.integer("max_gap")
+
+        ctx = neutral.table("context")
+        self.hedge = frozenset(ctx.strings("hedge"))
+        self.negation = frozenset(ctx.strings("negation"))
+        conf = neutral.table("confidence")
+        self.weight = conf.number("weight")
+        self.inferred_weight = conf.number("inferred_weight")
+        self.no_object = conf.number("no_object")
+        self.ungrounded = conf.number("ungrounded")
+        self.hedge_factor = conf.number("hedged")
+
+        # ---------------- treats
+        nt, t = neutral.table("treats"), lt.table("treats")
+        self.treats = self._family(nt, t)
+        self.treats_forward = triggers(t, "forward")
+        self.treats_backward = triggers(t, "backward")
+        self.treats_not_between = ci(t, "not_between", required=False)
+        self.treats_backward_not_between = ci(t, "backward_not_between", required=False)
+        self.treats_tight = triggers(t, "tight") if "tight" in t else None
+        self.treats_tight_near = re.compile(r"^\s*(?:[\w-]+\s+){0,%d}$" % t.integer("tight_words", 2))
+        self.treats_tight_hints = _hints(t.strings("tight_hints", ()))
+        self.treats_of = triggers(t, "of_subject") if "of_subject" in t else None
+        self.treats_of_connector = ci(t, "of_connector", required=False) or re.compile("^$")
+        self.treats_of_gap = t.integer("of_subject_gap", 40)
+        tt = t.table("templates", {})
+        self.treats_templates = Templates(tt.strings("patterns", ()), tt.string("subject_joiners", "and|or"),
+                                          tt.string("object_joiners", "and|or"), tt.string("after_comma", "and|or"),
+                                          tt.string("population", ""), gap_words=tt.integer("gap_words", 3))
+        self.treats_template_hints = _hints(tt.strings("hints", ()))
+        tp = t.table("predicate")
+        self.treats_cues = {k: tp.regex(k, None, re.IGNORECASE) or NEVER
+                            for k in ("clinical_trial", "preclinical", "study", "applied")}
+        choice = nt.table("predicate")
+        self.treats_choice = {k: config.predicate(choice.string(k), choice, k).name
+                              for k in ("negated", "if_clinical_trial", "if_preclinical", "if_hedged", "if_study",
+                                        "if_applied", "otherwise")}
+        circ = t.table("circumfix", None)
+        self.circumfix_open = circ.regex("open", None) if circ is not None else None
+        self.circumfix_close = (re.compile("(?:" + circ.string("between", "") + ")" + "(?:" + circ.string("close") + ")")
+                                if circ is not None else None)
+
+        # ---------------- direction
+        nd, d = neutral.table("direction"), lt.table("direction")
+        self.direction = self._family(nd, d)
+        self.outcome_types = nd.strings("outcome_types")
+        self.effects_types = frozenset(nd.strings("effects_types", ()))
+        self.invert_improve_for = frozenset(nd.strings("invert_improve_for", ()))
+        self.window_words = d.integer("window_words")
+        self.decreases = triggers(d, "decreases")
+        self.increases = triggers(d, "increases")
+        self.improve = ci(d, "improve")
+        self.effects_hints = _hints(d.strings("effects_hints", ()))
+        self.effects_list = ci(d, "effects_list")
+        self.result_connector = ci(d, "result_connector")
+        self.tail_stop = d.regex("tail_stop")
+        self.same_direction = ci(d, "same_direction")
+        self.effects_gap = ci(d, "effects_gap")
+        # Chinese puts modifiers first ("X的Y": the Y of X): a mention joined to the next object by this is
+        # that object's modifier (a language without it: none)
+        self.modifier_gap = d.regex("modifier_gap", None) or NEVER
+
+        # ---------------- capability, differentiation, secretion
+        nc, c = neutral.table("capability"), lt.table("capability")
+        self.capability = self._family(nc, c)
+        self.capability_predicate = config.predicate(nc.string("predicate"), nc, "predicate").name
+        self.capability_suffix = re.compile(r"^" + c.string("suffix"), re.IGNORECASE)
+        ndf, df = neutral.table("differentiation"), lt.table("differentiation")
+        self.differentiation = self._family(ndf, df)
+        self.differentiation_predicate = config.predicate(ndf.string("predicate"), ndf, "predicate").name
+        self.differentiation_process_type = ndf.string("process_type", None)
+        self.differentiation_forward = triggers(df, "forward")
+        self.derive_process = ndf.boolean("derive_process", False)
+        ns, s = neutral.table("secretion"), lt.table("secretion")
+        self.secretion = self._family(ns, s)
+        self.secretion_predicate = config.predicate(ns.string("predicate"), ns, "predicate").name
+        self.secretion_process_type = ns.string("process_type")
+        self.secretion_forward = triggers(s, "forward")
+        self.secretion_process = ci(s, "process_trigger")
+        self.secretion_process_id = ns.string("process")
+        self.product_words = s.integer("product_words")
+        product = s.string("product").replace("{words}", str(self.product_words))
+        try:
+            self.product = re.compile(product, re.IGNORECASE)
+        except re.error as exc:
+            raise s.error("product", f"not a valid regular expression: {exc}") from None
+
+    @staticmethod
+    def _family(neutral: Table, lang: Table) -> Family:
+        return Family(neutral.strings("subject_types"), neutral.strings("object_types"), _hints(lang.strings("hints", ())))
+
+    def predicate(self, name: str) -> Predicate:
+        return self.config.predicate(name)

@@ -1,0 +1,162 @@
+"""The treats family: a therapy (drug, procedure, cell therapy) and the disease it is said to treat, with
+the treats-family predicate its sentence's cues choose (treats, applied to, studied to, in trials for)."""
+
+from __future__ import annotations
+
+from kg.extract.family import RuleFamily
+from kg.extract.rules import hinted
+from kg.extract.sentence import SentenceView
+from kg.model import Claim, Mention
+
+
+class Treats(RuleFamily):
+    """Therapy -> disease claims: forward and backward triggers, "X for Y" with both close to "for",
+    "efficacy of X in Y", verbless templates ("X treatment of Y"), and objects between an opening and a
+    closing phrase where the language has them ("X对Y有治疗作用")."""
+
+    def __call__(self, st: SentenceView, previous: Mention | None) -> list[Claim]:
+        out = self._triggered(st, previous)
+        if self.rules.circumfix_open is not None:
+            out += self._circumfix(st, previous)
+        return out
+
+    def _triggered(self, st: SentenceView, previous: Mention | None) -> list[Claim]:
+        rules, read = self.rules, self.read
+        stypes, otypes = rules.treats.subject_types, rules.treats.object_types
+        out: list[Claim] = []
+        if not st.has(otypes) or not (st.has(stypes) or previous is not None):
+            return out
+        s = st.sentence
+        if rules.treats_tight is not None and hinted(st.lower, rules.treats_tight_hints):
+            out.extend(self._tight(st, stypes, otypes))
+        if rules.treats_templates and hinted(st.lower, rules.treats_template_hints):
+            out.extend(self._templated(st, stypes, otypes))
+        if not hinted(st.lower, rules.treats.hints):
+            return out
+        blocker = rules.treats_not_between
+        for m in rules.treats_forward.finditer(s.text):
+            tstart, tend = s.start + m.start(), s.start + m.end()
+            subj = read.subject(st, tstart, stypes, previous)
+            if subj is None:
+                continue
+            objs = read.list_after(st, tend, otypes, st.clause(tend))
+            if objs and blocker is not None and blocker.search(st.text(tend, objs[0].start)):
+                continue
+            for obj in objs:
+                out.extend(self.claim(st, subj, obj, m.group(0), tstart))
+        if rules.treats_of is not None:
+            out.extend(self._of_subject(st, stypes, otypes))
+        back_blocker = rules.treats_backward_not_between
+        for m in rules.treats_backward.finditer(s.text):
+            tstart, tend = s.start + m.start(), s.start + m.end()
+            after = read.list_after(st, tend, stypes, st.clause(tend))
+            if not after:
+                continue
+            subj = after[0]
+            for obj in read.list_before(st, tstart, otypes, st.clause(tstart)):
+                if back_blocker is not None and back_blocker.search(st.text(obj.end, tstart)):
+                    continue
+                out.extend(self.claim(st, subj, obj, m.group(0), tstart))
+        return out
+
+    def _of_subject(self, st: SentenceView, stypes, otypes) -> list[Claim]:
+        """trigger ... subjects ... connector ... objects: "the efficacy of X in patients with Y"."""
+        rules, read, s = self.rules, self.read, st.sentence
+        blocker = rules.treats_not_between
+        out: list[Claim] = []
+        for m in rules.treats_of.finditer(s.text):
+            tend = s.start + m.end()
+            clause = st.clause(tend)
+            subjects = read.list_after(st, tend, stypes, clause)
+            if not subjects or subjects[0].start - tend > rules.treats_of_gap:
+                continue
+            conn = rules.treats_of_connector.match(st.text(subjects[-1].end, s.end))
+            if not conn:
+                continue
+            cend = subjects[-1].end + conn.end()
+            objs = read.list_after(st, cend, otypes, st.clause(cend))
+            if objs and blocker is not None and blocker.search(st.text(cend, objs[0].start)):
+                continue
+            for subj in subjects:
+                for obj in objs:
+                    out.extend(self.claim(st, subj, obj, m.group(0), s.start + m.start()))
+        return out
+
+    def _templated(self, st: SentenceView, stypes, otypes) -> list[Claim]:
+        """Treats constructions without a verb between therapy and disease (``[treats.templates]``); the
+        words between the two lists must hold no clause break and pass the forward blocker (and the
+        backward one when the disease comes first: "hepatitis in patients receiving X" is an adverse event)."""
+        rules = self.rules
+        out: list[Claim] = []
+        s = st.sentence
+        fwd, bwd = rules.treats_not_between, rules.treats_backward_not_between
+        for t in rules.treats_templates.find(s.text, s.start, st.mentions, stypes, otypes):
+            if rules.clause_break.search(t.between):
+                continue
+            if fwd is not None and fwd.search(t.between):
+                continue
+            if t.object_first and bwd is not None and bwd.search(t.between):
+                continue
+            for subj in t.subjects:
+                for obj in t.objects:
+                    out.extend(self.claim(st, subj, obj, t.trigger, t.trigger_start))
+        return out
+
+    def _tight(self, st: SentenceView, stypes, otypes) -> list[Claim]:
+        """subject trigger object, each within a few words of the trigger ("Celecoxib for arthritis")."""
+        rules, s, out = self.rules, st.sentence, []
+        near = rules.treats_tight_near
+        for m in rules.treats_tight.finditer(s.text):
+            tstart, tend = s.start + m.start(), s.start + m.end()
+            before = [x for x in st.mentions if x.end <= tstart and x.concept_of(stypes) is not None
+                      and st.clause(x.start) == st.clause(tstart)]
+            after = [x for x in st.mentions if x.start >= tend and x.concept_of(otypes) is not None]
+            if not before or not after or not near.match(st.text(before[-1].end, tstart)) \
+                    or not near.match(st.text(tend, after[0].start) + " "):
+                continue
+            blocker = rules.treats_not_between
+            if blocker is not None and blocker.search(st.text(tend, after[0].start)):
+                continue
+            for obj in self.read.list_after(st, tend, otypes, st.clause(tend)):
+                out.extend(self.claim(st, before[-1], obj, m.group(0), tstart))
+        return out
+
+    def _circumfix(self, st: SentenceView, previous: Mention | None) -> list[Claim]:
+        """subject ... 对/在 objects 治疗作用/治疗中/疗效: the objects between an opening and a closing phrase."""
+        rules, read = self.rules, self.read
+        stypes, otypes = rules.treats.subject_types, rules.treats.object_types
+        out: list[Claim] = []
+        if not st.has(otypes) or not hinted(st.lower, rules.treats.hints):
+            return out
+        s = st.sentence
+        for m in rules.circumfix_open.finditer(s.text):
+            ostart, oend = s.start + m.start(), s.start + m.end()
+            objs = read.list_after(st, oend, otypes, st.clause(oend))
+            if not objs or st.text(oend, objs[0].start).strip():
+                continue  # the first object follows the opening word directly
+            close = rules.circumfix_close.match(s.text, objs[-1].end - s.start)
+            if not close:
+                continue
+            subj = read.subject(st, ostart, stypes, previous)
+            if subj is None:
+                continue
+            trigger = m.group(0) + "…" + close.group(0)
+            for obj in objs:
+                out.extend(self.claim(st, subj, obj, trigger, ostart))
+        return out
+
+    def claim(self, st: SentenceView, subj: Mention, obj: Mention, trigger: str, tstart: int) -> list[Claim]:
+        """The treats-family claim from a therapy mention to a disease mention."""
+        stypes, otypes = self.rules.treats.subject_types, self.rules.treats.object_types
+        subject = subj.concept_of(stypes)
+        object_ = obj.concept_of(otypes)
+        if subject is None or object_ is None or subj is obj:
+            return []
+        claims = self.claims
+        therapy = claims.therapy_of(subject)
+        neg, hedge, _, _ = self.read.flags(st, (tstart, obj.start))
+        neg = neg or bool(obj.context & self.rules.negation)
+        hedge = hedge or bool(obj.context & self.rules.hedge)
+        pred = claims.treats_predicate(st.sentence.text, neg, hedge)
+        c = claims.claim(st, subj, therapy, obj, object_, pred, "treats", trigger, (tstart, obj.start))
+        return [c] if c else []

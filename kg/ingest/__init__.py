@@ -1,0 +1,11 @@
+"""Stage 1, ingest: read source files into ``Document``s (``kg.model``).
+
+One module per input format (``journal``, ``text``, ``jsonl``, ``pubtator``) and the registry that picks a
+reader by format name, suffix or content (``registry``). Every reader raises ``KgError`` naming the file
+(and line) for input it cannot use.
+"""
+
+from kg.ingest.registry import READERS, SUFFIXES, iter_source_files, read_documents, read_sources, sniff
+from kg.ingest.text import read_text
+
+__all__ = ["READERS", "SUFFIXES", "iter_source_files", "read_documents", "read_sources", "read_text", "sniff"]

@@ -1,0 +1,37 @@
+"""The Chinese recognition pipeline: spaCy's Chinese language segmented by a jieba tokenizer of kg's own
+(every Chinese lexicon term and ConText cue added to its dictionary so that each stays one word; pkuseg
+needs a model download), the sentencizer, ``kg_zh_lexicon_matcher`` and medspaCy's ConText with Chinese
+cues. Built only when a document has a Chinese section to read (jieba's dictionary takes about half a
+second)."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.lang.zh import Segmenter
+from spacy.language import Language
+
+from kg.config import Config
+from kg.nlp.context import add_context
+from kg.nlp.segmenter import JiebaSegmenter
+from kg.nlp.zh_matcher import ZhLexiconMatcher
+from kg.ontology import Lexicon, ZhLexicon
+
+
+def segmenter_words(zh: ZhLexicon, config: Config) -> list[str]:
+    """The words added to jieba: lexicon terms, multi-character ConText cues, the segmenter's extra words."""
+    words = set(zh.terms)
+    words.update(r["literal"] for r in config.context_rules("zh") if len(r["literal"]) > 1)
+    words.update(config.recognition("zh").table("segmenter", {}).strings("extra_words", ()))
+    return sorted(words)
+
+
+def build_chinese(lexicon: Lexicon, zh: ZhLexicon, config: Config) -> Language:
+    """The Chinese recognition pipeline over ``lexicon`` (identifiers) and ``zh`` (Chinese terms)."""
+    nlp = spacy.blank("zh")  # character segmentation: spaCy would otherwise set up jieba's global dictionary
+    seg = config.recognition("zh").table("segmenter", {})
+    nlp.tokenizer.segmenter = Segmenter.jieba
+    nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False))
+    nlp.add_pipe("sentencizer")
+    matcher: ZhLexiconMatcher = nlp.add_pipe("kg_zh_lexicon_matcher")
+    matcher.use(lexicon, zh, config)
+    return add_context(nlp, config.context_rules("zh"))

@@ -1,0 +1,57 @@
+"""What kg's spaCy components write on a ``Doc``: the matches of a lexicon matcher as a span group
+(``doc.spans["kg_mentions"]``) and, aligned with it, as ``Match`` records (``doc._.kg_matches``); the
+input text the tokenizer kept (``doc.user_data["kg_text"]``)."""
+
+from __future__ import annotations
+
+import warnings
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+import spacy  # noqa: F401  (imported first: the warning filters below are for what it warns at import and use)
+from spacy.attrs import IDX
+from spacy.tokens import Doc, Span
+
+from kg.nlp.match import Match
+
+warnings.filterwarnings("ignore", message=r".*\[W036\].*")
+warnings.filterwarnings("ignore", message=r"Possible set union", category=FutureWarning)
+
+SPAN_GROUP = "kg_mentions"
+
+if not Doc.has_extension("kg_matches"):
+    Doc.set_extension("kg_matches", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """A Doc's text, from the tokenizer's copy when there is one (``Doc.text`` is rebuilt on each access)."""
+    return doc.user_data.get("kg_text") or doc.text
+
+
+def write_match_spans(doc: Doc, matches: Sequence[Match]) -> Doc:
+    """Write the matches that cover whole tokens to ``doc.spans[SPAN_GROUP]`` and, aligned with it, to
+    ``doc._.kg_matches`` (a match is widened to the tokens it touches)."""
+    tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
+    spans, kept = [], []
+    for m in matches:
+        first = bisect_right(tok_starts, m.start) - 1
+        last = bisect_left(tok_starts, m.end)
+        if first < 0 or last <= first:
+            continue
+        spans.append(Span(doc, first, last))
+        kept.append(m)
+    doc.spans[SPAN_GROUP] = spans
+    doc._.kg_matches = kept
+    return doc
+
+
+def matches_of(doc: Doc) -> list[Match]:
+    """The matches a lexicon matcher wrote on the Doc."""
+    return list(doc._.kg_matches or ())
+
+
+def abbreviations_of(doc: Doc) -> list:
+    """The short forms scispaCy's abbreviation detector found (spans with ``._.long_form``), if it ran."""
+    if not Doc.has_extension("abbreviations"):
+        return []
+    return list(getattr(doc._, "abbreviations", None) or ())

@@ -1,0 +1,36 @@
+"""The English recognition pipeline: blank English with scispaCy's tokenizer, the sentencizer and
+``kg_sentence_fixer``, ``kg_abbreviation_detector``, ``kg_lexicon_matcher`` and medspaCy's ConText
+(negation, hedging); with the trained recogniser when asked (``kg.nlp.ner``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import kg.nlp.abbreviations  # noqa: F401  (registers kg_abbreviation_detector)
+import kg.nlp.sentences  # noqa: F401  (registers kg_sentence_fixer)
+from kg.config import Config
+from kg.nlp.context import add_context
+from kg.nlp.lexicon_matcher import LexiconMatcher
+from kg.nlp.tokenizer import TextKeepingTokenizer, scispacy_tokenizer
+from kg.ontology import Lexicon
+
+
+def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = False) -> Language:
+    """The English recognition pipeline over ``lexicon``; ``ner``: also the trained recogniser (True: the
+    shipped model; a path: that model)."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer = TextKeepingTokenizer(scispacy_tokenizer(nlp))
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_sentence_fixer")
+    nlp.add_pipe("kg_abbreviation_detector")
+    matcher: LexiconMatcher = nlp.add_pipe("kg_lexicon_matcher")
+    matcher.use(lexicon, config)
+    add_context(nlp, config.context_rules("en"))
+    if ner:
+        from kg.nlp.ner import add_ner
+
+        add_ner(nlp, lexicon, config, None if ner is True else ner)
+    return nlp

@@ -1,0 +1,121 @@
+"""spaCy Docs to kg's records: the sentences, mentions (with their raw groundings and ConText categories)
+and cues of each section, as ``AnnotatedDocument``s (``kg.model``). Nothing past this module sees a Doc."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+
+from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.language import Language
+
+from kg.config import Config
+from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Sentence
+from kg.nlp.doc import SPAN_GROUP
+from kg.nlp.match import Match
+from kg.ontology import Lexicon, TypePolicy
+
+
+def _groundings(m: Match, lex: Lexicon, policy: TypePolicy, memo: dict | None = None) -> tuple[Grounding, ...]:
+    key = (m.entries, m.factor, m.how)
+    if memo is not None and key in memo:
+        return memo[key]
+    out = []
+    for curie, scope in m.entries:
+        score = round(policy.scores.get(scope, 0.7) * m.factor, 4)
+        match = m.how or scope
+        out.append(Grounding(curie, lex.label(curie), score, curie.split(":", 1)[0].lower(), match))
+    result = tuple(sorted(out, key=lambda g: (-g.score, g.curie)))
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+def _mention_type(gs: Sequence[Grounding], lex: Lexicon, policy: TypePolicy, fixed: str | None) -> str | None:
+    if fixed:
+        return fixed
+    order = policy.type_rank
+    typed = [(g, lex.types.get(g.curie)) for g in gs]
+    typed = [(g, t) for g, t in typed if t]
+    if not typed:
+        return None
+    best = max(g.score for g, _ in typed)
+    near = [t for g, t in typed if g.score >= best - 1e-9]
+    return min(near, key=lambda t: order.get(t, 99))
+
+
+def annotate(
+    documents: Iterable[Document],
+    nlp: Language,
+    lexicon: Lexicon,
+    config: Config,
+    progress=None,
+    batch_size: int = 64,
+    lang: str = "en",
+) -> list[AnnotatedDocument]:
+    """Recognise mentions, sentences and ConText cues in the sections of each document in ``lang``
+    (``nlp`` is the pipeline for that language: ``build_english``'s, or ``build_chinese``'s for "zh");
+    the sections read are ``Config.sections``."""
+    policy = TypePolicy.from_config(config)
+    sections = frozenset(config.sections)
+    memo: dict = {}
+    docs = list(documents)
+    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.name in sections and s.text.strip()]
+    results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
+    texts = (s.text for _, s in jobs)
+    for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+        sents, mentions, cues = results[doc.id]
+        # token offsets from arrays (creating a Token or Span per sentence and cue costs more than the rest)
+        n = len(sdoc)
+        idx = sdoc.to_array(IDX)
+        tok_start = idx.tolist()
+        tok_end = (idx + sdoc.to_array(LENGTH)).tolist()
+        # token index where each sentence starts
+        starts = [0] + ((sdoc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if n else []
+        for i, a_tok in enumerate(starts):
+            b_tok = starts[i + 1] if i + 1 < len(starts) else n
+            a, b = tok_start[a_tok], tok_end[b_tok - 1]
+            sents.append(Sentence(section.name, section.lang, i, a, b, section.text[a:b]))
+
+        def chars(a_tok: int, b_tok: int, tok_start=tok_start, tok_end=tok_end, size=len(section.text)) -> tuple[int, int]:
+            """Character offsets of tokens [a_tok, b_tok), as ``Span.start_char``/``end_char`` give them."""
+            if b_tok > a_tok:
+                return tok_start[a_tok], tok_end[b_tok - 1]
+            at = tok_start[a_tok] if a_tok < len(tok_start) else size
+            return at, at
+
+        def sent_of(token_i: int) -> int:
+            return max(bisect_right(starts, token_i) - 1, 0)
+
+        graph = getattr(sdoc._, "context_graph", None)
+        modified: dict[tuple[int, int], set[str]] = {}
+        for target, mod in getattr(graph, "edges", ()) or ():
+            modified.setdefault((target.start, target.end), set()).add(mod.category)
+        for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
+            gs = _groundings(m, lexicon, policy, memo)
+            typ = memo.get(("type", gs, m.type))
+            if typ is None:
+                typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
+            if not typ:
+                continue
+            context = frozenset(modified.get((span.start, span.end), ()))
+            mentions.append(
+                Mention(
+                    doc_id=doc.id, section=section.name, lang=section.lang,
+                    sentence=sent_of(span.start), start=m.start, end=m.end,
+                    text=section.text[m.start : m.end], type=typ, groundings=gs, long_form=m.long_form,
+                    context=context, composition=m.composition, head=m.head,
+                )
+            )
+        for mod in getattr(graph, "modifiers", ()) or ():
+            ma, mb = mod.modifier_span
+            a, b = chars(ma, mb)
+            sa, sb = chars(*mod.scope_span) if mod.scope_span else (a, b)
+            cues.append(Cue(section.name, sent_of(ma), a, b, section.text[a:b], mod.category, sa, sb, section.lang))
+        if progress is not None:
+            progress.update(1)
+    out = []
+    for d in docs:
+        sents, mentions, cues = results[d.id]
+        out.append(AnnotatedDocument(d, tuple(sents), tuple(mentions), tuple(sorted(set(cues), key=lambda c: (c.section, c.start, c.category)))))
+    return out

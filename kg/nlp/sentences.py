@@ -1,0 +1,24 @@
+"""``kg_sentence_fixer``: undo sentence starts the sentencizer puts where no sentence can start."""
+
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@Language.factory("kg_sentence_fixer")
+def make_sentence_fixer(nlp: Language, name: str) -> "SentenceFixer":
+    return SentenceFixer()
+
+
+class SentenceFixer:
+    """Undo sentence starts that cannot be sentence starts: a lowercase word or trailing punctuation
+    after an abbreviation's full stop ("etc., so to ...", "e.g. in ...")."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) < 2:
+            return doc
+        for i in (doc.to_array(SENT_START)[1:] == 1).nonzero()[0].tolist():
+            tok = doc[i + 1]
+            if tok.text[:1].islower() or tok.text[:1] in ",;:)]}%":
+                tok.is_sent_start = False
+        return doc

@@ -1,0 +1,111 @@
+"""``kg_zh_lexicon_matcher``: longest match of the Chinese lexicon's terms over jieba words, "X样细胞" as
+"X-like cells", abbreviations defined in parentheses ("间充质干细胞(MSCs)"), Latin acronyms, and
+compositions ("肝移植后的并发症"). Writes the same span group and match records as the English matcher.
+"""
+
+import re
+from bisect import bisect_left
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.config import Config
+from kg.nlp.doc import write_match_spans
+from kg.nlp.match import Match, abbreviation, compose
+from kg.ontology import Lexicon, TypePolicy, ZhLexicon
+
+_CAPITALS = re.compile(r"[A-Z]")
+_ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9\-]{1,11}$")
+
+
+@Language.factory("kg_zh_lexicon_matcher")
+def make_zh_lexicon_matcher(nlp: Language, name: str) -> "ZhLexiconMatcher":
+    return ZhLexiconMatcher()
+
+
+class ZhLexiconMatcher:
+    """Longest match of Chinese lexicon terms over jieba words (a match starts and ends on word
+    boundaries, so "肝" never matches inside "肝脏疾病"); writes spans to ``doc.spans['kg_mentions']``
+    and the matches, in the same order, to ``doc._.kg_matches`` (as the English matcher does).
+    Upper-case Latin abbreviations defined in parentheses after a term take its grounding; others are
+    looked up among the English lexicon's acronyms."""
+
+    def __init__(self) -> None:
+        self.lex: Lexicon | None = None
+
+    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config) -> "ZhLexiconMatcher":
+        """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``)."""
+        self.lex = lexicon
+        self.zh = zh
+        self.policy = TypePolicy.from_config(config)
+        rec = config.recognition("zh")
+        self.like = tuple(sorted(rec.table("like").strings("suffixes"), key=len, reverse=True))
+        self.like_types = self.policy.like_types
+        self.abbr_rx = rec.table("abbreviation").regex("pattern")
+        self.window = rec.table("composition").integer("window")
+        self.compositions = tuple(config.compositions.values())
+        self._types_cache: dict = {}
+        # only entries whose identifier the English lexicon types can make a mention
+        self.index = {t: tuple(e for e in v if e[0] in lexicon.types) for t, v in zh.index.items()}
+        self.index = {t: v for t, v in self.index.items() if v}
+        return self
+
+    def _scan(self, doc: Doc, text: str) -> list[Match]:
+        starts = [t.idx for t in doc]
+        ends = [t.idx + len(t.text) for t in doc]
+        n = len(starts)
+        out: list[Match] = []
+        abbrs: dict[str, Match] = {}
+        max_len = self.zh.max_len
+        i = 0
+        while i < n:
+            found = None
+            j = i
+            while j < n and ends[j] - starts[i] <= max_len:
+                entries = self.index.get(text[starts[i] : ends[j]])
+                if entries:
+                    found = (j, entries)
+                j += 1
+            if found is None:
+                tok = doc[i].text
+                short = tok if tok in abbrs else (tok[:-1] if tok.endswith("s") and tok[:-1] in abbrs else None)
+                if short is not None:
+                    m = abbrs[short]
+                    out.append(abbreviation(m, starts[i], ends[i], m.long_form, self.policy.score("abbreviation")))
+                elif _ACRONYM_TOKEN.match(tok) and len(_CAPITALS.findall(tok)) >= 2:
+                    acr = tok[:-1] if tok.endswith("s") and tok[-2:-1].isupper() else tok
+                    entries = self.lex.acronyms.get(acr.replace("-", ""))
+                    if entries:
+                        out.append(Match(starts[i], ends[i], entries, self.policy.score("acronym"), "acronym"))
+                i += 1
+                continue
+            j, entries = found
+            end = ends[j]
+            factor, how = 1.0, None
+            types = {self.lex.types.get(c) for c, _ in entries}
+            if types & self.like_types:
+                for suffix in self.like:
+                    if text.startswith(suffix, end):
+                        entries = tuple(e for e in entries if self.lex.types.get(e[0]) in self.like_types)
+                        factor *= self.policy.score("like")
+                        how = "like"
+                        end += len(suffix)
+                        break
+            m = Match(starts[i], end, entries, factor, how)
+            out.append(m)
+            hit = self.abbr_rx.match(text[end : end + 120])
+            if hit and len(_CAPITALS.findall(hit.group(1))) >= 2:
+                short = hit.group(1)
+                abbrs[short] = Match(0, 0, entries, factor, how, text[starts[i] : end])
+                abbrs.setdefault(short[:-1] if short.endswith("s") and short[-2:-1].isupper() else short, abbrs[short])
+            i = bisect_left(starts, end)
+        return out
+
+    def _compose(self, text: str, matches: list[Match]) -> list[Match]:
+        return compose(text, matches, self.compositions, "zh", self.lex, self._types_cache, self.window)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.lex is None:
+            raise RuntimeError("kg_zh_lexicon_matcher has no lexicon: call .use(lexicon, zh, config) after add_pipe")
+        text = doc.text
+        return write_match_spans(doc, self._compose(text, self._scan(doc, text)))

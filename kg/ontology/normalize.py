@@ -1,0 +1,90 @@
+"""How words are normalised for matching (lowercase, singular, derivation-folded), on both sides: ontology
+terms and text. The rules are data (``normalization.toml``)."""
+
+from __future__ import annotations
+
+import re
+
+from kg.config import Config
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# "'s" after a word, also "Parkinson 's" (tokenised text); the apostrophe first so that the scan skips
+# ahead to it (7x faster than the lookbehinds first, same matches)
+POSSESSIVE = re.compile(r"['’]s\b(?:(?<=\w['’]s)|(?<=\w ['’]s))")
+
+
+class Normalizer:
+    """Turns text into normalised words (lowercase, singular, derivation-folded)."""
+
+    def __init__(self, config: Config):
+        cfg = config.normalization
+        letters = cfg.table("letters", None)
+        self.letters: dict[str, str] = {k: letters.string(k) for k in letters} if letters is not None else {}
+        plural = cfg.table("plural", None)
+        self.min_length = plural.integer("min_length", 4) if plural is not None else 4
+        self.singular_endings = plural.strings("singular_endings", ()) if plural is not None else ()
+        self.invariant = frozenset(plural.strings("invariant", ())) if plural is not None else frozenset()
+        self.plural_rules = [tuple(r) for r in (plural.get("rules", ()) if plural is not None else ())]
+        derivation = cfg.table("derivation", None)
+        self.derivations = [tuple(r) for r in (derivation.get("rules", ()) if derivation is not None else ())]
+        for rules, key, width in ((self.plural_rules, "plural.rules", 2), (self.derivations, "derivation.rules", 3)):
+            if any(len(r) != width for r in rules):
+                raise cfg.error(key, f"each rule must have {width} items")
+        self._letters_re = re.compile("|".join(map(re.escape, self.letters))) if self.letters else None
+        terms = cfg.table("terms", None)
+        self.leading_articles = frozenset(terms.strings("leading_articles", ())) if terms is not None else frozenset()
+        self.drop_if_first = frozenset(terms.strings("drop_if_first", ())) if terms is not None else frozenset()
+        self.symbols = frozenset(terms.strings("element_symbols", ())) if terms is not None else frozenset()
+        self._cache: dict[str, str] = {}
+
+    def word(self, w: str) -> str:
+        """Normalise one alphanumeric word."""
+        cached = self._cache.get(w)
+        if cached is not None:
+            return cached
+        out = w.lower()
+        if (len(out) >= self.min_length and not out.endswith(self.singular_endings) and not out[-1].isdigit()
+                and out not in self.invariant):
+            for suffix, repl in self.plural_rules:
+                if out.endswith(suffix):
+                    out = out[: len(out) - len(suffix)] + repl
+                    break
+        for suffix, repl, min_len in self.derivations:
+            if len(out) >= min_len and out.endswith(suffix):
+                out = out[: len(out) - len(suffix)] + repl
+                break
+        if len(self._cache) < 500_000:
+            self._cache[w] = out
+        return out
+
+    def spell_letters(self, text: str) -> str:
+        """Greek letters spelled out ("TNF-α" -> "TNF-alpha")."""
+        if self._letters_re is None or not self._letters_re.search(text):
+            return text
+        return self._letters_re.sub(lambda m: self.letters[m.group(0)], text)
+
+    def prepare(self, text: str) -> str:
+        """Spell out Greek letters and drop possessive 's, keeping character positions where possible."""
+        return POSSESSIVE.sub("  ", self.spell_letters(text))
+
+    def key(self, text: str) -> tuple[str, ...]:
+        """The lookup key of a text: its normalised words."""
+        return tuple(self.word(w) for w in WORD.findall(self.prepare(text)))
+
+    def term_key(self, text: str) -> tuple[str, ...]:
+        """The lookup key of an ontology term: its key without a leading article; empty for a phrase
+        that begins with a function word (such terms are not matched)."""
+        key = self.key(text)
+        while len(key) > 1 and key[0] in self.leading_articles:
+            key = key[1:]
+        if key and key[0] in self.drop_if_first:
+            return ()
+        return key
+
+    def pieces(self, text: str) -> list[tuple[str, int, int]]:
+        """(normalised word, start, end) for each word of a text fragment; offsets are in ``text``.
+
+        Greek letters are normalised per word so offsets stay exact.
+        """
+        return [(self.word(self.spell_letters(m.group(0))), m.start(), m.end())
+                for m in WORD.finditer(POSSESSIVE.sub("  ", text))]

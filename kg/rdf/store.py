@@ -1,0 +1,326 @@
+"""Graph backends behind one query interface, and the on-disk Oxigraph store.
+
+``open_backend`` gives a graph file in rdflib's memory store, the same file in an in-memory Oxigraph store,
+or an Oxigraph store folder (written by ``load_store``). Every backend answers ``query`` with an rdflib
+``Result``, so ``kg.rdf.query.format_result`` prints the same table, CSV or SPARQL results JSON whichever
+engine ran the query. Named graphs (TriG, N-Quads) are queried as their union, like ``kg.rdf.io.load_graph``.
+
+An Oxigraph store is a RocksDB folder with one writer at a time: ``load_store`` takes the write lock (a
+store another process writes to is a clear error, not a wait), builds a new store in a temporary folder
+moved into place, and adds to an existing one in a single transaction, so a bad input leaves it unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.query import Result
+
+from kg.curie import Curies
+from kg.curie import default as default_curies
+from kg.errors import KgError
+from kg.rdf.io import RDF_FORMATS, load_graph
+from kg.rdf.query import run_query
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("rdflib", "oxigraph")
+
+
+def _ox():
+    import pyoxigraph  # imported here: only store and Oxigraph queries need it
+
+    return pyoxigraph
+
+
+def rdf_format(path: str | Path):
+    """The pyoxigraph ``RdfFormat`` of a file, from its suffix (the suffixes ``kg.rdf.io.load_graph`` reads)."""
+    ox = _ox()
+    name = RDF_FORMATS.get(Path(path).suffix.lower())
+    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+               "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+    if name not in formats:
+        raise KgError(f"unknown RDF format {Path(path).suffix or '(no suffix)'!r}; use one of "
+                      f"{', '.join(sorted(RDF_FORMATS))}", path)
+    return formats[name]
+
+
+def namespaces(curies: Curies | None = None) -> Graph:
+    """An empty graph with the project's prefixes bound: compacts IRIs in table output."""
+    from rdflib.namespace import DCTERMS, OWL, SKOS
+
+    g = Graph()
+    for prefix, ns in sorted((curies or default_curies()).prefix_map().items()):
+        g.bind(prefix, ns, override=True, replace=True)
+    for prefix, ns in (("skos", SKOS), ("owl", OWL), ("dcterms", DCTERMS),
+                       ("oboInOwl", "http://www.geneontology.org/formats/oboInOwl#")):
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+# ---------------------------------------------------------------- backends
+
+
+class Backend:
+    """A graph that answers SPARQL with rdflib ``Result``s."""
+
+    engine = ""
+
+    def query(self, text: str, source: str = "query") -> Result:
+        """Run SPARQL; a syntax error is a ``KgError`` naming the line."""
+        raise NotImplementedError
+
+    def namespace_graph(self) -> Graph:
+        """A graph whose prefixes compact the results' IRIs."""
+        return namespaces()
+
+    def to_rdflib(self) -> Graph:
+        """All triples as an rdflib Graph (named graphs merged), for validation and export."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+
+class RdflibBackend(Backend):
+    """A graph file in rdflib's memory store."""
+
+    engine = "rdflib"
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def query(self, text, source="query"):
+        return run_query(self.graph, text, source)
+
+    def namespace_graph(self) -> Graph:
+        g = namespaces()
+        for prefix, ns in self.graph.namespaces():
+            if prefix not in dict(g.namespaces()):
+                g.bind(prefix, ns)
+        return g
+
+    def to_rdflib(self) -> Graph:
+        return self.graph
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+
+class OxigraphBackend(Backend):
+    """An Oxigraph store: a file loaded in memory, or a store folder opened read-only."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store, location: Path | None = None):
+        self.store = store
+        self.location = location
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "OxigraphBackend":
+        path = Path(path)
+        if not path.is_file():
+            raise KgError("no such graph file", path)
+        store = _ox().Store()
+        _load_quads(store, [path])
+        return cls(store)
+
+    @classmethod
+    def open(cls, location: str | Path) -> "OxigraphBackend":
+        """A store folder, read-only (several readers may share it; a running writer is an error)."""
+        location = Path(location)
+        check_store(location)
+        ensure_unlocked(location)
+        try:
+            return cls(_ox().Store.read_only(str(location)), location)
+        except OSError as exc:
+            raise KgError(f"cannot open the store: {exc}", location) from None
+
+    def query(self, text, source="query"):
+        try:
+            res = self.store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            line, msg = _syntax_position(str(exc))
+            raise KgError(f"bad SPARQL: {msg}", source, line) from None
+        except OSError as exc:
+            raise KgError(f"query failed: {exc}", source) from None
+        return to_rdflib_result(res)
+
+    def to_rdflib(self) -> Graph:
+        ox = _ox()
+        g = namespaces()
+        data = self.store.dump(format=ox.RdfFormat.N_QUADS)
+        from rdflib import Dataset
+
+        ds = Dataset()
+        ds.parse(data=data.decode("utf-8"), format="nquads")
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def _syntax_position(message: str) -> tuple[int | None, str]:
+    """Oxigraph's ``error at LINE:COLUMN: what`` as (LINE, 'what (column COLUMN)')."""
+    import re
+
+    m = re.match(r"^error at (\d+):(\d+):\s*(.*)$", message.strip(), re.S)
+    if not m:
+        return None, message.strip()
+    return int(m.group(1)), f"{m.group(3).strip()} (column {m.group(2)})"
+
+
+def to_rdflib_result(res) -> Result:
+    """A pyoxigraph query result as an rdflib ``Result`` (SELECT rows through SPARQL results JSON)."""
+    ox = _ox()
+    if isinstance(res, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(res)
+        return out
+    if isinstance(res, ox.QueryTriples):
+        g = namespaces()
+        g.parse(data=res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+        out = Result("CONSTRUCT")
+        out.graph = g
+        return out
+    data = res.serialize(format=ox.QueryResultsFormat.JSON)
+    return Result.parse(io.BytesIO(data), format="json")
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` is an Oxigraph (RocksDB) store folder."""
+    p = Path(path)
+    return p.is_dir() and (p / "CURRENT").is_file()
+
+
+def check_store(path: Path) -> None:
+    if not path.exists():
+        raise KgError("no such store folder", path)
+    if not is_store(path):
+        raise KgError("not an Oxigraph store folder (make one with kg load FILE --store DIR)", path)
+
+
+def ensure_unlocked(path: Path) -> None:
+    """Fail when another process holds the store's write lock (RocksDB's POSIX lock on ``LOCK``).
+
+    Only for stores this process has not opened for writing: closing the probe's descriptor would drop
+    this process's own POSIX lock on the file."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: RocksDB reports the lock itself
+        return
+    lock = path / "LOCK"
+    if not lock.is_file():
+        return
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+    except OSError:
+        raise KgError("the store is locked by another process that writes to it (kg load, or kg serve "
+                      "--writable); query that server's endpoint, or wait for it to finish", path) from None
+    finally:
+        os.close(fd)
+
+
+def open_backend(path: str | Path, engine: str | None = None) -> Backend:
+    """A graph file (``engine`` rdflib, the default, or oxigraph) or an Oxigraph store folder."""
+    path = Path(path)
+    if path.is_dir():
+        if engine == "rdflib":
+            raise KgError("a store folder is queried with Oxigraph; drop --engine rdflib", path)
+        return OxigraphBackend.open(path)
+    if engine not in (None, *ENGINES):
+        raise KgError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if engine == "oxigraph":
+        return OxigraphBackend.from_file(path)
+    return RdflibBackend(load_graph(path))
+
+
+# ---------------------------------------------------------------- loading a store
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    store: str
+    files: int
+    quads_before: int
+    quads_after: int
+    created: bool
+
+
+def _load_quads(store, paths: list[Path], bulk: bool = False) -> None:
+    """Add the files' quads to ``store``: one transaction (``extend``), or ``bulk_load`` for a new store."""
+    ox = _ox()
+    for p in paths:
+        if not p.is_file():
+            raise KgError("no such graph file", p)
+    formats = [rdf_format(p) for p in paths]
+    try:
+        if bulk:
+            for p, fmt in zip(paths, formats):
+                store.bulk_load(path=str(p), format=fmt)
+        else:
+            store.extend(itertools.chain.from_iterable(ox.parse(path=str(p), format=fmt) for p, fmt in zip(paths, formats)))
+    except SyntaxError as exc:
+        where = exc.filename or (paths[0] if len(paths) == 1 else None)
+        msg = str(exc.msg if hasattr(exc, "msg") else exc).split(" (", 1)[0]
+        raise KgError(f"cannot parse RDF: {msg}", where, exc.lineno) from None
+    except UnicodeDecodeError as exc:
+        raise KgError(f"not UTF-8 text ({exc.reason})", paths[0] if len(paths) == 1 else None) from None
+
+
+def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
+    """Load graph files into an Oxigraph store folder (created when missing). All files or none are added."""
+    ox = _ox()
+    location = Path(location)
+    paths = [Path(f) for f in files]
+    for p in paths:  # every input is checked before anything is written
+        if not p.is_file():
+            raise KgError("no such graph file", p)
+        rdf_format(p)
+    if location.exists() and not (location.is_dir() and (is_store(location) or not any(location.iterdir()))):
+        raise KgError("not an Oxigraph store folder (and not empty): refusing to write there", location)
+    if is_store(location):
+        try:
+            store = ox.Store(str(location))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise KgError("the store is locked by another process that writes to it (kg load, or kg serve "
+                              "--writable); stop it first", location) from None
+            raise KgError(f"cannot open the store: {exc}", location) from None
+        before = len(store)
+        _load_quads(store, paths)
+        store.flush()
+        after = len(store)
+        del store
+        return LoadReport(str(location), len(paths), before, after, False)
+    # A new store: built in a temporary folder beside the target, moved into place when complete.
+    parent = location.parent if str(location.parent) else Path(".")
+    if not parent.is_dir():
+        raise KgError("the store's parent folder does not exist", parent)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{location.name}.", suffix=".loading"))
+    try:
+        store = ox.Store(str(tmp))
+        _load_quads(store, paths, bulk=True)
+        store.optimize()
+        store.flush()
+        after = len(store)
+        del store
+        if location.exists():
+            location.rmdir()  # the empty folder the user named
+        os.replace(tmp, location)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return LoadReport(str(location), len(paths), 0, after, True)

@@ -1,0 +1,186 @@
+"""Lexicons: normalisation, ontology readers (one contract over every reader), index, types, clusters, cache."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from kg.config import Config
+from kg.errors import KgError
+from kg.ontology import Lexicon, Normalizer, load_lexicon, shipped_files
+from kg.model import Mapping, Term
+from kg.ontology.io import READERS, read_lexicon, read_ontology, sniff_format, write_lexicon
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def norm():
+    return Normalizer(Config.default())
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Liver Diseases", "liver disease"),
+    ("acute-on-chronic liver failure", "Acute on Chronic Liver Failure"),
+    ("mesenchymal stem cells", "Mesenchymal Stem Cell"),
+    ("inflammatory", "inflammation"),
+    ("fibrotic", "fibrosis"),
+    ("TNF-α", "TNF alpha"),
+    ("Crohn's disease", "Crohn disease"),
+    ("therapies", "therapy"),
+])
+def test_variants_normalise_alike(norm, a, b):
+    assert norm.key(a) == norm.key(b)
+
+
+@pytest.mark.parametrize("word", ["fibrosis", "virus", "mass", "pancreas", "diabetes mellitus"])
+def test_singular_words_are_kept(norm, word):
+    assert " ".join(norm.key(word)) == word.lower()
+
+
+def test_pieces_keep_offsets(norm):
+    text = "anti-TNF-α therapy"
+    pieces = norm.pieces(text)
+    assert [p[0] for p in pieces] == ["anti", "tnf", "alpha", "therapy"]
+    assert [text[s:e] for _, s, e in pieces] == ["anti", "TNF", "α", "therapy"]
+
+
+# ---------------------------------------------------------------- readers: one contract for all
+
+READER_FIXTURES = {"obo": "mini.obo", "owl": "mini.owl", "rdf": "mini.owl", "ttl": "mini.ttl",
+                   "sssom": "mini.sssom.tsv", "lexicon": "mini.lexicon.tsv"}
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_reader_contract(fmt):
+    """Every ontology reader yields Terms with a CURIE and a label (or Mappings with both ends standardised)."""
+    terms, mappings = read_ontology(FIXTURES / READER_FIXTURES[fmt], fmt)
+    assert terms or mappings
+    for t in terms:
+        assert isinstance(t, Term) and ":" in t.curie and t.label and t.curie.split(":")[0].isupper()
+        assert all(s.scope in {"EXACT", "RELATED", "BROAD", "NARROW"} for s in t.synonyms)
+    for m in mappings:
+        assert isinstance(m, Mapping) and ":" in m.subject and ":" in m.object
+
+
+def test_obo_reader_details():
+    terms, _ = read_ontology(FIXTURES / "mini.obo")
+    by_id = {t.curie: t for t in terms}
+    assert "MONDO:9000005" not in by_id  # obsolete
+    w = by_id["MONDO:9000001"]
+    assert ("WDS", "EXACT") in {(s.text, s.scope) for s in w.synonyms}
+    assert ("gadget disorder", "RELATED") in {(s.text, s.scope) for s in w.synonyms}
+    assert set(w.xrefs) == {"MESH:D999001", "DOID:9999001"} and w.parents == ("MONDO:0005154",)
+
+
+def test_rdf_reader_skips_deprecated_and_reads_synonyms():
+    terms, _ = read_ontology(FIXTURES / "mini.ttl")
+    assert [t.curie for t in terms] == ["UBERON:9000006"]
+    t = terms[0]
+    assert t.synonyms[0].text == "cog organ" and t.xrefs == ("MESH:D999006",) and t.parents == ("UBERON:0002365",)
+
+
+def test_sniffing_ontology_formats(tmp_path):
+    assert sniff_format(FIXTURES / "mini.obo") == "obo"
+    assert sniff_format(FIXTURES / "mini.sssom.tsv") == "sssom"
+    copy = tmp_path / "terms.txt"
+    copy.write_text((FIXTURES / "mini.lexicon.tsv").read_text(encoding="utf-8"), encoding="utf-8")
+    assert sniff_format(copy) == "lexicon"
+
+
+def test_bad_ontology_files(tmp_path):
+    bad = tmp_path / "bad.obo"
+    bad.write_text("this is not an ontology\n", encoding="utf-8")
+    with pytest.raises(KgError, match="bad.obo"):
+        read_ontology(bad)
+    with pytest.raises(KgError, match="no such ontology file"):
+        read_ontology(tmp_path / "missing.obo")
+    odd = tmp_path / "x.dat"
+    odd.write_text("hello\n", encoding="utf-8")
+    with pytest.raises(KgError, match="unknown ontology format"):
+        read_ontology(odd)
+
+
+def test_lexicon_tsv_round_trip_is_reproducible(tmp_path):
+    terms, _ = read_ontology(FIXTURES / "mini.obo")
+    a, b = tmp_path / "a.tsv.gz", tmp_path / "b.tsv.gz"
+    write_lexicon(terms, a)
+    write_lexicon(reversed(terms), b)
+    assert a.read_bytes() == b.read_bytes()
+    assert sorted(read_lexicon(a), key=lambda t: t.curie) == sorted(terms, key=lambda t: t.curie)
+
+
+# ---------------------------------------------------------------- the compiled lexicon
+
+@pytest.fixture(scope="module")
+def mini_lexicon():
+    terms, _ = read_ontology(FIXTURES / "mini.obo")
+    _, maps = read_ontology(FIXTURES / "mini.sssom.tsv")
+    extra = [Term("HP:9000009", "Widget phenotype"), Term("MESH:D999001", "Widget Syndrome")]
+    return Lexicon.build(terms + extra, maps)
+
+
+def test_index_finds_labels_and_synonyms(mini_lexicon, norm):
+    assert ("MONDO:9000001", "LABEL") in mini_lexicon.lookup(norm.key("Widget Syndromes"))
+    assert ("MONDO:9000002", "EXACT") in mini_lexicon.lookup(norm.key("acute onset widget syndrome"))
+
+
+def test_acronyms_are_case_sensitive(mini_lexicon, norm):
+    assert mini_lexicon.acronyms.get("WDS") == (("MONDO:9000001", "EXACT"),)
+    assert not mini_lexicon.lookup(norm.key("wds"))
+
+
+def test_types_from_prefix_and_mesh_from_its_equivalent(mini_lexicon):
+    assert mini_lexicon.types["MONDO:9000001"] == "disease"
+    assert mini_lexicon.types["CL:9000003"] == "cell"
+    assert mini_lexicon.types["MESH:D999001"] == "disease"  # typed through its xref to a MONDO term
+
+
+def test_xrefs_and_sssom_mappings_make_one_cluster(mini_lexicon):
+    eq = set(mini_lexicon.equivalents("HP:9000009"))
+    assert {"MONDO:9000001", "MESH:D999001", "DOID:9999001", "HP:9000009"} <= eq
+
+
+def test_shipped_lexicons_cover_the_ontologies():
+    names = {p.name for p in shipped_files()}
+    for expected in ("cl.tsv.gz", "doid.tsv.gz", "mondo.tsv.gz", "go.tsv.gz", "hp.tsv.gz", "uberon.tsv.gz",
+                     "maxo.tsv.gz", "mesh.tsv.gz", "mondo.sssom.tsv.gz"):
+        assert expected in names
+
+
+def test_extra_ontology_file_is_matched_and_cached(tmp_path, monkeypatch, norm):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    lex = load_lexicon([FIXTURES / "mini.obo"], shipped=False)
+    assert ("CL:9000003", "LABEL") in lex.lookup(norm.key("sprocket cells"))
+    cached = list((tmp_path / "cache").glob("lexicon-*.pickle"))
+    assert len(cached) == 1
+    again = load_lexicon([FIXTURES / "mini.obo"], shipped=False)
+    assert again.index == lex.index
+    assert again.terms["MONDO:9000001"].parents == ("MONDO:0005154",)  # full terms re-read after a cached load
+
+
+def test_missing_extra_ontology_is_an_error(tmp_path):
+    with pytest.raises(KgError, match="no such ontology file"):
+        load_lexicon([tmp_path / "none.obo"], shipped=False)
+
+
+def test_tokenised_possessive_normalises_like_the_possessive(norm):
+    assert norm.key("Parkinson 's disease") == norm.key("Parkinson's disease") == norm.key("Parkinson disease")
+    pieces = norm.pieces("Hodgkin 's disease")
+    assert [p[0] for p in pieces] == ["hodgkin", "disease"]
+
+
+def test_subtypes_retype_descendants_of_a_class():
+    """ChEBI classes under the pharmaceutical role are agents (drug classes); other ChEBI terms stay drugs."""
+    terms = [Term("CHEBI:52217", "pharmaceutical"), Term("CHEBI:35476", "antipsychotic agent", parents=("CHEBI:52217",)),
+             Term("CHEBI:9999001", "widgetol"), Term("MESH:D007372", "Interferons")]
+    lex = Lexicon.build(terms)
+    assert lex.types["CHEBI:35476"] == "agent" and lex.types["CHEBI:52217"] == "agent"
+    assert lex.types["CHEBI:9999001"] == "drug"
+    assert lex.types["MESH:D007372"] == "agent"  # a therapeutic protein class, by the MeSH label rules
+
+
+def test_shipped_drug_classes_are_agents():
+    lex = load_lexicon()
+    assert lex.types["CHEBI:33281"] == "agent"  # antimicrobial agent ("antibiotics")
+    assert lex.types["CHEBI:35476"] == "agent"  # antipsychotic agent
+    assert lex.types["CHEBI:12777"] == "drug"  # vitamin A: a chemical, not a class of agents by use
