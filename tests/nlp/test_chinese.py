@@ -78,11 +78,17 @@ def test_segmentation_keeps_text_and_offsets(zh_nlp):
 
 
 def test_jieba_cache_is_kept_out_of_the_temporary_folder(zh_nlp):
-    import jieba
-
     from kg.files import cache_dir
 
-    assert jieba.dt.tmp_dir == str(cache_dir() / "jieba")
+    assert zh_nlp.tokenizer.jieba_seg.tk.tmp_dir == str(cache_dir() / "jieba")
+
+
+def test_kg_words_stay_out_of_jiebas_process_wide_dictionary(zh_nlp):
+    """kg segments with a jieba tokenizer of its own: another user of jieba in the process is not changed."""
+    import jieba
+
+    assert "慢加急性肝衰竭" in zh_nlp.tokenizer.jieba_seg.tk.FREQ
+    assert not jieba.dt.initialized or "慢加急性肝衰竭" not in jieba.dt.FREQ
 
 
 # ---------------------------------------------------------------- the Chinese lexicon

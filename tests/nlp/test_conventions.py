@@ -1,4 +1,4 @@
-"""Span conventions (kg/spans.py): modifiers, head words and coordinations taken into a lexicon match,
+"""Span conventions (kg/nlp/conventions.py): modifiers, head words and coordinations taken into a lexicon match,
 abbreviations the Schwartz-Hearst rule misses, and the counts learned from annotated train text."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from kg.config import Config
 from kg.ontology import Lexicon
 from kg.model import Document, Section, Term
-from kg.nlp.conventions import NUMBER, SpanRules, defined_abbreviations, word_class
+from kg.nlp.conventions import NUMBER, SpanRules, defined_abbreviations, number_pattern, word_class
 from tests.conftest import ROOT
 
 # group, side, gap, word, corpus, inside, outside (the format scripts/build_corpus_lexicon.py writes)
@@ -35,8 +35,10 @@ drug\tleft\tspace\tl\tc1\t0\t7
 
 @pytest.fixture(scope="module")
 def mentions(tmp_path_factory):
-    from kg.recognize import annotate, build_pipeline
+    from kg.nlp.english import build_english
+    from kg.nlp.records import annotate
 
+    config = Config.default()
     path = tmp_path_factory.mktemp("spans") / "corpus_spans.tsv"
     path.write_text(COUNTS, encoding="utf-8")
     lex = Lexicon.build([
@@ -45,11 +47,11 @@ def mentions(tmp_path_factory):
         Term("MONDO:0000005", "liver failure"), Term("MONDO:0000006", "Gaucher disease"),
         Term("CHEBI:0000001", "arginine"), Term("UBERON:0000001", "breast"),
     ])
-    nlp = build_pipeline(lex, "spans-test")
-    nlp.get_pipe("kg_lexicon_matcher").spans = SpanRules.load(path)
+    nlp = build_english(lex, config)
+    nlp.get_pipe("kg_lexicon_matcher").spans = SpanRules.from_config(config, path)
 
     def run(text: str) -> list[tuple[str, str]]:
-        (ad,) = annotate([Document("kgdoc:s", "t", (Section("abstract", text),))], nlp, lex)
+        (ad,) = annotate([Document("kgdoc:s", "t", (Section("abstract", text),))], nlp, lex, config)
         return [(m.text, m.type) for m in ad.mentions]
     return run
 
@@ -90,8 +92,9 @@ def test_two_diseases_in_a_list_stay_two(mentions):
 
 
 def test_numbers_and_roman_numerals_are_one_class():
-    assert word_class("2") == word_class("ii") == word_class("12a") == NUMBER
-    assert word_class("x") == "x" and word_class("type") == "type"
+    number = number_pattern(Config.default())
+    assert word_class("2", number) == word_class("ii", number) == word_class("12a", number) == NUMBER
+    assert word_class("x", number) == "x" and word_class("type", number) == "type"
 
 
 def test_short_forms_with_letters_out_of_order():

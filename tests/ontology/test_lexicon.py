@@ -141,7 +141,7 @@ def test_xrefs_and_sssom_mappings_make_one_cluster(mini_lexicon):
 
 
 def test_shipped_lexicons_cover_the_ontologies():
-    names = {p.name for p in shipped_files()}
+    names = {p.name for p in shipped_files(Config.default())}
     for expected in ("cl.tsv.gz", "doid.tsv.gz", "mondo.tsv.gz", "go.tsv.gz", "hp.tsv.gz", "uberon.tsv.gz",
                      "maxo.tsv.gz", "mesh.tsv.gz", "mondo.sssom.tsv.gz"):
         assert expected in names
