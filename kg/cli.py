@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from kg.curie import curies_of
 from kg.errors import KgError
 from kg.files import write_atomic
 
@@ -64,7 +65,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from kg.rdf.query import format_result, read_query
     from kg.rdf.store import open_backend
 
-    curies = _config(args).curies
+    curies = curies_of(_config(args))
     if args.list:
         sys.stdout.write("\n".join(describe(q) for q in named_queries().values()) + "\n")
         return 0
@@ -120,7 +121,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     config = _config(args)
     spec = merge_sources_from_args(args.sources, args.spec, args.shipped, "all" if args.all else None,
                                    False if args.no_xrefs else None, config=config)
-    report = merge_files(args.graph, spec, args.output, config.curies)
+    report = merge_files(args.graph, spec, args.output, curies_of(config))
     if args.report:
         write_atomic(args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n")
     if not args.quiet:

@@ -1,7 +1,7 @@
 """Policy: the files of ``kg/data``, read once into a ``Config`` that every stage is built from.
 
 A ``Config`` holds the text of each policy file and its parsed content; the stages compile what they need
-from it (``TypePolicy.from_config``, ``Rules.from_config``, ...) through ``Table``, whose typed getters
+from it (``TypePolicy.from_config``, ``Rules(config, lang)``, ...) through ``Table``, whose typed getters
 turn a missing key or a value of the wrong type into one ``KgError`` naming the file, the line and the
 key. Nothing else in kg opens ``kg/data``.
 
@@ -22,11 +22,11 @@ import json
 import logging
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import KgError
 
@@ -58,6 +58,7 @@ POLICY_FILES: dict[str, str] = {
 }
 _POLICY_SUFFIXES = (".toml", ".json", ".tsv", ".txt")
 _REQUIRED: Any = object()
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- typed access to a parsed file
@@ -266,6 +267,7 @@ class Config:
         self.ontologies = Path(ontologies)
         self.folder = folder
         self._parsed: dict[str, Any] = {}
+        self._derived: dict[str, Any] = {}
         for name in POLICY_FILES:  # every file parses now: a syntax error stops kg before any work
             self._parse(name)
 
@@ -466,12 +468,13 @@ class Config:
         t = self.relations.table("families")
         return {name: tuple(self.predicate(p, t, name).biolink for p in t.strings(name)) for name in t}
 
-    @cached_property
-    def curies(self):
-        """The CURIE converter of ``prefixes.toml`` (``kg.curie.Curies``)."""
-        from kg.curie import Curies
-
-        return Curies.from_config(self.prefixes)
+    def derived(self, key: str, make: Callable[["Config"], T]) -> T:
+        """What ``make`` compiles from this policy (a ``TypePolicy``, the CURIE converter), made once per
+        Config: the stages ask for it instead of compiling it again."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = make(self)
+        return found
 
     @property
     def queries(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import curies
 
-from kg.config import Config, Table
+from kg.config import Config
 
 
 class Curies:
@@ -16,8 +16,9 @@ class Curies:
         self._standard: dict[str, str | None] = {}
 
     @classmethod
-    def from_config(cls, prefixes: Table) -> "Curies":
-        table = prefixes.table("prefixes")
+    def from_config(cls, config: Config) -> "Curies":
+        """The prefix map of ``prefixes.toml``."""
+        table = config.prefixes.table("prefixes")
         records, concepts = [], set()
         for p in table:
             entry = table.table(p)
@@ -60,9 +61,14 @@ class Curies:
         return self.standardize(curie) is not None
 
 
+def curies_of(config: Config) -> Curies:
+    """The prefix map of a Config (made once per Config)."""
+    return config.derived("curies", Curies.from_config)
+
+
 def default() -> Curies:
     """The shipped prefix map."""
-    return Config.default().curies
+    return curies_of(Config.default())
 
 
 def standardize(curie: str) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.config import Config
+from kg.curie import curies_of
 from kg.errors import KgError
 from kg.extract import Extractor
 from kg.graph import add_labels, assemble, document_languages, mark_alignment, reconcile
@@ -57,13 +58,13 @@ class KnowledgeGraph:
         """Serialise the graph as RDF (format from the suffix: .ttl .nt .jsonld .trig .nq)."""
         from kg.rdf import write
 
-        return write(self.graph, path, fmt, self.config.curies if self.config else None)
+        return write(self.graph, path, fmt, curies_of(self.config) if self.config else None)
 
     def rdf(self):
         """The graph as an rdflib Graph."""
         from kg.rdf import to_graph
 
-        return to_graph(self.graph, self.config.curies if self.config else None)
+        return to_graph(self.graph, curies_of(self.config) if self.config else None)
 
     def mentions(self) -> list[dict]:
         """One row per grounded mention: where it is, its type, its concept and ranked groundings."""

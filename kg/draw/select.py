@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 import networkx as nx
 
 from kg.config import Config
+from kg.curie import curies_of
 from kg.draw.view import node_id
 from kg.errors import KgError
 
@@ -16,7 +17,7 @@ from kg.errors import KgError
 def resolve(view: nx.MultiDiGraph, node: str, config: Config | None = None) -> str:
     """The view's node for a CURIE or IRI, also found through its equivalents (``skos:exactMatch``);
     ``config`` gives the prefix map (default: the shipped policy)."""
-    curies = (config or Config.default()).curies
+    curies = curies_of(config or Config.default())
     candidates = {node.strip()}
     try:
         candidates.add(node_id(curies.expand(node.strip()), curies))

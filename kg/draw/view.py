@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.config import Config
-from kg.curie import Curies
+from kg.curie import Curies, curies_of
 from kg.draw.style import Style
 from kg.rdf.vocab import BIOLINK, KG
 
@@ -229,7 +229,7 @@ def view_from_rdf(g: Graph, structure: bool = True, hierarchy: bool = True, conf
     gives the prefix map and, unless ``style`` is given, the style.
     """
     config = config or Config.default()
-    builder = _ViewBuilder(g, style or Style.from_config(config), config.curies)
+    builder = _ViewBuilder(g, style or Style.from_config(config), curies_of(config))
     builder.add_associations()
     if structure:
         builder.add_structure()

@@ -28,6 +28,13 @@ def _hints(words: Sequence[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(h) for h in words)) if words else None
 
 
+def _ci(t: Table, key: str, required: bool = True) -> re.Pattern | None:
+    """A case-insensitive pattern (None when not required and absent)."""
+    if not required and key not in t:
+        return None
+    return t.regex(key, flags=re.IGNORECASE)
+
+
 def hinted(lower: str, hints: re.Pattern | None) -> bool:
     """Whether a lowercased sentence contains a hint word (no hints: always)."""
     return hints is None or hints.search(lower) is not None
@@ -38,31 +45,15 @@ class Rules:
 
     def __init__(self, config: Config, lang: str):
         self.lang = lang
-        neutral, lt = config.relations, config.triggers(lang)
         self.config = config
-        wb = lt.boolean("word_boundaries")
-
-        def triggers(t: Table, key: str) -> re.Pattern:
-            """One alternation of trigger patterns, case-insensitive; matched on word boundaries unless the
-            language has none (Chinese: every CJK character is a ``\\w`` character, so a boundary test would
-            never pass)."""
-            t.regex(key)  # each pattern must compile: an error names the key
-            body = "(?:" + "|".join(f"(?:{p})" for p in t.strings(key)) + ")"
-            return re.compile(r"(?<![\w-])" + body + r"(?!\w)" if wb else body, re.IGNORECASE)
-
-        def ci(t: Table, key: str, required: bool = True) -> re.Pattern | None:
-            """A case-insensitive pattern (None when not required and absent)."""
-            if not required and key not in t:
-                return None
-            return t.regex(key, flags=re.IGNORECASE)
-
+        neutral, lt = config.relations, config.triggers(lang)
+        self.word_boundaries = lt.boolean("word_boundaries")
         # How a language counts words (trigger windows, product lengths) and punctuates.
         self.word = lt.regex("word")
-        self.clause_break = ci(lt, "clause_break")
-        self.coordination = ci(lt, "coordination")
-        self.anaphora = ci(lt, "anaphora")
+        self.clause_break = _ci(lt, "clause_break")
+        self.coordination = _ci(lt, "coordination")
+        self.anaphora = _ci(lt, "anaphora")
         self.max_gap = lt.integer("max_gap")
-
         ctx = neutral.table("context")
         self.hedge = frozenset(ctx.strings("hedge"))
         self.negation = frozenset(ctx.strings("negation"))
@@ -72,19 +63,31 @@ class Rules:
         self.no_object = conf.number("no_object")
         self.ungrounded = conf.number("ungrounded")
         self.hedge_factor = conf.number("hedged")
+        self._treats(neutral.table("treats"), lt.table("treats"))
+        self._direction(neutral.table("direction"), lt.table("direction"))
+        self._others(neutral, lt)
 
-        # ---------------- treats
-        nt, t = neutral.table("treats"), lt.table("treats")
+    def triggers(self, t: Table, key: str) -> re.Pattern:
+        """One alternation of trigger patterns, case-insensitive; matched on word boundaries unless the
+        language has none (Chinese: every CJK character is a ``\\w`` character, so a boundary test would
+        never pass)."""
+        t.regex(key)  # each pattern must compile: an error names the key
+        body = "(?:" + "|".join(f"(?:{p})" for p in t.strings(key)) + ")"
+        return re.compile(r"(?<![\w-])" + body + r"(?!\w)" if self.word_boundaries else body, re.IGNORECASE)
+
+    def _treats(self, nt: Table, t: Table) -> None:
+        """Therapy -> disease: forward and backward triggers, "X for Y", "efficacy of X in Y", templates,
+        circumfixes, and the predicate a sentence's cues choose."""
         self.treats = self._family(nt, t)
-        self.treats_forward = triggers(t, "forward")
-        self.treats_backward = triggers(t, "backward")
-        self.treats_not_between = ci(t, "not_between", required=False)
-        self.treats_backward_not_between = ci(t, "backward_not_between", required=False)
-        self.treats_tight = triggers(t, "tight") if "tight" in t else None
+        self.treats_forward = self.triggers(t, "forward")
+        self.treats_backward = self.triggers(t, "backward")
+        self.treats_not_between = _ci(t, "not_between", required=False)
+        self.treats_backward_not_between = _ci(t, "backward_not_between", required=False)
+        self.treats_tight = self.triggers(t, "tight") if "tight" in t else None
         self.treats_tight_near = re.compile(r"^\s*(?:[\w-]+\s+){0,%d}$" % t.integer("tight_words", 2))
         self.treats_tight_hints = _hints(t.strings("tight_hints", ()))
-        self.treats_of = triggers(t, "of_subject") if "of_subject" in t else None
-        self.treats_of_connector = ci(t, "of_connector", required=False) or re.compile("^$")
+        self.treats_of = self.triggers(t, "of_subject") if "of_subject" in t else None
+        self.treats_of_connector = _ci(t, "of_connector", required=False) or re.compile("^$")
         self.treats_of_gap = t.integer("of_subject_gap", 40)
         tt = t.table("templates", {})
         self.treats_templates = Templates(tt.strings("patterns", ()), tt.string("subject_joiners", "and|or"),
@@ -95,7 +98,7 @@ class Rules:
         self.treats_cues = {k: tp.regex(k, None, re.IGNORECASE) or NEVER
                             for k in ("clinical_trial", "preclinical", "study", "applied")}
         choice = nt.table("predicate")
-        self.treats_choice = {k: config.predicate(choice.string(k), choice, k).name
+        self.treats_choice = {k: self.config.predicate(choice.string(k), choice, k).name
                               for k in ("negated", "if_clinical_trial", "if_preclinical", "if_hedged", "if_study",
                                         "if_applied", "otherwise")}
         circ = t.table("circumfix", None)
@@ -103,43 +106,44 @@ class Rules:
         self.circumfix_close = (re.compile("(?:" + circ.string("between", "") + ")" + "(?:" + circ.string("close") + ")")
                                 if circ is not None else None)
 
-        # ---------------- direction
-        nd, d = neutral.table("direction"), lt.table("direction")
+    def _direction(self, nd: Table, d: Table) -> None:
+        """Therapy -> process / outcome: increase and decrease triggers, lists, result connectors."""
         self.direction = self._family(nd, d)
         self.outcome_types = nd.strings("outcome_types")
         self.effects_types = frozenset(nd.strings("effects_types", ()))
         self.invert_improve_for = frozenset(nd.strings("invert_improve_for", ()))
         self.window_words = d.integer("window_words")
-        self.decreases = triggers(d, "decreases")
-        self.increases = triggers(d, "increases")
-        self.improve = ci(d, "improve")
+        self.decreases = self.triggers(d, "decreases")
+        self.increases = self.triggers(d, "increases")
+        self.improve = _ci(d, "improve")
         self.effects_hints = _hints(d.strings("effects_hints", ()))
-        self.effects_list = ci(d, "effects_list")
-        self.result_connector = ci(d, "result_connector")
+        self.effects_list = _ci(d, "effects_list")
+        self.result_connector = _ci(d, "result_connector")
         self.tail_stop = d.regex("tail_stop")
-        self.same_direction = ci(d, "same_direction")
-        self.effects_gap = ci(d, "effects_gap")
+        self.same_direction = _ci(d, "same_direction")
+        self.effects_gap = _ci(d, "effects_gap")
         # Chinese puts modifiers first ("X的Y": the Y of X): a mention joined to the next object by this is
         # that object's modifier (a language without it: none)
         self.modifier_gap = d.regex("modifier_gap", None) or NEVER
 
-        # ---------------- capability, differentiation, secretion
+    def _others(self, neutral: Table, lt: Table) -> None:
+        """Capability, differentiation and secretion."""
         nc, c = neutral.table("capability"), lt.table("capability")
         self.capability = self._family(nc, c)
-        self.capability_predicate = config.predicate(nc.string("predicate"), nc, "predicate").name
+        self.capability_predicate = self.config.predicate(nc.string("predicate"), nc, "predicate").name
         self.capability_suffix = re.compile(r"^" + c.string("suffix"), re.IGNORECASE)
         ndf, df = neutral.table("differentiation"), lt.table("differentiation")
         self.differentiation = self._family(ndf, df)
-        self.differentiation_predicate = config.predicate(ndf.string("predicate"), ndf, "predicate").name
+        self.differentiation_predicate = self.config.predicate(ndf.string("predicate"), ndf, "predicate").name
         self.differentiation_process_type = ndf.string("process_type", None)
-        self.differentiation_forward = triggers(df, "forward")
+        self.differentiation_forward = self.triggers(df, "forward")
         self.derive_process = ndf.boolean("derive_process", False)
         ns, s = neutral.table("secretion"), lt.table("secretion")
         self.secretion = self._family(ns, s)
-        self.secretion_predicate = config.predicate(ns.string("predicate"), ns, "predicate").name
+        self.secretion_predicate = self.config.predicate(ns.string("predicate"), ns, "predicate").name
         self.secretion_process_type = ns.string("process_type")
-        self.secretion_forward = triggers(s, "forward")
-        self.secretion_process = ci(s, "process_trigger")
+        self.secretion_forward = self.triggers(s, "forward")
+        self.secretion_process = _ci(s, "process_trigger")
         self.secretion_process_id = ns.string("process")
         self.product_words = s.integer("product_words")
         product = s.string("product").replace("{words}", str(self.product_words))

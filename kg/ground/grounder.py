@@ -14,6 +14,7 @@ from typing import Protocol
 
 from kg import ids
 from kg.config import Config
+from kg.curie import curies_of
 from kg.model import AnnotatedDocument, Concept, Grounding, Mention
 from kg.ontology import Lexicon, TypePolicy
 
@@ -48,7 +49,7 @@ class Grounder:
         self._memo: dict[tuple, tuple] = {}
         self.fuzzy = fuzzy
         self.compositions = self.config.compositions
-        self.concept_prefixes = self.config.curies.concept_prefixes
+        self.concept_prefixes = curies_of(self.config).concept_prefixes
         linking = self.config.linking
         unlinked = linking.table("unlinked", None)
         self.keep_unlinked = unlinked.boolean("keep", True) if unlinked is not None else True

@@ -10,7 +10,7 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 
 from kg.config import Config
-from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Sentence
+from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
 from kg.nlp.doc import SPAN_GROUP
 from kg.nlp.match import Match
 from kg.ontology import Lexicon, TypePolicy
@@ -64,54 +64,7 @@ def annotate(
     results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
     texts = (s.text for _, s in jobs)
     for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
-        sents, mentions, cues = results[doc.id]
-        # token offsets from arrays (creating a Token or Span per sentence and cue costs more than the rest)
-        n = len(sdoc)
-        idx = sdoc.to_array(IDX)
-        tok_start = idx.tolist()
-        tok_end = (idx + sdoc.to_array(LENGTH)).tolist()
-        # token index where each sentence starts
-        starts = [0] + ((sdoc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if n else []
-        for i, a_tok in enumerate(starts):
-            b_tok = starts[i + 1] if i + 1 < len(starts) else n
-            a, b = tok_start[a_tok], tok_end[b_tok - 1]
-            sents.append(Sentence(section.name, section.lang, i, a, b, section.text[a:b]))
-
-        def chars(a_tok: int, b_tok: int, tok_start=tok_start, tok_end=tok_end, size=len(section.text)) -> tuple[int, int]:
-            """Character offsets of tokens [a_tok, b_tok), as ``Span.start_char``/``end_char`` give them."""
-            if b_tok > a_tok:
-                return tok_start[a_tok], tok_end[b_tok - 1]
-            at = tok_start[a_tok] if a_tok < len(tok_start) else size
-            return at, at
-
-        def sent_of(token_i: int) -> int:
-            return max(bisect_right(starts, token_i) - 1, 0)
-
-        graph = getattr(sdoc._, "context_graph", None)
-        modified: dict[tuple[int, int], set[str]] = {}
-        for target, mod in getattr(graph, "edges", ()) or ():
-            modified.setdefault((target.start, target.end), set()).add(mod.category)
-        for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
-            gs = _groundings(m, lexicon, policy, memo)
-            typ = memo.get(("type", gs, m.type))
-            if typ is None:
-                typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
-            if not typ:
-                continue
-            context = frozenset(modified.get((span.start, span.end), ()))
-            mentions.append(
-                Mention(
-                    doc_id=doc.id, section=section.name, lang=section.lang,
-                    sentence=sent_of(span.start), start=m.start, end=m.end,
-                    text=section.text[m.start : m.end], type=typ, groundings=gs, long_form=m.long_form,
-                    context=context, composition=m.composition, head=m.head,
-                )
-            )
-        for mod in getattr(graph, "modifiers", ()) or ():
-            ma, mb = mod.modifier_span
-            a, b = chars(ma, mb)
-            sa, sb = chars(*mod.scope_span) if mod.scope_span else (a, b)
-            cues.append(Cue(section.name, sent_of(ma), a, b, section.text[a:b], mod.category, sa, sb, section.lang))
+        _read_section(doc.id, section, sdoc, lexicon, policy, memo, *results[doc.id])
         if progress is not None:
             progress.update(1)
     out = []
@@ -119,3 +72,63 @@ def annotate(
         sents, mentions, cues = results[d.id]
         out.append(AnnotatedDocument(d, tuple(sents), tuple(mentions), tuple(sorted(set(cues), key=lambda c: (c.section, c.start, c.category)))))
     return out
+
+
+class _Tokens:
+    """Token and sentence offsets of one Doc, from its arrays (creating a Token or Span per sentence and
+    cue costs more than the rest)."""
+
+    def __init__(self, sdoc, size: int):
+        self.n = n = len(sdoc)
+        idx = sdoc.to_array(IDX)
+        self.start = idx.tolist()
+        self.end = (idx + sdoc.to_array(LENGTH)).tolist()
+        self.size = size
+        # token index where each sentence starts
+        self.sentences = [0] + ((sdoc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if n else []
+
+    def chars(self, a_tok: int, b_tok: int) -> tuple[int, int]:
+        """Character offsets of tokens [a_tok, b_tok), as ``Span.start_char``/``end_char`` give them."""
+        if b_tok > a_tok:
+            return self.start[a_tok], self.end[b_tok - 1]
+        at = self.start[a_tok] if a_tok < len(self.start) else self.size
+        return at, at
+
+    def sentence_of(self, token_i: int) -> int:
+        return max(bisect_right(self.sentences, token_i) - 1, 0)
+
+
+def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy: TypePolicy, memo: dict,
+                  sents: list[Sentence], mentions: list[Mention], cues: list[Cue]) -> None:
+    """The sentences, mentions and cues of one section's Doc, appended to the lists."""
+    tokens = _Tokens(sdoc, len(section.text))
+    starts, n = tokens.sentences, tokens.n
+    for i, a_tok in enumerate(starts):
+        b_tok = starts[i + 1] if i + 1 < len(starts) else n
+        a, b = tokens.start[a_tok], tokens.end[b_tok - 1]
+        sents.append(Sentence(section.name, section.lang, i, a, b, section.text[a:b]))
+    graph = getattr(sdoc._, "context_graph", None)
+    modified: dict[tuple[int, int], set[str]] = {}
+    for target, mod in getattr(graph, "edges", ()) or ():
+        modified.setdefault((target.start, target.end), set()).add(mod.category)
+    for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
+        gs = _groundings(m, lexicon, policy, memo)
+        typ = memo.get(("type", gs, m.type))
+        if typ is None:
+            typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
+        if not typ:
+            continue
+        context = frozenset(modified.get((span.start, span.end), ()))
+        mentions.append(
+            Mention(
+                doc_id=doc_id, section=section.name, lang=section.lang,
+                sentence=tokens.sentence_of(span.start), start=m.start, end=m.end,
+                text=section.text[m.start : m.end], type=typ, groundings=gs, long_form=m.long_form,
+                context=context, composition=m.composition, head=m.head,
+            )
+        )
+    for mod in getattr(graph, "modifiers", ()) or ():
+        ma, mb = mod.modifier_span
+        a, b = tokens.chars(ma, mb)
+        sa, sb = tokens.chars(*mod.scope_span) if mod.scope_span else (a, b)
+        cues.append(Cue(section.name, tokens.sentence_of(ma), a, b, section.text[a:b], mod.category, sa, sb, section.lang))

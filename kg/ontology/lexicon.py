@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from kg.config import Config
+from kg.curie import curies_of
 from kg.errors import KgError
 from kg.files import cache_dir
 from kg.model import Mapping, Synonym, Term
@@ -96,7 +97,7 @@ class Lexicon:
                 path = Path(p)
                 if path.name.endswith((".sssom.tsv", ".sssom.tsv.gz")):
                     continue
-                curies = self.config.curies if self.config is not None else None
+                curies = curies_of(self.config) if self.config is not None else None
                 items = read_lexicon(path) if path.parent.name == "lexicons" else read_ontology(path, curies=curies)[0]
                 for t in items:
                     old = terms.get(t.curie)
@@ -353,11 +354,11 @@ def load_lexicon(extra: Sequence[str | Path] = (), config: Config | None = None,
     mappings: list[Mapping] = []
     for p in files:
         if p.name.endswith((".sssom.tsv", ".sssom.tsv.gz")):
-            mappings.extend(read_sssom(p, curies=config.curies))
+            mappings.extend(read_sssom(p, curies=curies_of(config)))
         elif p.name.endswith((".tsv.gz", ".tsv")) and p.parent.name == "lexicons":
             terms.extend(read_lexicon(p))
         else:
-            t, m = read_ontology(p, curies=config.curies)
+            t, m = read_ontology(p, curies=curies_of(config))
             terms.extend(t)
             mappings.extend(m)
     lex = Lexicon.build(terms, mappings, config)

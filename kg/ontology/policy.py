@@ -60,6 +60,11 @@ class TypePolicy:
 
     @classmethod
     def from_config(cls, config: Config) -> "TypePolicy":
+        """The policy of ``types.toml`` (compiled once per Config)."""
+        return config.derived("types", cls._compile)
+
+    @classmethod
+    def _compile(cls, config: Config) -> "TypePolicy":
         cfg = config.types
         types = cfg.table("types")
         categories = {t: types.table(t).string("category") for t in types}

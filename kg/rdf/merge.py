@@ -247,22 +247,8 @@ def merge(graph: Graph, spec: MergeSpec, sources: Sources | None = None, curies:
     unknown = Counter(sources.unknown_prefixes)
     report = MergeReport(sources.read, spec.scope, len(terms), len(sources.mappings), triples_before=len(graph))
 
-    # Mapping edges as written (subject -> object) and, for the closure, equivalences both ways.
-    exact = set(spec.exact_predicates)
     known = _KnownPrefixes(unknown, curies)
-    edges: list[tuple[str, URIRef, str]] = []
-    skipped: Counter = Counter()
-    if spec.xrefs:
-        edges += [(t.curie, SKOS.exactMatch, x) for t in terms.values() for x in t.xrefs if x != t.curie and known(x)]
-    for m in sources.mappings:
-        if m.subject == m.object:
-            continue
-        if m.predicate in exact:
-            edges.append((m.subject, SKOS.exactMatch, m.object))
-        elif m.predicate in SKOS_MAPPINGS:
-            edges.append((m.subject, SKOS_MAPPINGS[m.predicate], m.object))
-        else:
-            skipped[m.predicate] += 1
+    edges, skipped = _mapping_edges(spec, sources, known)
     equivalent: dict[str, set[str]] = defaultdict(set)
     for a, pred, b in edges:
         if pred == SKOS.exactMatch:
@@ -312,6 +298,27 @@ def merge(graph: Graph, spec: MergeSpec, sources: Sources | None = None, curies:
     report.mapping_predicates_skipped = dict(sorted(skipped.items()))
     _alignment(graph, terms, equivalent, parents, report, _curie)
     return report
+
+
+def _mapping_edges(spec: MergeSpec, sources: Sources, known) -> tuple[list[tuple[str, URIRef, str]], Counter]:
+    """Mapping edges as written (subject -> object): xrefs and exact SSSOM mappings as skos:exactMatch, other
+    SKOS mapping predicates as they are; and the mapping predicates skipped."""
+    terms = sources.terms
+    exact = set(spec.exact_predicates)
+    edges: list[tuple[str, URIRef, str]] = []
+    skipped: Counter = Counter()
+    if spec.xrefs:
+        edges += [(t.curie, SKOS.exactMatch, x) for t in terms.values() for x in t.xrefs if x != t.curie and known(x)]
+    for m in sources.mappings:
+        if m.subject == m.object:
+            continue
+        if m.predicate in exact:
+            edges.append((m.subject, SKOS.exactMatch, m.object))
+        elif m.predicate in SKOS_MAPPINGS:
+            edges.append((m.subject, SKOS_MAPPINGS[m.predicate], m.object))
+        else:
+            skipped[m.predicate] += 1
+    return edges, skipped
 
 
 def _closure(seeds: set[str], equivalent: dict[str, set[str]], parents: dict[str, list[str]]) -> set[str]:
