@@ -20,6 +20,22 @@ def pipeline():
 
 
 @pytest.fixture(scope="session")
+def small_config():
+    """The shipped policy over the small fixture ontologies folder (14 terms, English and Chinese)."""
+    from kg.config import Config
+
+    return Config.default().with_ontologies(FIXTURES / "ontologies")
+
+
+@pytest.fixture(scope="session")
+def small_pipeline(small_config):
+    """A pipeline over the fixture lexicon: rule and grounding tests run without the shipped lexicons."""
+    from kg.pipeline import Pipeline
+
+    return Pipeline(config=small_config, fuzzy=False)
+
+
+@pytest.fixture(scope="session")
 def seed_kg(pipeline):
     return pipeline.build([SEED])
 
