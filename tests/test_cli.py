@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 
 from kg.cli import main
+from kg.rdf.vocab import BIOLINK, KG
 from tests.conftest import FIXTURES, SEED
 
 QUERY = """PREFIX biolink: <https://w3id.org/biolink/vocab/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?label WHERE { ?t biolink:studied_to_treat ?d . ?d rdfs:label ?label FILTER(lang(?label) = "") } ORDER BY ?label"""
 # (nodes also carry their Chinese rdfs:label@zh; the filter keeps the untagged English ones)
+
+
+OBO = "http://purl.obolibrary.org/obo/"
 
 
 def run(capsys, *args):
@@ -95,3 +101,32 @@ def test_malformed_graph_names_the_line(capsys, tmp_path, name, text, expected):
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_cli_lang_options(tmp_path, capsys):
+    from rdflib import Graph
+
+    outs = {}
+    for lang in ("en", "zh", "all"):
+        out = tmp_path / f"{lang}.ttl"
+        assert main(["build", str(SEED), "-o", str(out), "--lang", lang]) == 0
+        g = Graph()
+        g.parse(out, format="turtle")
+        outs[lang] = g
+    err = capsys.readouterr().err
+    assert "(17 read in both languages, 0 in one)" in err
+    msc = URIRef(f"{OBO}CL_0000134")
+    zh_labels = lambda g: {o for o in g.objects(msc, RDFS.label) if o.language == "zh"}  # noqa: E731
+    assert not zh_labels(outs["en"]) and zh_labels(outs["zh"]) == zh_labels(outs["all"]) == {Literal("间充质干细胞", lang="zh")}
+    assert not list(outs["en"].subjects(KG.aligned, None)) and list(outs["all"].subjects(KG.aligned, None))
+    texts = {lang: {t.language for t in g.objects(None, BIOLINK.supporting_text)} for lang, g in outs.items()}
+    assert texts == {"en": {"en"}, "zh": {"zh"}, "all": {"en", "zh"}}
+
+
+def test_cli_bad_chinese_lexicon_is_a_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("term\tid\n", encoding="utf-8")
+    out = tmp_path / "kg.ttl"
+    assert main(["build", str(SEED), "-o", str(out), "--zh-lexicon", str(bad), "-q"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"kg: error: {bad}:1: ") and "\n" not in err and not out.exists()

@@ -9,7 +9,6 @@ import re
 import pytest
 
 from kg.config import DATA, POLICY_FILES, Config
-from kg.errors import KgError
 from kg.model import Document, Section
 from kg.pipeline import Pipeline
 from tests.conftest import FIXTURES, run_cli

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.config import Config
 from kg import draw
 from kg.cli import main
+from kg.config import Config
 from kg.errors import KgError
 from kg.model import Document, Section
 from kg.rdf import iri

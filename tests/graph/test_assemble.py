@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-import pytest
-from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.config import Config
-from kg.errors import KgError
-from kg.files import write_atomic
 from kg.graph import assemble
-from kg.rdf import SUFFIXES, WRITERS, predicate_iri, to_dataset, to_graph, write
-from tests.conftest import ROOT, SEED, SHARED
+from kg.rdf import to_graph
 
 PARSE = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld", "trig": "trig", "nquads": "nquads"}
 

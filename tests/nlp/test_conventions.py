@@ -8,9 +8,15 @@ import sys
 import pytest
 
 from kg.config import Config
-from kg.ontology import Lexicon
 from kg.model import Document, Section, Term
-from kg.nlp.conventions import NUMBER, SpanRules, defined_abbreviations, number_pattern, word_class
+from kg.nlp.conventions import (
+    NUMBER,
+    SpanRules,
+    defined_abbreviations,
+    number_pattern,
+    word_class,
+)
+from kg.ontology import Lexicon
 from tests.conftest import ROOT
 
 # group, side, gap, word, corpus, inside, outside (the format scripts/build_corpus_lexicon.py writes)

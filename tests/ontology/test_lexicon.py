@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from kg.config import Config
 from kg.errors import KgError
-from kg.ontology import Lexicon, Normalizer, load_lexicon, shipped_files
 from kg.model import Mapping, Term
-from kg.ontology.io import READERS, read_lexicon, read_ontology, sniff_format, write_lexicon
+from kg.ontology import Lexicon, Normalizer, load_lexicon, shipped_files
+from kg.ontology.io import (
+    READERS,
+    read_lexicon,
+    read_ontology,
+    sniff_format,
+    write_lexicon,
+)
 from tests.conftest import FIXTURES
 
 
@@ -184,3 +189,13 @@ def test_shipped_drug_classes_are_agents():
     assert lex.types["CHEBI:33281"] == "agent"  # antimicrobial agent ("antibiotics")
     assert lex.types["CHEBI:35476"] == "agent"  # antipsychotic agent
     assert lex.types["CHEBI:12777"] == "drug"  # vitamin A: a chemical, not a class of agents by use
+
+
+def test_hp_terms_outside_phenotypic_abnormality_are_not_typed(small_lexicon):
+    assert small_lexicon.types["HP:9000010"] == "phenotype"
+    assert "HP:9000011" not in small_lexicon.types and "HP:9000011" in small_lexicon.labels
+
+
+def test_corpus_declared_type_only_types_what_the_ontologies_do_not(small_lexicon):
+    assert small_lexicon.types["MESH:C000001"] == "disease"  # no ontology type: the corpus declares it
+    assert small_lexicon.types["MESH:D900001"] == "mechanism"  # MeSH's label rule wins over the corpus

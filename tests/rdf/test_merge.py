@@ -10,7 +10,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.rdf.named import find_named, render
 from kg.rdf.store import open_backend
-from tests.conftest import FIXTURES, run_cli as run
+from tests.conftest import FIXTURES
+from tests.conftest import run_cli as run
 
 OBO = "http://purl.obolibrary.org/obo/"
 MESH = "http://id.nlm.nih.gov/mesh/"

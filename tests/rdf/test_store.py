@@ -13,7 +13,8 @@ import pytest
 from kg.rdf.named import find_named, named_queries, render
 from kg.rdf.query import format_result
 from kg.rdf.store import load_store, open_backend
-from tests.conftest import FIXTURES, run_cli as run
+from tests.conftest import FIXTURES
+from tests.conftest import run_cli as run
 
 PARAMS = {
     "treats": {"disease": "MONDO:0005154"},

@@ -13,7 +13,8 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.curie import prefix_map
 from kg.rdf.kgx import EDGE_COLUMNS, NODE_COLUMNS
-from tests.conftest import ROOT, SHARED, run_cli as run
+from tests.conftest import ROOT, SHARED
+from tests.conftest import run_cli as run
 
 BL = "https://w3id.org/biolink/vocab/"
 MSC_THERAPY = URIRef("http://id.nlm.nih.gov/mesh/D045164")

@@ -12,7 +12,6 @@ from rdflib.compare import isomorphic
 from kg.config import Config
 from kg.errors import KgError
 from kg.files import write_atomic
-from kg.graph import assemble
 from kg.rdf import SUFFIXES, WRITERS, predicate_iri, to_dataset, to_graph, write
 from tests.conftest import ROOT, SEED, SHARED
 

@@ -1,0 +1,114 @@
+"""Chinese claim patterns: treats with hedging, negation and contexts, circumfixes, directions governed by the
+head, capabilities."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from kg.rdf.vocab import BIOLINK
+from tests.conftest import zh_doc
+
+OBO = "http://purl.obolibrary.org/obo/"
+MSC = "CL:0000134"
+THERAPY = "MESH:D045164"  # Mesenchymal Stem Cell Transplantation, the therapy node of MSCs
+
+
+def claims_zh(pipeline, text: str):
+    kg = pipeline.run([zh_doc(text)])
+    return {(c.subject.curie, c.predicate.split(":")[1], c.object.curie, c.direction): c for c in kg.claims}
+
+
+def test_treats_plain(pipeline):
+    c = claims_zh(pipeline, "间充质干细胞治疗肝硬化。")
+    assert set(c) == {(THERAPY, "treats", "MONDO:0005155", None)}
+    assert not c[(THERAPY, "treats", "MONDO:0005155", None)].hedged
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("间充质干细胞有望用于治疗肝硬化和慢性肝衰竭。", "有望"),
+    ("间充质干细胞可能用于治疗肝硬化和慢性肝衰竭。", "可能"),
+    ("未来间充质干细胞可用于治疗肝硬化和慢性肝衰竭。", "未来"),
+])
+def test_hedged_treatment_is_studied_to_treat(pipeline, text, cue):
+    c = claims_zh(pipeline, text)
+    assert set(c) == {(THERAPY, "studied_to_treat", d, None) for d in ("MONDO:0005155", "MONDO:0100193")}
+    assert all(x.hedged and cue in x.evidence[0].hedge_cues for x in c.values())
+
+
+@pytest.mark.parametrize("text", [
+    "间充质干细胞不能治疗肝硬化。",
+    "间充质干细胞没有治疗肝硬化。",
+    "间充质干细胞治疗肝硬化的疗效欠佳。",
+])
+def test_negated_treatment(pipeline, text):
+    c = claims_zh(pipeline, text)
+    assert len(c) == 1
+    (claim,) = c.values()
+    assert claim.negated and claim.object.curie == "MONDO:0005155" and claim.evidence[0].negation_cues
+
+
+def test_negated_statement_gives_no_direct_triple(pipeline):
+    kg = pipeline.run([zh_doc("间充质干细胞未能减轻肝纤维化。")])
+    (claim,) = kg.claims
+    assert claim.negated and claim.direction == "decreased" and claim.object.curie == "DOID:0061215"
+    g = kg.rdf()
+    assert (URIRef(f"{OBO}CL_0000134"), BIOLINK.affects, None) not in g
+
+
+def test_no_claim_across_a_contrast(pipeline):
+    # "但" (but) ends the clause: the cells do not treat what follows it.
+    assert claims_zh(pipeline, "间充质干细胞增殖迅速,但肝硬化仍难以治疗。") == {}
+
+
+def test_circumfix_treatment(pipeline):
+    c = claims_zh(pipeline, "间充质干细胞对肝纤维化和肝硬化具有治疗作用。")
+    assert set(c) == {(THERAPY, "treats", "DOID:0061215", None), (THERAPY, "treats", "MONDO:0005155", None)}
+
+
+def test_study_and_preclinical_contexts(pipeline):
+    c = claims_zh(pipeline, "间充质干细胞移植治疗肝硬化大鼠的研究。")
+    assert set(c) == {(THERAPY, "in_preclinical_trials_for", "MONDO:0005155", None)}
+    c = claims_zh(pipeline, "二甲双胍是治疗2型糖尿病的一线药物。")
+    assert set(c) == {("MESH:D008687", "treats", "MONDO:0005148", None)}
+
+
+def test_backward_treatment(pipeline):
+    c = claims_zh(pipeline, "肝硬化患者接受了间充质干细胞移植。")
+    assert [k[:3] for k in c] == [(THERAPY, "treats", "MONDO:0005155")]
+
+
+def test_differentiation_secretion_and_mechanisms(pipeline):
+    c = claims_zh(pipeline, "骨髓间充质干细胞可分化为肝细胞,并分泌可溶性因子。")
+    assert ("CL:0002540", "develops_into", "CL:0000182", None) in c
+    assert ("CL:0002540", "capable_of", "GO:0070365", None) in c
+    sec = c[("CL:0002540", "capable_of", "GO:0046903", None)]
+    assert sec.qualifiers == (("product", "可溶性因子"),)
+    c = claims_zh(pipeline, "间充质干细胞抑制炎症反应和细胞凋亡,从而提高生存率。")
+    assert ("CL:0000134", "affects", "GO:0006954", "decreased") in c
+    assert ("CL:0000134", "affects", "GO:0006915", "decreased") in c  # shares 抑制 through 和
+    out = c[("CL:0000134", "affects", "MESH:D015996", "increased")]
+    assert out.claim_type == "outcome" and set(out.mediators) == {"GO:0006954", "GO:0006915"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("间充质干细胞移植显著降低了急性肝衰竭的死亡率。", {(THERAPY, "affects", "MESH:D009026", "decreased")}),
+    ("间充质干细胞提高了肝硬化患者的生存率。", {(MSC, "affects", "MESH:D015996", "increased")}),
+    ("间充质干细胞减轻肝脏的纤维化。", {(MSC, "affects", "MESH:D005355", "decreased")}),
+    # 诱导的 (induced) is attributive: the cells reduce the CCl4-induced injury
+    ("间充质干细胞可减轻四氯化碳诱导的肝损伤。", {(MSC, "affects", "kgid:injury_of_UBERON_0002107", "decreased")}),
+])
+def test_trigger_governs_the_head_not_its_modifier(pipeline, text, expected):
+    # "X的Y": the trigger before X acts on Y; the disease X is not said to be raised or lowered.
+    assert set(claims_zh(pipeline, text)) == expected
+
+
+def test_capabilities(pipeline):
+    c = claims_zh(pipeline, "间充质干细胞具有多向分化潜能和免疫调节功能。")
+    assert set(c) == {(MSC, "capable_of", "GO:0030154", None), (MSC, "capable_of", "MESH:D056747", None)}
+
+
+def test_antibody_is_not_anti(pipeline):
+    # 抗体 (antibody) is not the prefix 抗 (anti-): no "decreases" claim on the inflammation.
+    c = claims_zh(pipeline, "间充质干细胞产生抗体介导的炎症反应。")
+    assert not any(k[3] == "decreased" for k in c)
