@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Compare the ways the trained recogniser and the lexicon can combine, on the tuning part of the train
-splits (the 1 in 10 train documents ``kg train`` leaves out; see kg/ner.py ``tune_part``), never on dev.
+splits (the 1 in 10 train documents ``kg train`` leaves out; see kg/training/ner.py ``tune_part``), never on dev.
 
 Usage:  python scripts/tune_ner_merge.py [--corpora ../shared/corpora] [--model kg/models/ner]
 

@@ -10,7 +10,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.rdf.named import find_named, render
 from kg.rdf.store import open_backend
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 from tests.conftest import run_cli as run
 
 OBO = "http://purl.obolibrary.org/obo/"
@@ -58,7 +58,7 @@ def test_therapy_claims_about_subclasses_of_liver_disease(merged_seed):
 def test_a_users_ontology_extends_the_hierarchy(tmp_path, merged_seed, capsys):
     path, _ = merged_seed
     out = tmp_path / "extended.ttl"
-    code, _, err = run(capsys, "merge", path, FIXTURES / "liver_extension.obo", "-o", out, "-q")
+    code, _, err = run(capsys, "merge", path, ROOT / "examples" / "liver.obo", "-o", out, "-q")
     assert code == 0 and err == ""
     rows = named_rows(out, "treats", disease="DOID:409")
     assert sorted(r["objectLabel"] for r in rows) == [
@@ -153,7 +153,7 @@ def test_merge_keeps_named_graphs(tmp_path, seed_kg, capsys):
     trig = tmp_path / "kg.trig"
     seed_kg.write(trig)
     out = tmp_path / "merged.trig"
-    code, _, _ = run(capsys, "merge", trig, FIXTURES / "liver_extension.obo", "-o", out, "-q")
+    code, _, _ = run(capsys, "merge", trig, ROOT / "examples" / "liver.obo", "-o", out, "-q")
     assert code == 0
     from rdflib import Dataset
 
