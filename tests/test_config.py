@@ -68,6 +68,8 @@ def test_a_users_file_replaces_the_shipped_one_of_its_name(tmp_path, small_confi
     ("compositions.toml", lambda s: s.replace("[composition.en]\nbefore", "[composition.en]\nbefor", 1),
      r"compositions\.toml:\d+: composition\[0\]\.en: a composition needs a 'before' or an 'after' pattern"),
     ("linking.toml", lambda s: s + "\n[[[broken", r"linking\.toml:\d+: malformed TOML"),
+    ("context.en.json", lambda s: s.replace('"direction": "FORWARD"', '"direction": "SIDEWAYS"', 1),
+     r"context\.en\.json: context_rules\[0\] \('no'\): not a ConText rule"),
 ])
 def test_a_bad_policy_file_is_one_line_naming_file_line_and_key(tmp_path, capsys, name, edit, message):
     text = edit((DATA / name).read_text(encoding="utf-8"))

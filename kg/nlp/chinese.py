@@ -34,4 +34,4 @@ def build_chinese(lexicon: Lexicon, zh: ZhLexicon, config: Config) -> Language:
     nlp.add_pipe("sentencizer")
     matcher: ZhLexiconMatcher = nlp.add_pipe("kg_zh_lexicon_matcher")
     matcher.use(lexicon, zh, config)
-    return add_context(nlp, config.context_rules("zh"))
+    return add_context(nlp, config, "zh")

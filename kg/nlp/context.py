@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from spacy.language import Language
 
+from kg.config import Config
+from kg.errors import KgError
 from kg.nlp.doc import SPAN_GROUP
 
 
@@ -38,18 +40,26 @@ def import_medspacy_context():
     return medspacy.context
 
 
-def context_rules(rules: Sequence[dict]) -> list:
-    """medspaCy ``ConTextRule``s from rule dicts (``Config.context_rules``)."""
+def context_rules(rules: Sequence[dict], source: str = "context rules") -> list:
+    """medspaCy ``ConTextRule``s from rule dicts (``Config.context_rules``); a rule medspaCy refuses is a
+    ``KgError`` naming ``source`` and the rule."""
     rule = import_medspacy_context().ConTextRule
-    return [rule.from_dict(r) for r in rules]
+    out = []
+    for i, r in enumerate(rules):
+        try:
+            out.append(rule.from_dict(r))
+        except Exception as exc:  # medspaCy raises ValueError, KeyError, TypeError for a bad rule
+            raise KgError(f"context_rules[{i}] ({r.get('literal', '?')!r}): not a ConText rule: {exc}", source) from None
+    return out
 
 
-def add_context(nlp: Language, rules: Sequence[dict]) -> Language:
-    """Add medspaCy's ConText over the lexicon matcher's span group, with ``rules``."""
+def add_context(nlp: Language, config: Config, lang: str) -> Language:
+    """Add medspaCy's ConText over the lexicon matcher's span group, with the rules of ``context.<lang>.json``."""
     import_medspacy_context()  # registers the medspacy_context factory
+    rules = context_rules(config.context_rules(lang), config.sources[f"context.{lang}.json"].path)
     ctx = nlp.add_pipe(
         "medspacy_context",
         config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP, "span_attrs": None},
     )
-    ctx.add(context_rules(rules))
+    ctx.add(rules)
     return nlp

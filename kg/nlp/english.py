@@ -28,7 +28,7 @@ def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = Fal
     nlp.add_pipe("kg_abbreviation_detector")
     matcher: LexiconMatcher = nlp.add_pipe("kg_lexicon_matcher")
     matcher.use(lexicon, config)
-    add_context(nlp, config.context_rules("en"))
+    add_context(nlp, config, "en")
     if ner:
         from kg.nlp.ner import add_ner
 

@@ -8,11 +8,7 @@ import pytest
 
 from kg.cli import main
 from kg.config import Config
-from kg.corpora import (
-    GoldDocument,
-    GoldMention,
-    read_rosario_hearst,
-)
+from kg.corpora import GoldDocument, GoldMention, read_rosario_hearst
 from kg.errors import KgError
 from kg.evaluation import half_of, mention_kind, score_mentions
 from kg.evaluation.relations import score_treats_sentences
@@ -22,11 +18,6 @@ from kg.ontology import Normalizer
 from tests.conftest import FIXTURES
 
 CORPORA = FIXTURES / "corpora"
-READER_INPUTS = {
-    "pubtator": CORPORA / "gold.pubtator",
-    "rosario_hearst": CORPORA / "rosario_hearst.txt",
-    "knowtator": CORPORA / "knowtator" / "90000031.txt.knowtator.xml",
-}
 
 
 def _mention(start, end, text, curie, category, typ="disease", section="abstract"):
