@@ -115,7 +115,7 @@ def read_pubtator_gold(path: str | Path, text: str | None = None) -> list[GoldDo
     """PubTator documents with their mention and relation lines."""
     path = Path(path)
     text = text if text is not None else read_text(path)
-    documents = read_pubtator(path, text)
+    documents = list(read_pubtator(path, text))
     by_pid = {d.pmid or d.id.split(":", 1)[1]: d for d in documents}
     mentions: dict[str, list[GoldMention]] = {k: [] for k in by_pid}
     relations: dict[str, list[GoldRelation]] = {k: [] for k in by_pid}

@@ -5,7 +5,8 @@ reader by format name, suffix or content (``registry``). Every reader raises ``K
 (and line) for input it cannot use.
 """
 
-from kg.ingest.registry import READERS, SUFFIXES, iter_source_files, read_documents, read_sources, sniff
+from kg.ingest.registry import READERS, SUFFIXES, Reader, iter_documents, iter_source_files, read_documents, read_sources, sniff
 from kg.ingest.text import read_text
 
-__all__ = ["READERS", "SUFFIXES", "iter_source_files", "read_documents", "read_sources", "read_text", "sniff"]
+__all__ = ["READERS", "SUFFIXES", "Reader", "iter_documents", "iter_source_files", "read_documents", "read_sources", "read_text",
+           "sniff"]

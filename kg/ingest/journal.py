@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg import ids
@@ -89,7 +90,7 @@ def _funding(text: str, lang: str) -> list[Funding]:
     return out
 
 
-def read_journal_page(path: Path, text: str | None = None) -> list[Document]:
+def read_journal_page(path: Path, text: str | None = None) -> Iterator[Document]:
     """A bilingual journal article page: header, author blocks (Chinese, English), 摘要/Abstract, 关键词/Key words."""
     text = text if text is not None else read_text(path)
     lines = text.split("\n")
@@ -107,8 +108,7 @@ def read_journal_page(path: Path, text: str | None = None) -> list[Document]:
     keywords += [("en", k) for k in _split_keywords(bodies.get("keywords_en", ""))]
     doi = meta.get("doi")
     doc_id = f"doi:{doi}" if doi else ids.document_from_text(text)
-    return [
-        Document(
+    yield Document(
             id=doc_id,
             source=str(path),
             sections=tuple(sections),
@@ -124,7 +124,6 @@ def read_journal_page(path: Path, text: str | None = None) -> list[Document]:
             funding=tuple(funding),
             keywords=tuple(keywords),
         )
-    ]
 
 
 def _header(lines: list[str], path: Path) -> dict[str, str | None]:

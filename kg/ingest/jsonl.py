@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg import ids
 from kg.errors import KgError
-from kg.ingest.text import clean, read_text
+from kg.ingest.source import text_lines
+from kg.ingest.text import clean
 from kg.lang import detect_lang
 from kg.model import Author, Document, Section
 
@@ -16,13 +18,13 @@ SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text
                 ("title_zh", "title", "zh"), ("abstract_zh", "abstract", "zh"))
 
 
-def read_jsonl(path: Path, text: str | None = None) -> list[Document]:
-    """One JSON object a line: ``id``, ``title``, ``abstract`` and optional metadata
+def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
+    """One JSON object a line, read lazily: ``id``, ``title``, ``abstract`` and optional metadata
     (``doi``, ``pmid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``, ``keywords``,
     ``title_zh``, ``abstract_zh``)."""
-    text = text if text is not None else read_text(path)
-    docs = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
+    n = 0
+    for lineno, line in lines:
         if not line.strip():
             continue
         try:
@@ -31,10 +33,10 @@ def read_jsonl(path: Path, text: str | None = None) -> list[Document]:
             raise KgError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, lineno) from None
         if not isinstance(rec, dict):
             raise KgError("each line must be a JSON object", path, lineno)
-        docs.append(_document(rec, line, path, lineno))
-    if not docs:
+        n += 1
+        yield _document(rec, line, path, lineno)
+    if not n:
         raise KgError("no records", path)
-    return docs
 
 
 def _document(rec: dict, line: str, path: Path, lineno: int) -> Document:

@@ -4,44 +4,48 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg import ids
 from kg.errors import KgError
-from kg.ingest.text import read_text
+from kg.ingest.source import text_lines
 from kg.lang import detect_lang
 from kg.model import Document, Section
 
 TEXT_LINE = re.compile(r"^(\d+|[^|\t]+)\|([ta])\|(.*)$")
 
 
-def read_pubtator(path: Path, text: str | None = None) -> list[Document]:
-    """PubTator documents (``PMID|t|title``, ``PMID|a|abstract``; annotation lines are read by the evaluator)."""
-    text = text if text is not None else read_text(path)
-    docs: dict[str, dict[str, str]] = {}
-    order: list[str] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
+def read_pubtator(path: Path, text: str | None = None) -> Iterator[Document]:
+    """PubTator documents, read lazily (``PMID|t|title``, ``PMID|a|abstract``; annotation lines are read by
+    the evaluator). A document's lines are consecutive."""
+    lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
+    pid, parts, n = None, {}, 0
+    for lineno, line in lines:
         if not line.strip():
             continue
         m = TEXT_LINE.match(line)
         if m:
-            pid, kind, body = m.groups()
-            if pid not in docs:
-                docs[pid] = {}
-                order.append(pid)
-            docs[pid][kind] = body
+            if m.group(1) != pid:
+                if pid is not None:
+                    n += 1
+                    yield _document(pid, parts, path)
+                pid, parts = m.group(1), {}
+            parts[m.group(2)] = m.group(3)
         elif "\t" not in line:
             raise KgError("not a PubTator line (expected 'ID|t|title', 'ID|a|abstract' or a tab-separated annotation)", path, lineno)
-    out = []
-    for pid in order:
-        d = docs[pid]
-        sections = []
-        if d.get("t", "").strip():
-            sections.append(Section("title", d["t"], detect_lang(d["t"])))
-        if d.get("a", "").strip():
-            sections.append(Section("abstract", d["a"], detect_lang(d["a"])))
-        doc_id = f"PMID:{pid}" if pid.isdigit() else ids.document(pid)
-        out.append(Document(id=doc_id, source=str(path), sections=tuple(sections), pmid=pid if pid.isdigit() else None))
-    if not out:
+    if pid is not None:
+        n += 1
+        yield _document(pid, parts, path)
+    if not n:
         raise KgError("no PubTator documents", path)
-    return out
+
+
+def _document(pid: str, parts: dict[str, str], path: Path) -> Document:
+    sections = []
+    if parts.get("t", "").strip():
+        sections.append(Section("title", parts["t"], detect_lang(parts["t"])))
+    if parts.get("a", "").strip():
+        sections.append(Section("abstract", parts["a"], detect_lang(parts["a"])))
+    doc_id = f"PMID:{pid}" if pid.isdigit() else ids.document(pid)
+    return Document(id=doc_id, source=str(path), sections=tuple(sections), pmid=pid if pid.isdigit() else None)

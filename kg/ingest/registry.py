@@ -1,5 +1,10 @@
 """Which reader reads a file: readers by format name (``READERS``), chosen by suffix where it is telling and
-by the content where it says little (``.txt``); ``--input-format`` always overrides."""
+by the content where it says little (``.txt``); ``--input-format`` always overrides.
+
+A reader is a function ``(path, text=None) -> Iterator[Document]``: it yields the file's documents lazily
+(``text``, when given, is the file's text already read), and raises ``KgError`` naming the file and line
+for input it cannot use. ``iter_documents`` streams the documents of many files.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,13 @@ from kg.errors import KgError
 from kg.ingest.journal import looks_like_journal_page, read_journal_page
 from kg.ingest.jsonl import read_jsonl
 from kg.ingest.pubtator import TEXT_LINE, read_pubtator
-from kg.ingest.text import read_plain_text, read_text
+from kg.ingest.source import peek
+from kg.ingest.text import read_plain_text
 from kg.model import Document
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[..., list[Document]]  # (path, text=None) -> documents
+Reader = Callable[..., Iterator[Document]]  # (path, text=None) -> documents, lazily
 
 READERS: dict[str, Reader] = {
     "journal": read_journal_page,
@@ -24,41 +30,58 @@ READERS: dict[str, Reader] = {
     "jsonl": read_jsonl,
     "pubtator": read_pubtator,
 }
+# Suffixes that name a format (None: the content decides); a suffix not listed is an error without
+# --input-format. ".gz" is looked through: "x.jsonl.gz" is JSONL.
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".pubtator": "pubtator", ".txt": None, ".text": "text", ".md": "text"}
+HEAD = 65536  # how much of a file sniffing reads
 
 
-def sniff(path: Path, text: str) -> str:
-    """The reader for a file: by suffix where it is telling, else by content."""
-    fmt = SUFFIXES.get(path.suffix.lower())
+def suffix_of(path: Path) -> str:
+    """The suffix that names the format (``.gz`` looked through)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def sniff(path: Path, head: str | None = None) -> str:
+    """The reader for a file: by suffix where it is telling, else by its first bytes."""
+    fmt = SUFFIXES.get(suffix_of(path))
     if fmt:
         return fmt
-    first = text.lstrip().split("\n", 1)[0]
+    if head is None:
+        head = peek(path, HEAD).decode("utf-8", "replace")
+    first = head.lstrip("\ufeff").lstrip().split("\n", 1)[0]
     if TEXT_LINE.match(first):
         return "pubtator"
     if first.startswith("{"):
         return "jsonl"
-    if looks_like_journal_page(text):
+    if looks_like_journal_page(head):
         return "journal"
     return "text"
 
 
-def read_documents(path: str | Path, input_format: str | None = None) -> list[Document]:
-    """Documents of one file, with the named reader or a sniffed one."""
+def read_documents(path: str | Path, input_format: str | None = None) -> Iterator[Document]:
+    """Documents of one file, lazily, with the named reader or a sniffed one."""
     path = Path(path)
     if input_format is not None and input_format not in READERS:
         raise KgError(f"unknown input format {input_format!r}; known: {', '.join(sorted(READERS))}", path)
-    suffix = path.suffix.lower()
+    suffix = suffix_of(path)
     if input_format is None and suffix and suffix not in SUFFIXES:
         raise KgError(f"unknown input format {suffix!r} (known suffixes: {', '.join(sorted(SUFFIXES))}); "
                       f"name one with --input-format {{{','.join(sorted(READERS))}}}", path)
-    text = read_text(path)
-    fmt = input_format or sniff(path, text)
-    docs = READERS[fmt](path, text)
-    for d in docs:
-        if not any(s.name == "abstract" and s.text.strip() for s in d.sections) and not d.sections:
+    if not path.exists():
+        raise KgError("no such file", path)
+    fmt = input_format or sniff(path)
+    log.debug("%s: read as %s", path, fmt)
+    return _with_text(READERS[fmt](path), path)
+
+
+def _with_text(documents: Iterator[Document], path: Path) -> Iterator[Document]:
+    for d in documents:
+        if not d.sections:
             raise KgError("no text to read", path)
-    log.debug("%s: %d document(s) as %s", path, len(docs), fmt)
-    return docs
+        yield d
 
 
 def iter_source_files(sources: Iterable[str | Path]) -> Iterator[Path]:
@@ -69,7 +92,7 @@ def iter_source_files(sources: Iterable[str | Path]) -> Iterator[Path]:
             files = sorted(
                 f for f in p.rglob("*")
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.suffix.lower() in SUFFIXES
+                and suffix_of(f) in SUFFIXES
             )
             if not files:
                 raise KgError(f"no supported files ({', '.join(sorted(SUFFIXES))}) in folder", p)
@@ -80,14 +103,17 @@ def iter_source_files(sources: Iterable[str | Path]) -> Iterator[Path]:
             raise KgError("no such file or folder", p)
 
 
-def read_sources(sources: Iterable[str | Path], input_format: str | None = None) -> list[Document]:
-    """Documents of every source (files and folders); duplicate document ids are an error."""
-    docs: list[Document] = []
+def iter_documents(sources: Iterable[str | Path], input_format: str | None = None) -> Iterator[Document]:
+    """Documents of every source (files and folders), lazily, in order; a duplicate document id is an error."""
     seen: dict[str, str] = {}
     for path in iter_source_files(sources):
         for d in read_documents(path, input_format):
             if d.id in seen:
                 raise KgError(f"document {d.id} was already read from {seen[d.id]}", path)
             seen[d.id] = str(path)
-            docs.append(d)
-    return docs
+            yield d
+
+
+def read_sources(sources: Iterable[str | Path], input_format: str | None = None) -> list[Document]:
+    """Every document of the sources, as a list (``iter_documents`` streams them)."""
+    return list(iter_documents(sources, input_format))

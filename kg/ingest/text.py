@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg import ids
 from kg.errors import KgError
+from kg.ingest.source import open_binary
 from kg.lang import detect_lang
 from kg.model import Document, Section
 
 
 def read_text(path: Path) -> str:
-    """The file's text as UTF-8 (a BOM is dropped); undecodable bytes are an error naming the line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise KgError("no such file", path) from None
-    except IsADirectoryError:
-        raise KgError("is a directory", path) from None
-    except OSError as exc:
-        raise KgError(f"cannot read: {exc.strerror}", path) from None
+    """The file's whole text as UTF-8 (gzipped files decompressed, a BOM dropped, line ends as LF);
+    undecodable bytes are an error naming the line."""
+    with open_binary(path) as fh:
+        try:
+            data = fh.read()
+        except (OSError, EOFError) as exc:  # a truncated or corrupt gzip file
+            raise KgError(f"cannot read: {exc}", path) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -37,7 +37,7 @@ def clean(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def read_plain_text(path: Path, text: str | None = None) -> list[Document]:
+def read_plain_text(path: Path, text: str | None = None) -> Iterator[Document]:
     """A plain text file: a short first paragraph of one line is the title; the rest is the abstract."""
     text = text if text is not None else read_text(path)
     paras = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
@@ -47,4 +47,4 @@ def read_plain_text(path: Path, text: str | None = None) -> list[Document]:
     body = clean(" ".join(paras))
     lang = detect_lang(body)
     sections = ([Section("title", clean(title), detect_lang(title))] if title else []) + [Section("abstract", body, lang)]
-    return [Document(id=ids.document_from_text(text), source=str(path), sections=tuple(sections))]
+    yield Document(id=ids.document_from_text(text), source=str(path), sections=tuple(sections))

@@ -53,14 +53,14 @@ def test_plain_text_title_and_abstract():
 
 
 def test_jsonl_records_and_metadata():
-    docs = read_documents(FIXTURES / "abstracts.jsonl")
+    docs = list(read_documents(FIXTURES / "abstracts.jsonl"))
     assert [d.id for d in docs] == ["PMID:90000001", "PMID:90000002", "PMID:90000003"]
     assert docs[0].journal == "Example Journal of Medicine" and docs[0].year == "2020"
     assert [a.name for a in docs[0].authors] == ["Doe J", "Roe R"]
 
 
 def test_pubtator_documents():
-    docs = read_documents(FIXTURES / "pubtator.txt")
+    docs = list(read_documents(FIXTURES / "pubtator.txt"))
     assert [d.id for d in docs] == ["PMID:90000011", "PMID:90000012"]
     assert docs[0].title == "Lithium-induced nephrogenic diabetes insipidus."
 
@@ -70,13 +70,13 @@ def test_pubtator_documents():
 ])
 def test_sniffing_picks_the_reader(name, fmt):
     path = FIXTURES / name
-    assert sniff(path, path.read_text(encoding="utf-8")) == fmt
+    assert sniff(path) == fmt
 
 
 def test_sniffed_txt_jsonl_content(tmp_path):
     p = tmp_path / "records.txt"
     p.write_text(json.dumps({"id": "x1", "abstract": "Aspirin treats headache."}) + "\n", encoding="utf-8")
-    assert read_documents(p)[0].id == "kgdoc:x1"
+    assert next(read_documents(p)).id == "kgdoc:x1"
 
 
 def test_input_format_overrides_sniffing():
@@ -87,7 +87,7 @@ def test_input_format_overrides_sniffing():
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_every_reader_gives_documents_with_text(reader):
     fixtures = {"journal": "journal_page.txt", "text": "abstract.txt", "jsonl": "abstracts.jsonl", "pubtator": "pubtator.txt"}
-    docs = read_documents(FIXTURES / fixtures[reader], input_format=reader)
+    docs = list(read_documents(FIXTURES / fixtures[reader], input_format=reader))
     assert docs and all(d.id and d.sections and all(s.text.strip() for s in d.sections) for d in docs)
 
 
@@ -96,7 +96,7 @@ def test_folder_reads_every_supported_file(tmp_path):
     (tmp_path / "b.jsonl").write_text('{"id": "b", "abstract": "Ibuprofen treats pain."}\n', encoding="utf-8")
     (tmp_path / "notes.csv").write_text("ignored", encoding="utf-8")
     docs = read_sources([tmp_path])
-    assert sorted(d.id for d in docs) == sorted(["kgdoc:b", read_documents(tmp_path / "a.txt")[0].id])
+    assert sorted(d.id for d in docs) == sorted(["kgdoc:b", next(read_documents(tmp_path / "a.txt")).id])
 
 
 # ---------------------------------------------------------------- bad input
@@ -111,7 +111,7 @@ def test_wrong_encoding_names_file_and_line(tmp_path):
     p = tmp_path / "latin1.txt"
     p.write_bytes("Title\n\nline two\nthird line caf\xe9 au lait\n".encode("latin-1"))
     with pytest.raises(KgError) as e:
-        read_documents(p)
+        list(read_documents(p))
     assert str(e.value).startswith(f"{p}:4: not UTF-8")
 
 
@@ -119,33 +119,33 @@ def test_empty_text_is_an_error(tmp_path):
     p = tmp_path / "empty.txt"
     p.write_text("  \n\n", encoding="utf-8")
     with pytest.raises(KgError, match="empty"):
-        read_documents(p)
+        list(read_documents(p))
 
 
 def test_malformed_jsonl_names_the_line(tmp_path):
     p = tmp_path / "bad.jsonl"
     p.write_text('{"id": "a", "abstract": "ok"}\n{"id": "b", "abstract": \n', encoding="utf-8")
     with pytest.raises(KgError, match=r"bad\.jsonl:2: invalid JSON"):
-        read_documents(p)
+        list(read_documents(p))
 
 
 def test_jsonl_record_without_text(tmp_path):
     p = tmp_path / "bad.jsonl"
     p.write_text('{"id": "a", "title": "only a title"}\n', encoding="utf-8")
     with pytest.raises(KgError, match=r":1: record has no 'abstract'"):
-        read_documents(p)
+        list(read_documents(p))
 
 
 def test_malformed_journal_page(tmp_path):
     p = tmp_path / "page.txt"
     p.write_text("某杂志 ›› 2023, Vol. 1 ›› Issue (1): 1-2.doi: 10.1/x\n\nKey words: a, b\n", encoding="utf-8")
     with pytest.raises(KgError, match="malformed journal page: no 'Abstract:'"):
-        read_documents(p, input_format="journal")
+        list(read_documents(p, input_format="journal"))
 
 
 def test_unknown_input_format(tmp_path):
     with pytest.raises(KgError, match="unknown input format 'xml'"):
-        read_documents(FIXTURES / "abstract.txt", input_format="xml")
+        list(read_documents(FIXTURES / "abstract.txt", input_format="xml"))
 
 
 def test_duplicate_documents_are_an_error(tmp_path):
@@ -157,10 +157,30 @@ def test_unknown_suffix_is_an_error_unless_a_format_is_named(tmp_path):
     p = tmp_path / "paper.pdf"
     p.write_text("Mesenchymal stem cells are studied to treat liver cirrhosis.\n", encoding="utf-8")
     with pytest.raises(KgError, match=r"paper\.pdf: unknown input format '\.pdf'"):
-        read_documents(p)
+        list(read_documents(p))
     (d,) = read_documents(p, input_format="text")
     assert "liver cirrhosis" in d.sections[-1].text
     bare = tmp_path / "PMID12345"  # no suffix: the content decides
     bare.write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
     (d,) = read_documents(bare)
     assert "liver cirrhosis" in d.sections[-1].text
+
+
+def test_readers_yield_documents_lazily_and_read_gzipped_files(tmp_path):
+    """A reader yields each document as it reads it (a bad record further on is met when reached), and a
+    gzipped file is read whatever its suffix says, its format from the name under .gz or its content."""
+    import gzip
+
+    from kg.ingest import iter_documents
+
+    p = tmp_path / "a.jsonl.gz"
+    with gzip.open(p, "wt", encoding="utf-8") as fh:
+        fh.write('{"id": "a", "abstract": "Metformin treats diabetes."}\n{"id": "b", "abstract": "x"}\n{bad\n')
+    docs = iter_documents([p])
+    assert next(docs).id == "kgdoc:a" and next(docs).id == "kgdoc:b"
+    with pytest.raises(KgError, match=r"a\.jsonl\.gz:3: invalid JSON"):
+        next(docs)
+    q = tmp_path / "export.txt"
+    q.write_bytes(gzip.compress(b"99|t|A title\n99|a|An abstract.\n"))
+    (d,) = read_documents(q)
+    assert d.id == "PMID:99" and d.title == "A title"
