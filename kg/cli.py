@@ -91,16 +91,17 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.graph:
         raise KgError("give a GRAPH: an RDF file or an Oxigraph store folder (kg load)")
-    backend = open_backend(args.graph, args.engine)
+    backend = open_backend(args.graph, args.engine, allow_service=args.allow_service)
     result = backend.query(text, source)
     sys.stdout.write(format_result(result, args.format, backend.namespace_graph(), curies))
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.rdf import format_stats, load_graph, stats
+    from kg.rdf import format_stats, stats
+    from kg.rdf.store import open_backend
 
-    s = stats(load_graph(args.graph))
+    s = stats(open_backend(args.graph), curies_of(_config(args)))
     sys.stdout.write(json.dumps(s, indent=1, ensure_ascii=False) + "\n" if args.json else format_stats(s))
     return 0
 
@@ -154,7 +155,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from kg.rdf.store import open_backend
     from kg.rdf.validate import shape_files, validate
 
-    report = validate(open_backend(args.graph).to_rdflib(), args.shapes or shape_files(_config(args)))
+    report = validate(open_backend(args.graph).to_rdflib(), args.shapes or shape_files(_config(args)),
+                      check_shapes=bool(args.shapes))
     if not report.conforms or not args.quiet:
         (sys.stdout if report.conforms else sys.stderr).write(report.text())
     return 0 if report.conforms else 1
@@ -293,13 +295,15 @@ def _query_parser(sub) -> argparse.ArgumentParser:
                    help="for a graph file: rdflib (default) or Oxigraph in memory; a store always uses Oxigraph")
     q.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     q.add_argument("--show", action="store_true", help="print the SPARQL with its parameters bound; run nothing")
+    q.add_argument("--allow-service", action="store_true",
+                   help="let the query use SERVICE (federation: kg then fetches the URLs the query names)")
     q.set_defaults(func=cmd_query)
     return q
 
 
 def _stats_parser(sub) -> argparse.ArgumentParser:
-    s = sub.add_parser("stats", help="summarise a graph file")
-    s.add_argument("graph", metavar="GRAPH")
+    s = sub.add_parser("stats", help="summarise a graph file or a store")
+    s.add_argument("graph", metavar="GRAPH_OR_STORE")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
     return s
@@ -413,8 +417,25 @@ def _train_parser(sub) -> argparse.ArgumentParser:
     return t
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; options may stand between ``kg query``'s GRAPH and QUERY (argparse alone refuses)."""
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if extra and args.command == "query" and not any(x.startswith("-") for x in extra):
+        missing = [name for name in ("graph", "query") if getattr(args, name) is None]
+        if len(extra) <= len(missing):
+            if missing == ["graph", "query"] or len(extra) == len(missing):
+                for name, value in zip(missing, extra):
+                    setattr(args, name, value)
+                return args
+            # one value and both missing would have filled graph: only the query is missing here
+    if extra:
+        p.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = _parse(argv)
     _setup_logging(args)
     try:
         return args.func(args)
@@ -426,6 +447,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        log.debug("internal error", exc_info=True)
+        where = "" if getattr(args, "verbose", 0) else " (run with -vv for the traceback)"
+        print(f"kg: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}; please report it{where}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -106,8 +106,8 @@ def start(source: str | Path, port: int = 7878, writable: bool = False, timeout:
     """Start serving a graph file or a store folder; returns once the endpoint answers."""
     binary = oxigraph_binary()
     source = Path(source)
-    if timeout <= 0:
-        raise KgError("--timeout must be a positive number of seconds")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise KgError(f"--timeout must be a positive number of seconds, not {timeout}")
     port = free_port() if port == 0 else port
     check_port(port)
     temp_dir = None

@@ -1,0 +1,90 @@
+"""One error path: every bad input of this table, through the command line, gives one line
+``kg: error: FILE[:LINE]: what is wrong``, exit status 1, no traceback and nothing written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from tests.conftest import SEED
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+ <rdf:Description rdf:about="http://x/a"><rdfs:label>&lol3;</rdfs:label></rdf:Description>
+</rdf:RDF>
+"""
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY secret SYSTEM "file:///etc/passwd">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+ <rdf:Description rdf:about="http://x/a"><rdfs:label>&secret;</rdfs:label></rdf:Description>
+</rdf:RDF>
+"""
+OBO_HEAD = "format-version: 1.2\n\n"
+TTL = "@prefix x: <http://x/> .\nx:a x:b x:c .\n"
+
+# (files to write, arguments, the FILE:LINE and message the one line must hold)
+CASES = {
+    "billion laughs in RDF/XML": ({"g.rdf": LAUGHS}, ["stats", "g.rdf"], r"g\.rdf:4: .*entit"),
+    "billion laughs as an ontology": ({"o.owl": LAUGHS}, ["build", SEED, "-o", "kg.ttl", "--ontology", "o.owl"],
+                                      r"o\.owl:4: .*entit"),
+    "billion laughs loaded in a store": ({"g.rdf": LAUGHS}, ["load", "g.rdf", "--store", "store"], r"g\.rdf:4: .*entit"),
+    "external entity": ({"g.rdf": EXTERNAL}, ["query", "g.rdf", "SELECT * { ?s ?p ?o }"], r"g\.rdf:3: .*entit"),
+    "OBO stanza without id": ({"o.obo": OBO_HEAD + "[Term]\nname: x\n"},
+                              ["build", SEED, "-o", "kg.ttl", "--ontology", "o.obo"], r"o\.obo:3: \[Term\] stanza has no id"),
+    "OBO id twice": ({"o.obo": OBO_HEAD + "[Term]\nid: MONDO:1\nname: x\nid: MONDO:2\n"},
+                     ["build", SEED, "-o", "kg.ttl", "--ontology", "o.obo"], r"o\.obo:6: 'id' given twice"),
+    "OBO unterminated synonym": ({"o.obo": OBO_HEAD + '[Term]\nid: MONDO:1\nname: x\nsynonym: "y EXACT []\n'},
+                                 ["build", SEED, "-o", "kg.ttl", "--ontology", "o.obo"], r"o\.obo:6: synonym text"),
+    "OBO header not closed": ({"o.obo": OBO_HEAD + "[Term\nid: MONDO:1\n"},
+                              ["build", SEED, "-o", "kg.ttl", "--ontology", "o.obo"], r"o\.obo:3: stanza header"),
+    "OBO not UTF-8": ({"o.obo": b"\xff\xfe[Term]\n"}, ["build", SEED, "-o", "kg.ttl", "--ontology", "o.obo"],
+                      r"o\.obo: not UTF-8"),
+    "SSSOM row short of the header": (
+        {"m.sssom.tsv": "# curie_map: {}\nsubject_id\tpredicate_id\tobject_id\nMONDO:1\tskos:exactMatch\n"},
+        ["build", SEED, "-o", "kg.ttl", "--ontology", "m.sssom.tsv"], r"m\.sssom\.tsv:3: expected 3 tab-separated"),
+    "SPARQL update": ({"g.ttl": TTL}, ["query", "g.ttl", "PREFIX x: <http://x/>\nDELETE WHERE { ?s ?p ?o }"],
+                      r"query:2: a SPARQL update \(DELETE\)"),
+    "SPARQL SERVICE": ({"g.ttl": TTL}, ["query", "g.ttl", "SELECT * {\n SERVICE <http://example.org/sparql> { ?s ?p ?o } }"],
+                       r"query:2: SERVICE is refused"),
+    "SPARQL FROM with rdflib": ({"g.ttl": TTL}, ["query", "g.ttl", "SELECT * FROM <http://example.org/g.ttl> { ?s ?p ?o }"],
+                                r"query:1: FROM is refused"),
+    "GRAPH on a one-graph file": ({"g.ttl": TTL}, ["query", "g.ttl", "SELECT * { GRAPH ?g { ?s ?p ?o } }"],
+                                  r"query: GRAPH needs named graphs"),
+    "bad regular expression": ({"g.ttl": TTL}, ["query", "g.ttl", 'SELECT * { ?s ?p ?o FILTER(regex(str(?o), "(")) }'],
+                               r"query: bad SPARQL"),
+    "SPARQL syntax on Oxigraph": ({"g.ttl": TTL}, ["query", "g.ttl", "SELECT ?x WHERE {\n ?x ?y\n}", "--engine", "oxigraph"],
+                                  r"query:3: bad SPARQL"),
+    "a folder that is no store": ({"d/x.txt": "x"}, ["query", "d", "SELECT * {}"], r"d: "),
+    "serve with a NaN timeout": ({"g.ttl": TTL}, ["serve", "g.ttl", "--timeout", "nan"], r"timeout"),
+}
+
+
+@pytest.mark.parametrize("files, args, expected", CASES.values(), ids=CASES.keys())
+def test_bad_input_is_one_line(files, args, expected, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    before = _tree(tmp_path)
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert err.count("\n") == 1 and err.startswith("kg: error: "), err
+    assert re.search(expected, err), err
+    assert _tree(tmp_path) == before, "a failed command left files behind"
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if "cache" not in p.relative_to(root).parts}
