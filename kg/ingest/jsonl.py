@@ -40,7 +40,7 @@ def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
 Scalar = Union[str, int, None]
 
 
-class Author(msgspec.Struct):
+class AuthorRecord(msgspec.Struct):
     name: str = ""
 
 
@@ -60,7 +60,7 @@ class Record(msgspec.Struct):
     volume: Scalar = None
     issue: Scalar = None
     pages: Scalar = None
-    authors: Optional[list[Union[str, Author]]] = None
+    authors: Optional[list[Union[str, AuthorRecord]]] = None
     keywords: Optional[list[str]] = None
 
 
@@ -128,7 +128,8 @@ def _document(rec: Record, line: str, path: Path, lineno: int) -> Document:
         doc_id = ids.record_document(rid.strip())
     else:
         doc_id = ids.document_from_text(line)
-    authors = tuple(Author(a) if isinstance(a, str) else Author(a.name) for a in rec.authors or ())
+    names = (a if isinstance(a, str) else a.name for a in rec.authors or ())
+    authors = tuple(Author(clean(n)) for n in names if n.strip())
     return Document(
         id=doc_id, source=str(path), sections=tuple(sections), doi=doi, pmid=pmid,
         journal=rec.journal, year=_text(rec.year), volume=_text(rec.volume), issue=_text(rec.issue),
