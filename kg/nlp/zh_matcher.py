@@ -33,8 +33,10 @@ class ZhLexiconMatcher:
     def __init__(self) -> None:
         self.lex: Lexicon | None = None
 
-    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config) -> "ZhLexiconMatcher":
-        """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``)."""
+    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config,
+            table: dict[int, int] | None = None) -> "ZhLexiconMatcher":
+        """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``);
+        ``table``: the character table text and terms are read through (``kg.nlp.segmenter``)."""
         self.lex = lexicon
         self.zh = zh
         self.policy = TypePolicy.from_config(config)
@@ -46,11 +48,18 @@ class ZhLexiconMatcher:
         self.compositions = tuple(config.compositions.values())
         self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
-        self.index = {t: tuple(e for e in v if e[0] in lexicon.types) for t, v in zh.index.items()}
-        self.index = {t: v for t, v in self.index.items() if v}
+        self.table = table or {}
+        index: dict[str, tuple] = {}
+        for t, v in zh.index.items():
+            kept = tuple(e for e in v if e[0] in lexicon.types)
+            if kept:
+                key = t.translate(self.table)
+                index[key] = tuple(sorted(set(index.get(key, ()) + kept)))
+        self.index = index
         return self
 
-    def _scan(self, doc: Doc, text: str) -> list[Match]:
+    def _scan(self, doc: Doc, text: str, norm: str) -> list[Match]:
+        """Matches over the words of ``doc``; ``norm`` is its text read through the character table."""
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t.text) for t in doc]
         n = len(starts)
@@ -62,12 +71,12 @@ class ZhLexiconMatcher:
             found = None
             j = i
             while j < n and ends[j] - starts[i] <= max_len:
-                entries = self.index.get(text[starts[i] : ends[j]])
+                entries = self.index.get(norm[starts[i] : ends[j]])
                 if entries:
                     found = (j, entries)
                 j += 1
             if found is None:
-                tok = doc[i].text
+                tok = norm[starts[i] : ends[i]]
                 short = tok if tok in abbrs else (tok[:-1] if tok.endswith("s") and tok[:-1] in abbrs else None)
                 if short is not None:
                     m = abbrs[short]
@@ -85,7 +94,7 @@ class ZhLexiconMatcher:
             types = {self.lex.types.get(c) for c, _ in entries}
             if types & self.like_types:
                 for suffix in self.like:
-                    if text.startswith(suffix, end):
+                    if norm.startswith(suffix, end):
                         entries = tuple(e for e in entries if self.lex.types.get(e[0]) in self.like_types)
                         factor *= self.policy.score("like")
                         how = "like"
@@ -93,7 +102,7 @@ class ZhLexiconMatcher:
                         break
             m = Match(starts[i], end, entries, factor, how)
             out.append(m)
-            hit = self.abbr_rx.match(text[end : end + 120])
+            hit = self.abbr_rx.match(norm[end : end + 120])
             if hit and len(_CAPITALS.findall(hit.group(1))) >= 2:
                 short = hit.group(1)
                 abbrs[short] = Match(0, 0, entries, factor, how, text[starts[i] : end])
@@ -108,4 +117,5 @@ class ZhLexiconMatcher:
         if self.lex is None:
             raise RuntimeError("kg_zh_lexicon_matcher has no lexicon: call .use(lexicon, zh, config) after add_pipe")
         text = doc.text
-        return write_match_spans(doc, self._compose(text, self._scan(doc, text)))
+        norm = text.translate(self.table) if self.table else text
+        return write_match_spans(doc, self._compose(text, self._scan(doc, text, norm)))

@@ -10,6 +10,7 @@ through the same cross-references to the same node as its English counterpart.
 from __future__ import annotations
 
 import csv
+import gzip
 import logging
 import re
 from collections.abc import Sequence
@@ -83,8 +84,11 @@ class ZhLexicon:
 
 
 def shipped_zh_files(config: Config) -> list[Path]:
-    """The Chinese lexicon files of the ontologies folder (``ontologies/zh/``)."""
-    return sorted((config.ontologies / "zh").glob("*.tsv"))
+    """The Chinese lexicon files of the ontologies folder (``ontologies/zh/*.tsv`` and ``*.tsv.gz``): the
+    hand-written ``lexicon.tsv`` first, then those ``scripts/build_zh_lexicon.py`` derives."""
+    folder = config.ontologies / "zh"
+    files = sorted([*folder.glob("*.tsv"), *folder.glob("*.tsv.gz")])
+    return sorted(files, key=lambda p: (p.name != "lexicon.tsv", p.name))
 
 
 def read_zh_lexicon(path: str | Path, scopes: Sequence[str] = ZhLexicon.scopes) -> list[ZhEntry]:
@@ -93,7 +97,12 @@ def read_zh_lexicon(path: str | Path, scopes: Sequence[str] = ZhLexicon.scopes) 
     if not path.is_file():
         raise KgError("no such Chinese lexicon file", path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        lines = raw.decode("utf-8").splitlines()
+    except (OSError, EOFError) as exc:
+        raise KgError(f"cannot read ({exc})", path) from exc
     except UnicodeDecodeError as exc:
         raise KgError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from exc
     out: list[ZhEntry] = []
