@@ -16,6 +16,7 @@ from kg.ontology import Lexicon, TypePolicy, ZhLexicon
 
 _CAPITALS = re.compile(r"[A-Z]")
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9\-]{1,11}$")
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 @Language.factory("kg_zh_lexicon_matcher")
@@ -46,6 +47,12 @@ class ZhLexiconMatcher:
         self.abbr_rx = rec.table("abbreviation").regex("pattern")
         self.window = rec.table("composition").integer("window")
         self.compositions = tuple(config.compositions.values())
+        heads = rec.table("heads", {})
+        self.head_min = heads.integer("min_chars", 3) if heads else 3
+        self.head_max = heads.integer("max_chars", 12) if heads else 12
+        self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars")
+                                   for h in heads.strings(typ)), key=lambda x: (-len(x[0]), x[0])))
+        self.head_not = heads.regex("not", None) if heads else None
         self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
         self.table = table or {}
@@ -58,12 +65,14 @@ class ZhLexiconMatcher:
         self.index = index
         return self
 
-    def _scan(self, doc: Doc, text: str, norm: str) -> list[Match]:
-        """Matches over the words of ``doc``; ``norm`` is its text read through the character table."""
+    def _scan(self, doc: Doc, text: str, norm: str) -> tuple[list[Match], list[Match]]:
+        """Lexicon matches and head-word matches over the words of ``doc``; ``norm`` is its text read
+        through the character table."""
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t.text) for t in doc]
         n = len(starts)
         out: list[Match] = []
+        heads: list[Match] = []  # head-word mentions, kept where no other match is (see __call__)
         abbrs: dict[str, Match] = {}
         max_len = self.zh.max_len
         i = 0
@@ -81,6 +90,8 @@ class ZhLexiconMatcher:
                 if short is not None:
                     m = abbrs[short]
                     out.append(abbreviation(m, starts[i], ends[i], m.long_form, self.policy.score("abbreviation")))
+                elif self.heads and self.head_min <= len(tok) <= self.head_max and (head := self._head(tok)):
+                    heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=head))
                 elif _ACRONYM_TOKEN.match(tok) and len(_CAPITALS.findall(tok)) >= 2:
                     acr = tok[:-1] if tok.endswith("s") and tok[-2:-1].isupper() else tok
                     entries = self.lex.acronyms.get(acr.replace("-", ""))
@@ -108,7 +119,16 @@ class ZhLexiconMatcher:
                 abbrs[short] = Match(0, 0, entries, factor, how, text[starts[i] : end])
                 abbrs.setdefault(short[:-1] if short.endswith("s") and short[-2:-1].isupper() else short, abbrs[short])
             i = bisect_left(starts, end)
-        return out
+        return out, heads
+
+    def _head(self, word: str) -> str | None:
+        """The type a word no lexicon term matches takes from its head ("胆囊炎": …炎, a disease), if any."""
+        if not _CJK_WORD.match(word) or (self.head_not is not None and self.head_not.search(word)):
+            return None
+        for head, typ in self.heads:
+            if word.endswith(head) and len(word) > len(head):
+                return typ
+        return None
 
     def _compose(self, text: str, matches: list[Match]) -> list[Match]:
         return compose(text, matches, self.compositions, "zh", self.lex, self._types_cache, self.window)
@@ -118,4 +138,10 @@ class ZhLexiconMatcher:
             raise RuntimeError("kg_zh_lexicon_matcher has no lexicon: call .use(lexicon, zh, config) after add_pipe")
         text = doc.text
         norm = text.translate(self.table) if self.table else text
-        return write_match_spans(doc, self._compose(text, self._scan(doc, text, norm)))
+        found, heads = self._scan(doc, text, norm)
+        matches = self._compose(text, found)
+        if heads:  # a head-word mention only where no lexicon match or composition is ("肝移植后的并发症")
+            taken = [(m.start, m.end) for m in matches]
+            matches = sorted(matches + [h for h in heads if not any(s < h.end and h.start < e for s, e in taken)],
+                             key=lambda m: (m.start, -m.end))
+        return write_match_spans(doc, matches)

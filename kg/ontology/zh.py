@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import logging
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Config
 from kg.errors import KgError
+from kg.files import cache_dir
 from kg.ontology.lexicon import Lexicon
 from kg.ontology.policy import TypePolicy
 
@@ -136,12 +141,38 @@ def read_zh_lexicon(path: str | Path, scopes: Sequence[str] = ZhLexicon.scopes) 
     return out
 
 
+def _fingerprint(files: Sequence[Path], lexicon: Lexicon, scopes: Sequence[str]) -> str | None:
+    """A digest of the Chinese files and of the English lexicon files they are checked against (None when
+    the English lexicon was not loaded from files, so there is nothing to key a cache on)."""
+    if not lexicon._files:
+        return None
+    h = hashlib.sha256(b"zh-lexicon-1\0" + "|".join(scopes).encode())
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for f in lexicon._files:
+        st = os.stat(f)
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:24]
+
+
 def load_zh_lexicon(lexicon: Lexicon, extra: Sequence[str | Path] = (), shipped: bool = True,
-                    config: Config | None = None) -> ZhLexicon:
-    """The Chinese lexicon of the ontologies folder plus user files, checked against the English ``lexicon``."""
+                    config: Config | None = None, use_cache: bool = True) -> ZhLexicon:
+    """The Chinese lexicon of the ontologies folder plus user files, checked against the English ``lexicon``
+    (kept in kg's cache folder once checked: the shipped files hold some 23,000 rows)."""
     config = config or lexicon.config or Config.default()
     zh = ZhLexicon(scopes=TypePolicy.from_config(config).scopes)
     files = (shipped_zh_files(config) if shipped else []) + [Path(p) for p in extra]
+    for p in files:
+        if not p.is_file():
+            raise KgError("no such Chinese lexicon file", p)
+    key = _fingerprint(files, lexicon, zh.scopes) if use_cache else None
+    cache_file = cache_dir() / f"zh-lexicon-{key}.pickle" if key else None
+    if cache_file is not None and cache_file.is_file():
+        try:
+            with open(cache_file, "rb") as fh:
+                return pickle.load(fh)
+        except Exception as exc:  # a stale or truncated cache is rebuilt
+            log.warning("ignoring unreadable Chinese lexicon cache %s: %s", cache_file, exc)
     for p in files:
         rows = read_zh_lexicon(p, zh.scopes)
         for e in rows:
@@ -150,4 +181,17 @@ def load_zh_lexicon(lexicon: Lexicon, extra: Sequence[str | Path] = (), shipped:
         zh.add(rows)
     log.debug("Chinese lexicon: %d terms for %d identifiers from %d file(s)", len(zh.index),
               len({e.curie for e in zh.entries}), len(files))
+    if cache_file is not None:
+        _write_cache(zh, cache_file)
     return zh
+
+
+def _write_cache(zh: ZhLexicon, cache_file: Path) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".zh-lexicon-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(zh, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError as exc:
+        log.warning("could not write the Chinese lexicon cache in %s: %s", cache_file.parent, exc)
