@@ -191,7 +191,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
                                     limit=args.limit, progress=_progress(args), breakdown=args.breakdown,
-                                    half=args.half, config=_config(args), **_nlp_options(args)))
+                                    half=args.half, config=_config(args), part=args.part, **_nlp_options(args)))
     return 0
 
 
@@ -394,6 +394,9 @@ def _eval_parser(sub) -> argparse.ArgumentParser:
     ev.add_argument("--half", choices=["even", "odd"],
                     help="only the documents at even (0, 2, ...) or odd positions of each split: Rosario-Hearst's "
                          "rules are chosen on its even half, its odd half is held out (EVALUATION.md)")
+    ev.add_argument("--part", choices=["choose", "held_out"],
+                    help="only the part of each split that choices are made on, or the part held out from every "
+                         "choice, for corpora that define one (held_out in kg/data/corpora.toml: CMeEE, CMeIE)")
     ev.add_argument("--breakdown", action="store_true",
                     help="also print mentions by how they were found (abbreviation, variant, hyphenated, ...) "
                          "and negated/hedged claims by sentence class (always in --markdown)")
