@@ -135,6 +135,19 @@ class Claim:
 
 
 @dataclass
+class Link:
+    """An edge of the neighbourhood beyond the entity's own claims: a claim or a therapy's agent."""
+
+    subject: Node
+    predicate: str  # CURIE
+    object: Node
+    direction: str | None
+    negated: bool
+    hedged: bool
+    claim_types: list[str]
+
+
+@dataclass
 class Entity:
     node: Node
     entity_type: str | None
@@ -152,6 +165,7 @@ class Entity:
     claims_total: int
     page: int
     pages: int
+    ring: list[Link] = field(default_factory=list)  # the claims of its claims' other ends (the graph's second ring)
 
 
 def _pick(texts: list[tuple[str, str]], prefer: str = "en") -> str:
@@ -290,15 +304,19 @@ class Reader:
     # ------------------------------------------------ an entity
 
     def resolve_entity(self, iri: str) -> tuple[str, str | None]:
-        """(``found``, IRI): ``entity`` (has triples of its own), ``equivalent`` (the entity it is an
-        equivalent of), ``document`` (an article: its page is elsewhere) or ``missing``."""
+        """(``found``, IRI): ``entity`` (an entity of the graph, or a node with triples of its own),
+        ``equivalent`` (an id or merged class of an entity: the entity's IRI), ``document`` (an article,
+        whose page is elsewhere) or ``missing``."""
         ref = sparql_iri(iri)
+        if self.service.select(f"SELECT ?t WHERE {{ {ref} <{KGV}entityType> ?t }} LIMIT 1"):
+            return "entity", iri
+        rows = self.service.select(f"SELECT ?x WHERE {{ {{ ?x <{EXACT}> {ref} }} UNION {{ {ref} <{EXACT}> ?x }} "
+                                   f"?x <{KGV}entityType> ?t }} ORDER BY ?x LIMIT 1")
+        if rows:
+            return "equivalent", rows[0][0].value
         rows = self.service.select(f"SELECT ?t WHERE {{ {ref} ?p ?o OPTIONAL {{ {ref} <{RDF_TYPE}> ?t }} }} LIMIT 1")
         if rows:
             return ("document" if value(rows[0][0]) == ARTICLE else "entity"), iri
-        rows = self.service.select(f"SELECT ?x WHERE {{ ?x <{EXACT}> {ref} . ?x <{KGV}entityType> ?t }} ORDER BY ?x LIMIT 1")
-        if rows:
-            return "equivalent", rows[0][0].value
         rows = self.service.select(f"SELECT ?x WHERE {{ ?x ?p {ref} FILTER(?p != <{KGV}document>) }} LIMIT 1")
         return ("entity", iri) if rows else ("missing", None)
 
@@ -325,6 +343,7 @@ class Reader:
         synonyms = sorted({(o.value, lang(o), kind) for p, kind in SYNONYMS.items() for o in facts[p]},
                           key=lambda s: (s[2], s[1], s[0].lower()))
         agent = _one(facts[KGV + "therapeuticAgent"])
+        claims = self.claims(shown)
         return Entity(
             node=node, entity_type=value(_one(facts[KGV + "entityType"])),
             identifiers=[(g, self.curie(g)) for g in [iri] + [g for g in group if g != iri]], synonyms=synonyms,
@@ -333,7 +352,34 @@ class Reader:
             parts=[nodes[o.value] for o in facts[KGV + "composedOf"]],
             agent_of=[nodes[x] for x in agent_of],
             documents=[docs[d] for d in doc_iris[:LISTED]], documents_total=len(doc_iris),
-            claims=self.claims(shown), claims_total=len(assocs), page=page, pages=pages)
+            claims=claims, claims_total=len(assocs), page=page, pages=pages,
+            ring=self._ring({x.iri for c in claims for x in (c.subject, c.object)} - set(group)))
+
+    def _ring(self, around: set[str], neighbours: int = 25, links: int = 400) -> list[Link]:
+        """The claims and agents of up to ``neighbours`` of the entity's neighbours (at most ``links``)."""
+        if not around:
+            return []
+        rows = self.service.select(
+            f"SELECT ?a ?s ?p ?o ?d ?g ?h ?ct WHERE {{ {_values('x', sorted(around)[:neighbours])} "
+            f"{{ {{ ?a <{BL}subject> ?x }} UNION {{ ?a <{BL}object> ?x }} ?a <{BL}subject> ?s ; <{BL}predicate> ?p ; "
+            f"<{BL}object> ?o OPTIONAL {{ ?a <{BL}object_direction_qualifier> ?d }} OPTIONAL {{ ?a <{BL}negated> ?g }} "
+            f"OPTIONAL {{ ?a <{KGV}hedged> ?h }} OPTIONAL {{ ?a <{KGV}claimType> ?ct }} }} UNION "
+            f"{{ ?x <{KGV}therapeuticAgent> ?o BIND(?x AS ?s) BIND(<{KGV}therapeuticAgent> AS ?p) BIND(?x AS ?a) }} "
+            f"}} LIMIT {links * 2}")
+        found: dict[tuple, list] = {}
+        for a, s, p, o, d, g, h, ct in rows:
+            key = (a.value, s.value, p.value, o.value)
+            entry = found.setdefault(key, [value(d), truth(g), truth(h), set()])
+            if ct is not None:
+                entry[3].add(ct.value)
+        keys = sorted(found)[:links]
+        nodes = self.nodes({x for k in keys for x in (k[1], k[3])})
+        out = []
+        for key in keys:
+            _, s, p, o = key
+            direction, negated, hedged, types = found[key]
+            out.append(Link(nodes[s], self.curie(p), nodes[o], direction, negated, hedged, sorted(types)))
+        return out
 
     def _hierarchy(self, group: list[str]) -> tuple[list[Node], list[Node], int]:
         rows = self.service.select(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from kg.browse.data import Entity, Node
+from kg.browse.data import Claim, Entity, Link, Node
 from kg.draw.style import Style
 from kg.draw.view import edge_label
 
@@ -37,9 +37,19 @@ def _plain(style: Style, predicate: str) -> dict:
             "arrows": {"to": {"enabled": fam.name != "part", "type": "arrow"}}}
 
 
+def _claim_edge(c: Claim | Link, style: Style) -> dict:
+    fam = style.family(c.predicate, c.direction, c.claim_types)
+    label = ("not " if c.negated else "") + edge_label(style, c.predicate, c.direction)
+    return {"from": c.subject.iri, "to": c.object.iri, "label": label,
+            "title": f"{c.subject.name} — {label} → {c.object.name}" + ("\nhedged" if c.hedged else ""),
+            "color": style.palette.negated if c.negated else fam.color, "width": fam.width * 1.3,
+            "dashes": [2, 4] if c.negated else bool(c.hedged),
+            "arrows": {"to": {"enabled": True, "type": "bar" if c.direction == "decreased" else "arrow"}}}
+
+
 def neighbourhood(entity: Entity, style: Style) -> dict:
-    """Nodes and edges around the entity: its claims' other ends (up to ``MAX_NODES`` nodes), its parents,
-    its agent and parts, and the therapies made of it."""
+    """Nodes and edges around the entity (up to ``MAX_NODES`` nodes): its claims' other ends, its parents,
+    its agent and parts, the therapies made of it; then the claims of those neighbours."""
     nodes: dict[str, dict] = {entity.node.iri: _node(entity.node, style, focus=True)}
     edges: list[dict] = []
 
@@ -51,15 +61,8 @@ def neighbourhood(entity: Entity, style: Style) -> dict:
         return True
 
     for c in entity.claims:
-        if not (add(c.subject) and add(c.object)):
-            continue
-        fam = style.family(c.predicate, c.direction, c.claim_types)
-        label = ("not " if c.negated else "") + edge_label(style, c.predicate, c.direction)
-        edges.append({"from": c.subject.iri, "to": c.object.iri, "label": label,
-                      "title": f"{c.subject.name} — {label} → {c.object.name}" + ("\nhedged" if c.hedged else ""),
-                      "color": style.palette.negated if c.negated else fam.color, "width": fam.width * 1.3,
-                      "dashes": [2, 4] if c.negated else bool(c.hedged),
-                      "arrows": {"to": {"enabled": True, "type": "bar" if c.direction == "decreased" else "arrow"}}})
+        if add(c.subject) and add(c.object):
+            edges.append(_claim_edge(c, style))
     structure = [(entity.node, p, "rdfs:subClassOf") for p in entity.parents]
     structure += [(entity.node, entity.agent, "kg:therapeuticAgent")] if entity.agent else []
     structure += [(entity.node, p, "kg:composedOf") for p in entity.parts]
@@ -67,6 +70,12 @@ def neighbourhood(entity: Entity, style: Style) -> dict:
     for a, b, pred in structure:
         if add(a) and add(b):
             edges.append({"from": a.iri, "to": b.iri, **_plain(style, pred)})
+    for link in entity.ring:  # the second ring, while there is room
+        if link.subject.iri in nodes and link.object.iri in nodes or add(link.subject) and add(link.object):
+            if link.predicate.startswith("biolink:"):
+                edges.append(_claim_edge(link, style))
+            else:
+                edges.append({"from": link.subject.iri, "to": link.object.iri, **_plain(style, link.predicate)})
     seen, unique = set(), []
     for e in edges:  # one edge per (from, to, label): a claim read in several documents is one line
         key = (e["from"], e["to"], e["label"])

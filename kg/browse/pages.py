@@ -127,9 +127,8 @@ def search_page(q: str, hits: list[Hit], style: Style) -> str:
 def entity_page(e: Entity, style: Style, graph: dict) -> str:
     n = e.node
     other = [f'<span lang="{h(lg)}">{h(t)}</span>' for t, lg in n.labels if t != n.label]
-    ids = "".join(f'<li><a class="ext" href="{h(i)}" title="the ontology\'s page"><code>{h(c)}</code></a>'
-                  + (f' <a href="{h(entity_url(c))}" class="muted">its page here</a>' if k else "") + "</li>"
-                  for k, (i, c) in enumerate(e.identifiers))
+    ids = "".join(f'<li><a class="ext" href="{h(i)}" title="its page in its ontology"><code>{h(c)}</code></a></li>'
+                  for i, c in e.identifiers)
     parts = [f'<h1>{h(n.name)} {"".join(other)}</h1>',
              f'<p>{chip(style, n.categories)} <code>{h(n.curie)}</code>'
              + (f' <span class="muted">entity type: {h(e.entity_type)}</span>' if e.entity_type else "") + "</p>",
@@ -218,7 +217,7 @@ def claim_html(c: Claim, style: Style, evidence: list[Evidence] | None = None) -
     if more > 0:
         ev_html += f'<li class="muted">and {more} more sentences</li>'
     return (f'<li class="claim{" negated" if c.negated else ""}{" hedged" if c.hedged else ""}">'
-            f'<div class="triple">{node_link(c.subject, style)} <b>{h(label)}</b> {node_link(c.object, style)} {" ".join(flags)}</div>'
+            f'<div class="triple">{node_link(c.subject, style)} <strong class="pred">{h(label)}</strong> {node_link(c.object, style)} {" ".join(flags)}</div>'
             f'{extra}<ul class="evidence">{ev_html}</ul></li>')
 
 

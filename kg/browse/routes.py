@@ -129,7 +129,7 @@ class Site:
 
     def routes(self) -> dict[str, Handler]:
         return {"/": self.home, "/search": self.search, "/entity/": self.entity, "/document/": self.document,
-                "/sparql": self.sparql, "/assets/": self.asset}
+                "/sparql": self.sparql, "/assets/": self.asset, "/favicon.ico": lambda req: Response(204, b"")}
 
     def not_found(self, req: Request) -> Response:
         return not_found(f"no such page: {req.path}")

@@ -101,23 +101,31 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _candidates(self, qtokens: list[str]) -> set[int] | None:
+    def _matching(self, t: str) -> set[int]:
+        """Entries with a token starting with ``t`` (one ASCII letter: equal to it; a prefix of one letter
+        matches too much)."""
+        lo = bisect.bisect_left(self.tokens, t)
+        whole = len(t) == 1 and t.isascii()
+        hi = lo + 1 if whole else bisect.bisect_left(self.tokens, t + "\U0010ffff")
+        ids: set[int] = set()
+        for k in range(lo, min(hi, len(self.tokens))):
+            if self.tokens[k] == t or not whole and self.tokens[k].startswith(t):
+                ids.update(self.postings[k])
+            if len(ids) > MAX_CANDIDATES:
+                break
+        return ids
+
+    def _candidates(self, qtokens: list[str]) -> set[int]:
+        """Entries matching every query token (an English plural also as its singular: "MSCs", "cells")."""
         found: set[int] | None = None
         for t in sorted(set(qtokens), key=len, reverse=True):
-            lo = bisect.bisect_left(self.tokens, t)
-            # a one-letter word matches whole tokens only (a prefix of one letter matches too much)
-            whole = len(t) == 1 and t.isascii()
-            hi = lo + 1 if whole else bisect.bisect_left(self.tokens, t + "\U0010ffff")
-            ids: set[int] = set()
-            for k in range(lo, min(hi, len(self.tokens))):
-                if self.tokens[k] == t or not whole and self.tokens[k].startswith(t):
-                    ids.update(self.postings[k])
-                if len(ids) > MAX_CANDIDATES:
-                    break
+            ids = self._matching(t)
+            if len(t) > 2 and t.endswith("s") and t.isascii():
+                ids |= self._matching(t[:-1])
             found = ids if found is None else found & ids
             if not found:
                 return set()
-        return found
+        return found or set()
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The best hits for a query, one per node."""
@@ -126,7 +134,7 @@ class SearchIndex:
         if not qtokens:
             return []
         best: dict[str, Hit] = {}
-        for i in self._candidates(qtokens) or ():
+        for i in self._candidates(qtokens):
             target, name, kind = self.entries[i]
             norm = self.names[i]
             label, cats, is_doc, is_entity, curie = self.info.get(target, (name, (), False, False, target))
