@@ -208,19 +208,20 @@ class Reader:
         out = {i: Node(i, self.curie(i)) for i in iris}
         if not iris:
             return out
-        rows = self.service.select(f"SELECT ?n ?p ?o WHERE {{ {_values('n', iris)} VALUES ?p {{ <{LABEL}> <{RDF_TYPE}> }} "
-                                   "?n ?p ?o }")
-        for n, p, o in rows:
-            node = out[n.value]
-            if p.value == LABEL:
-                node.labels.append((o.value, lang(o)))
-            elif p.value not in NOT_ENTITIES:
-                node.types.add(o.value)
+        for n, o in self._objects(iris, LABEL):
+            out[n.value].labels.append((o.value, lang(o)))
+        for n, o in self._objects(iris, RDF_TYPE):
+            if o.value not in NOT_ENTITIES:
+                out[n.value].types.add(o.value)
         for node in out.values():
             node.labels.sort(key=lambda t: (t[1] not in ("", "en"), t[1], t[0]))
             node.label = _pick([(t, lg) for t, lg in node.labels if lg in ("", "en")]) or _pick(node.labels)
             node.categories = sorted(self.curie(t) for t in node.types if t.startswith(BL))
         return out
+
+    def _objects(self, iris: list[str], pred: str) -> list[tuple]:
+        """(subject, object) terms of one predicate for these subjects (one VALUES block, one pattern)."""
+        return self.service.select(f"SELECT ?x ?o WHERE {{ {_values('x', iris)} ?x <{pred}> ?o }}")
 
     def docs(self, iris) -> dict[str, DocRef]:
         """Titles, identifiers and years of these documents."""
@@ -228,16 +229,12 @@ class Reader:
         out = {i: DocRef(i, self.curie(i)) for i in iris}
         if not iris:
             return out
-        rows = self.service.select(f"SELECT ?d ?p ?o WHERE {{ {_values('d', iris)} VALUES ?p {{ <{DCT}title> "
-                                   f"<{DCT}identifier> <{KGV}year> }} ?d ?p ?o }}")
-        for d, p, o in rows:
-            ref = out[d.value]
-            if p.value == DCT + "title":
-                ref.titles.append((o.value, lang(o)))
-            elif p.value == DCT + "identifier":
-                ref.identifiers.append(o.value)
-            else:
-                ref.year = o.value
+        for d, o in self._objects(iris, DCT + "title"):
+            out[d.value].titles.append((o.value, lang(o)))
+        for d, o in self._objects(iris, DCT + "identifier"):
+            out[d.value].identifiers.append(o.value)
+        for d, o in self._objects(iris, KGV + "year"):
+            out[d.value].year = o.value
         for ref in out.values():
             ref.titles.sort(key=lambda t: (t[1] != "en", t[1]))
             ref.identifiers.sort()
@@ -249,9 +246,7 @@ class Reader:
         """These associations with their evidence (at most ``EVIDENCE_PER_CLAIM`` each), in the given order."""
         if not assocs:
             return []
-        facts: dict[str, dict[str, list]] = {a: defaultdict(list) for a in assocs}
-        for a, p, o in self.service.select(f"SELECT ?a ?p ?o WHERE {{ {_values('a', assocs)} ?a ?p ?o }}"):
-            facts[a.value][p.value].append(o)
+        facts = self._describe(assocs)
         evidence = self._evidence([e.value for f in facts.values() for e in f[BL + "has_evidence"]])
         refs = set()
         for f in facts.values():
@@ -285,9 +280,7 @@ class Reader:
     def _evidence(self, iris: list[str]) -> dict[str, dict]:
         if not iris:
             return {}
-        facts: dict[str, dict[str, list]] = {e: defaultdict(list) for e in iris}
-        for e, p, o in self.service.select(f"SELECT ?e ?p ?o WHERE {{ {_values('e', iris)} ?e ?p ?o }}"):
-            facts[e.value][p.value].append(o)
+        facts = self._describe(iris)
         out = {}
         for e, f in facts.items():
             text = _one(f[BL + "supporting_text"])
@@ -355,40 +348,47 @@ class Reader:
             claims=claims, claims_total=len(assocs), page=page, pages=pages,
             ring=self._ring({x.iri for c in claims for x in (c.subject, c.object)} - set(group)))
 
+    def _with(self, pred: str, objects, reverse: bool = False) -> list[tuple[str, str]]:
+        """(subject, object) pairs of ``pred`` whose object (subject when ``reverse``) is one of ``objects``:
+        one plain pattern per query (Oxigraph plans a VALUES block joined to a UNION badly)."""
+        if not objects:
+            return []
+        pattern = f"?x <{pred}> ?y" if reverse else f"?y <{pred}> ?x"
+        rows = self.service.select(f"SELECT ?x ?y WHERE {{ {_values('x', objects)} {pattern} FILTER(isIRI(?y)) }}")
+        return [(x.value, y.value) for x, y in rows]
+
+    def _associations_of(self, iris) -> list[str]:
+        """The associations whose subject or object is one of ``iris``."""
+        return sorted({a for _, a in self._with(BL + "subject", iris) + self._with(BL + "object", iris)})
+
+    def _describe(self, iris: list[str]) -> dict[str, dict[str, list]]:
+        """Every triple of these subjects, by subject and predicate."""
+        facts: dict[str, dict[str, list]] = {i: defaultdict(list) for i in iris}
+        if iris:
+            for x, p, o in self.service.select(f"SELECT ?x ?p ?o WHERE {{ {_values('x', iris)} ?x ?p ?o }}"):
+                facts[x.value][p.value].append(o)
+        return facts
+
     def _ring(self, around: set[str], neighbours: int = 25, links: int = 400) -> list[Link]:
         """The claims and agents of up to ``neighbours`` of the entity's neighbours (at most ``links``)."""
-        if not around:
-            return []
-        rows = self.service.select(
-            f"SELECT ?a ?s ?p ?o ?d ?g ?h ?ct WHERE {{ {_values('x', sorted(around)[:neighbours])} "
-            f"{{ {{ ?a <{BL}subject> ?x }} UNION {{ ?a <{BL}object> ?x }} ?a <{BL}subject> ?s ; <{BL}predicate> ?p ; "
-            f"<{BL}object> ?o OPTIONAL {{ ?a <{BL}object_direction_qualifier> ?d }} OPTIONAL {{ ?a <{BL}negated> ?g }} "
-            f"OPTIONAL {{ ?a <{KGV}hedged> ?h }} OPTIONAL {{ ?a <{KGV}claimType> ?ct }} }} UNION "
-            f"{{ ?x <{KGV}therapeuticAgent> ?o BIND(?x AS ?s) BIND(<{KGV}therapeuticAgent> AS ?p) BIND(?x AS ?a) }} "
-            f"}} LIMIT {links * 2}")
-        found: dict[tuple, list] = {}
-        for a, s, p, o, d, g, h, ct in rows:
-            key = (a.value, s.value, p.value, o.value)
-            entry = found.setdefault(key, [value(d), truth(g), truth(h), set()])
-            if ct is not None:
-                entry[3].add(ct.value)
-        keys = sorted(found)[:links]
-        nodes = self.nodes({x for k in keys for x in (k[1], k[3])})
-        out = []
-        for key in keys:
-            _, s, p, o = key
-            direction, negated, hedged, types = found[key]
-            out.append(Link(nodes[s], self.curie(p), nodes[o], direction, negated, hedged, sorted(types)))
-        return out
+        near = sorted(around)[:neighbours]
+        facts = self._describe(self._associations_of(near)[:links])
+        agents = self._with(KGV + "therapeuticAgent", near, reverse=True)
+        edges = []
+        for f in facts.values():
+            if f[BL + "subject"] and f[BL + "object"] and f[BL + "predicate"]:
+                direction = _one(f[BL + "object_direction_qualifier"])
+                edges.append((f[BL + "subject"][0].value, self.curie(f[BL + "predicate"][0].value), f[BL + "object"][0].value,
+                              value(direction), truth(_one(f[BL + "negated"])), truth(_one(f[KGV + "hedged"])),
+                              sorted(o.value for o in f[KGV + "claimType"])))
+        edges += [(x, "kg:therapeuticAgent", y, None, False, False, []) for x, y in agents]
+        nodes = self.nodes({e[0] for e in edges} | {e[2] for e in edges})
+        return [Link(nodes[s], p, nodes[o], d, g, h, ct) for s, p, o, d, g, h, ct in sorted(edges, key=lambda e: e[:3])]
 
     def _hierarchy(self, group: list[str]) -> tuple[list[Node], list[Node], int]:
-        rows = self.service.select(
-            f"SELECT DISTINCT ?rel ?n WHERE {{ {_values('m', group)} "
-            f"{{ ?m <{SUBCLASS}> ?n BIND(\"parent\" AS ?rel) }} UNION {{ ?n <{SUBCLASS}> ?m BIND(\"child\" AS ?rel) }} "
-            "FILTER(isIRI(?n)) }")
         members = set(group)
-        parents = sorted({n.value for rel, n in rows if rel.value == "parent"} - members)
-        children = sorted({n.value for rel, n in rows if rel.value == "child"} - members)
+        parents = sorted({y for _, y in self._with(SUBCLASS, group, reverse=True)} - members)
+        children = sorted({y for _, y in self._with(SUBCLASS, group)} - members)
         nodes = self.nodes(parents + children[:LISTED])
         by_name = lambda n: (n.name.lower(), n.curie)  # noqa: E731
         return (sorted((nodes[p] for p in parents), key=by_name),
@@ -396,10 +396,13 @@ class Reader:
 
     def _claims_of(self, group: list[str]) -> list[str]:
         """The associations the concept takes part in, ordered by predicate, direction and association."""
-        rows = self.service.select(
-            f"SELECT DISTINCT ?a ?p ?d WHERE {{ {_values('x', group)} {{ ?a <{BL}subject> ?x }} UNION "
-            f"{{ ?a <{BL}object> ?x }} ?a <{BL}predicate> ?p OPTIONAL {{ ?a <{BL}object_direction_qualifier> ?d }} }}")
-        return [a.value for a, p, d in sorted(rows, key=lambda r: (r[1].value, value(r[2]) or "", r[0].value))]
+        assocs = self._associations_of(group)
+        if not assocs:
+            return []
+        rows = self.service.select(f"SELECT ?a ?p ?d WHERE {{ {_values('a', assocs)} ?a <{BL}predicate> ?p "
+                                   f"OPTIONAL {{ ?a <{BL}object_direction_qualifier> ?d }} }}")
+        order = {a.value: (p.value, value(d) or "", a.value) for a, p, d in rows}
+        return sorted(order, key=order.get)
 
     # ------------------------------------------------ a document
 
