@@ -85,7 +85,8 @@ def bench_store(name: str, store: Path, repeat: int) -> list[list[str]]:
     best_o, _, _ = timed(lambda: site.home(Request("GET", "/", {})), 1)
     del site, service
     with start(store, port=free_port(), app="kg.browse", wait=60) as server:
-        urllib.request.urlopen(server.url + "/search?q=warm", timeout=120).read()  # the index, made in the server
+        for warm in ("/search?q=warm", "/"):  # the index and the overview, made in the server when it starts
+            urllib.request.urlopen(server.url + warm, timeout=120).read()
         for what, curie in targets:
             url = server.url + "/entity/" + urllib.parse.quote(curie, safe=":")
             best, median, _ = timed(lambda url=url: urllib.request.urlopen(url, timeout=60).read(), repeat)

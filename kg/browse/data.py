@@ -326,8 +326,8 @@ class Reader:
         pages = max(1, -(-len(assocs) // CLAIMS_PER_PAGE))
         page = min(max(1, page), pages)
         shown = assocs[(page - 1) * CLAIMS_PER_PAGE:page * CLAIMS_PER_PAGE]
-        agent_of = [r[0].value for r in self.service.select(
-            f"SELECT ?x WHERE {{ ?x <{KGV}therapeuticAgent> {ref} }} ORDER BY ?x LIMIT {LISTED}")]
+        agent_of = sorted(r[0].value for r in self.service.select(
+            f"SELECT ?x WHERE {{ ?x <{KGV}therapeuticAgent> {ref} }} LIMIT {LISTED}"))
         refs = [iri, *(o.value for k in ("therapeuticAgent", "composedOf") for o in facts[KGV + k]), *agent_of]
         nodes = self.nodes(refs)
         doc_iris = sorted(o.value for o in facts[KGV + "mentionedIn"])
@@ -416,10 +416,15 @@ class Reader:
             candidates.append("PMID:" + key)
         if key.lower().startswith("doi:"):
             candidates.append("doi:" + key[4:])
-        for c in candidates:
-            rows = self.service.select(f"SELECT ?d ?key WHERE {{ ?d <{DCT}identifier> ?id ; a <{ARTICLE}> "
-                                       "FILTER(lcase(str(?id)) = lcase(str(?key))) } ORDER BY ?d LIMIT 1",
+        for c in candidates:  # as written (an index lookup), then ignoring case (a DOI's letters)
+            rows = self.service.select(f"SELECT ?d ?key WHERE {{ ?d <{DCT}identifier> ?key ; a <{ARTICLE}> }} LIMIT 1",
                                        {"key": Literal(c)})
+            if rows:
+                return rows[0][0].value
+        if any(c.lower().startswith("doi:") for c in candidates):
+            rows = self.service.select(f"SELECT ?d ?key WHERE {{ ?d <{DCT}identifier> ?id ; a <{ARTICLE}> "
+                                       "FILTER(lcase(str(?id)) = lcase(str(?key))) } LIMIT 1",
+                                       {"key": Literal(next(c for c in candidates if c.lower().startswith("doi:")))})
             if rows:
                 return rows[0][0].value
         for c in candidates:
@@ -448,8 +453,8 @@ class Reader:
         rows = self.service.select(f"SELECT DISTINCT ?a ?p ?d WHERE {{ ?e <{KGV}document> {ref} . ?a <{BL}has_evidence> ?e ; "
                                    f"<{BL}predicate> ?p OPTIONAL {{ ?a <{BL}object_direction_qualifier> ?d }} }}")
         assocs = [a.value for a, p, d in sorted(rows, key=lambda r: (r[1].value, value(r[2]) or "", r[0].value))]
-        mentioned = [r[0].value for r in self.service.select(
-            f"SELECT ?x WHERE {{ ?x <{KGV}mentionedIn> {ref} }} ORDER BY ?x LIMIT {LISTED * 5}")]
+        mentioned = sorted(r[0].value for r in self.service.select(
+            f"SELECT ?x WHERE {{ ?x <{KGV}mentionedIn> {ref} }} LIMIT {LISTED * 5}"))
         authors = sorted(linked[BL + "authors"].values(), key=lambda f: integer(_one(f[KGV + "authorPosition"])) or 0)
         claims = self.claims(assocs[:CLAIMS_PER_PAGE * 5])
         return Document(

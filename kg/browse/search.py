@@ -64,12 +64,13 @@ class SearchIndex:
         """The index of what the store holds now."""
         sel = reader.service.select
         types: dict[str, set[str]] = defaultdict(set)
-        for x, t in sel(f"SELECT ?x ?t WHERE {{ ?x <{RDF_TYPE}> ?t FILTER(isIRI(?x)) }}"):
+        skip = ", ".join(f"<{t}>" for t in (BL + "Association", KGV + "TextEvidence"))
+        for x, t in sel(f"SELECT ?x ?t WHERE {{ ?x <{RDF_TYPE}> ?t FILTER(?t NOT IN ({skip})) }}"):
             types[x.value].add(t.value)
         entities = {x.value for (x,) in sel(f"SELECT DISTINCT ?x WHERE {{ ?x <{KGV}entityType> ?t }}")}
         canon: dict[str, str] = {}
-        for x, y in sel(f"SELECT ?x ?y WHERE {{ ?x <{EXACT}> ?y FILTER(isIRI(?x) && isIRI(?y)) }} ORDER BY ?x ?y"):
-            a, b = x.value, y.value
+        pairs = sorted((x.value, y.value) for x, y in sel(f"SELECT ?x ?y WHERE {{ ?x <{EXACT}> ?y FILTER(isIRI(?y)) }}"))
+        for a, b in pairs:
             if a in entities and b not in entities:
                 canon.setdefault(b, a)
             elif b in entities and a not in entities:

@@ -142,9 +142,7 @@ class Service:
         its variables; for the pages of a server."""
         started = time.perf_counter()
         try:
-            res = self.query(text, bindings)
-            names = [v.value for v in res.variables]
-            return [tuple(sol[n] for n in names) for sol in res]
+            return [tuple(sol) for sol in self.query(text, bindings)]
         finally:
             self.query_seconds += time.perf_counter() - started
 
