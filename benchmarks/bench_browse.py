@@ -4,7 +4,8 @@
 Usage:  python benchmarks/bench_browse.py [--triples 1000000] [--repeat 5] [--seed-graph kg.ttl]
 
 For each graph (the seed's, built here unless ``--seed-graph`` names it; and the kg-shaped graph of
-``bench_store.py``, loaded into an on-disk store as ``kg load`` does) it serves the store with
+``bench_store.py`` with one hub therapy of ``--hub`` claims added, loaded into an on-disk store as ``kg load``
+does) it serves the store with
 ``kg serve``'s server process and times ``GET /entity/<CURIE>`` over loopback HTTP for its busiest
 entities (most claims, most children), best and median of ``--repeat``; beside each, in the same run and
 process: the page rendered in process, and the reference, the page's SPARQL queries alone (the time
@@ -34,6 +35,7 @@ from kg.rdf.serve import Request, Service, free_port, start  # noqa: E402
 from kg.rdf.store import load_store  # noqa: E402
 
 BL = "https://w3id.org/biolink/vocab/"
+KGV = "https://w3id.org/kg/vocab/"
 BUSIEST = f"""SELECT ?x (COUNT(?a) AS ?n) WHERE {{ {{ ?a <{BL}subject> ?x }} UNION {{ ?a <{BL}object> ?x }} }}
 GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 2"""
 PARENTS = """SELECT ?x (COUNT(?c) AS ?n) WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?x }
@@ -48,6 +50,26 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
         value = fn()
         times.append(time.perf_counter() - t)
     return min(times), statistics.median(times), value
+
+
+def add_hub(path: str, claims: int, classes: int = 20000) -> int:
+    """Append a therapy with ``claims`` claims (each with an evidence sentence) to a generated graph: a hub
+    like a much-studied therapy of a real corpus. Returns the triples added."""
+    hub, lines = "http://id.nlm.nih.gov/mesh/T999999", 0
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f'<{hub}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BL}Treatment> .\n'
+                 f'<{hub}> <http://www.w3.org/2000/01/rdf-schema#label> "hub therapy" .\n')
+        for i in range(claims):
+            a, e = f"https://w3id.org/kg/id/assoc/hub{i:06d}", f"https://w3id.org/kg/id/evidence/hub{i:06d}"
+            o = f"http://purl.obolibrary.org/obo/MONDO_{(i * 7919) % classes:07d}"
+            doc = f"https://doi.org/10.9999/hub.{i // 3}"
+            text = f"The hub therapy is used for disease class {o[-7:]} (study {i})."
+            fh.write(f"<{a}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BL}Association> .\n"
+                     f"<{a}> <{BL}subject> <{hub}> .\n<{a}> <{BL}predicate> <{BL}treats> .\n<{a}> <{BL}object> <{o}> .\n"
+                     f"<{a}> <{BL}has_evidence> <{e}> .\n<{e}> <{KGV}document> <{doc}> .\n"
+                     f'<{e}> <{BL}supporting_text> "{text}"@en .\n<{e}> <{KGV}section> "abstract" .\n')
+            lines += 8
+    return lines + 2
 
 
 def pages_to_time(site: Site) -> list[tuple[str, str]]:
@@ -113,6 +135,7 @@ def main(argv=None) -> int:
     ap.add_argument("--triples", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed-graph", help="the seed's graph (default: built from seeds/ here)")
+    ap.add_argument("--hub", type=int, default=3000, help="claims of one hub therapy added to the generated graph")
     args = ap.parse_args(argv)
     tmp = tempfile.mkdtemp(prefix="kg-bench-browse-")
     try:
@@ -120,6 +143,7 @@ def main(argv=None) -> int:
         load_store([seed_graph(tmp, args.seed_graph)], seed_store)
         nt = os.path.join(tmp, "graph.nt")
         n, _ = generate(nt, args.triples)
+        n += add_hub(nt, args.hub)
         big = Path(tmp) / "big.store"
         t = time.perf_counter()
         load_store([nt], big)
