@@ -44,7 +44,7 @@ def layout(title: str, body: str, q: str = "", scripts: Iterable[str] = ()) -> s
         'placeholder="entity, synonym, CURIE, 中文名…" aria-label="search"><button type="submit">Search</button>'
         '<ul id="suggest" class="suggest" hidden></ul></form>'
         '<nav><a href="/">Overview</a> <a href="/sparql">SPARQL</a></nav></header>'
-        f'<main>{body}</main><footer>kg browser · read-only · SPARQL 1.1 endpoint at <code>/query</code></footer>'
+        f'<main>{body}</main><footer>kg browser · SPARQL 1.1 endpoint at <code>/query</code></footer>'
         f"{tags}</body></html>\n")
 
 
@@ -291,7 +291,7 @@ def document_page(d: Document, style: Style) -> str:
     if d.journal:
         meta.append(f"<dt>journal</dt><dd>{h('; '.join(d.journal))}</dd>")
     for k, vals in d.fields.items():
-        meta.append(f"<dt>{h(k)}</dt><dd>{', '.join(f'<span lang={chr(34)}{h(lg)}{chr(34)}>{h(v)}</span>' for v, lg in sorted(vals))}</dd>")
+        meta.append(f"<dt>{h(k)}</dt><dd>{', '.join(_in_lang(v, lg) for v, lg in sorted(vals))}</dd>")
     for name, grants in d.funding:
         meta.append(f"<dt>funding</dt><dd>{h(name)}{h(' (' + ', '.join(grants) + ')' if grants else '')}</dd>")
     abstracts = "".join(f'<section><h2>Abstract ({h(LANGS.get(lg, lg))})</h2><p class="abstract" lang="{h(lg)}">'
@@ -308,6 +308,10 @@ def document_page(d: Document, style: Style) -> str:
             + (f'<section><h2>Entities mentioned</h2><dl class="structure">{mentioned}</dl></section>' if mentioned else "")
             + f'<section><h2>Claims read here ({d.claims_total})</h2><ul class="claims">{claims}</ul></section>')
     return layout(ref.title, body)
+
+
+def _in_lang(text: str, language: str) -> str:
+    return f'<span lang="{h(language)}">{h(text)}</span>' if language else h(text)
 
 
 def _section_html(d: Document, section: str, language: str, text: str, style: Style) -> str:

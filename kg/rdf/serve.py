@@ -95,7 +95,7 @@ GRAPH_FORMATS = {"ntriples": "application/n-triples", "turtle": "text/turtle", "
 _FORMAT_NAMES = {**{k: k for k in (*RESULT_FORMATS, *GRAPH_FORMATS)},
                  **{v: k for k, v in (*RESULT_FORMATS.items(), *GRAPH_FORMATS.items())},
                  "application/json": "json", "application/xml": "xml", "text/xml": "xml", "nt": "ntriples",
-                 "ttl": "turtle", "rdf": "rdfxml", "application/sparql-results+json;charset=utf-8": "json"}
+                 "ttl": "turtle", "rdf": "rdfxml"}
 
 
 class Service:
