@@ -142,11 +142,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.rdf.serve import describe, serve_forever, sigterm_as_interrupt, start
+    from kg.rdf.serve import HOST, describe, is_loopback, serve_forever, sigterm_as_interrupt, start
 
+    host = args.bind or HOST
+    if not is_loopback(host):
+        print(f"kg: warning: serving on {host}, not only this machine: anyone who can reach it can read the whole "
+              "graph" + (" and change it (--writable)" if args.writable else ""), file=sys.stderr, flush=True)
     with sigterm_as_interrupt():
-        endpoint = start(args.graph, args.port, args.writable, args.timeout)
-        print(f"kg: {describe(endpoint, args.graph)}", file=sys.stderr, flush=True)
+        endpoint = start(args.graph, args.port, args.writable, args.timeout, host=host, app="kg.browse",
+                         app_args=("--config", args.config) if args.config else ())
+        print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
         return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
 
 
@@ -341,9 +346,11 @@ def _load_parser(sub) -> argparse.ArgumentParser:
 
 
 def _serve_parser(sub) -> argparse.ArgumentParser:
-    sv = sub.add_parser("serve", help="serve a graph file or store as a SPARQL endpoint on 127.0.0.1")
+    sv = sub.add_parser("serve", help="browse a graph file or store, and serve it as a SPARQL endpoint, on 127.0.0.1")
     sv.add_argument("graph", metavar="GRAPH_OR_STORE")
     sv.add_argument("--port", type=int, default=7878, help="TCP port (default 7878; 0 picks a free one)")
+    sv.add_argument("--bind", metavar="ADDRESS",
+                    help="listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0: every interface; a warning is printed)")
     sv.add_argument("--writable", action="store_true", help="accept SPARQL updates at /update")
     sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query timeout (default 30)")
     sv.set_defaults(func=cmd_serve)
