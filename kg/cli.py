@@ -143,11 +143,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.rdf.serve import describe, serve_forever, sigterm_as_interrupt, start
+    from kg.rdf.serve import HOST, describe, is_loopback, serve_forever, sigterm_as_interrupt, start
 
+    host = args.bind or HOST
+    if not is_loopback(host):
+        print(f"kg: warning: serving on {host}, not only this machine: anyone who can reach it can read the whole "
+              "graph" + (" and change it (--writable)" if args.writable else ""), file=sys.stderr, flush=True)
     with sigterm_as_interrupt():
-        endpoint = start(args.graph, args.port, args.writable, args.timeout)
-        print(f"kg: {describe(endpoint, args.graph)}", file=sys.stderr, flush=True)
+        endpoint = start(args.graph, args.port, args.writable, args.timeout, host=host, app="kg.browse",
+                         app_args=("--config", args.config) if args.config else ())
+        print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
         return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
 
 
@@ -193,7 +198,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
                                     limit=args.limit, progress=_progress(args), breakdown=args.breakdown,
-                                    half=args.half, config=_config(args), **_nlp_options(args)))
+                                    half=args.half, config=_config(args), part=args.part, **_nlp_options(args)))
     return 0
 
 
@@ -345,9 +350,11 @@ def _load_parser(sub) -> argparse.ArgumentParser:
 
 
 def _serve_parser(sub) -> argparse.ArgumentParser:
-    sv = sub.add_parser("serve", help="serve a graph file or store as a SPARQL endpoint on 127.0.0.1")
+    sv = sub.add_parser("serve", help="browse a graph file or store, and serve it as a SPARQL endpoint, on 127.0.0.1")
     sv.add_argument("graph", metavar="GRAPH_OR_STORE")
     sv.add_argument("--port", type=int, default=7878, help="TCP port (default 7878; 0 picks a free one)")
+    sv.add_argument("--bind", metavar="ADDRESS",
+                    help="listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0: every interface; a warning is printed)")
     sv.add_argument("--writable", action="store_true", help="accept SPARQL updates at /update")
     sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query timeout (default 30)")
     sv.set_defaults(func=cmd_serve)
@@ -398,6 +405,9 @@ def _eval_parser(sub) -> argparse.ArgumentParser:
     ev.add_argument("--half", choices=["even", "odd"],
                     help="only the documents at even (0, 2, ...) or odd positions of each split: Rosario-Hearst's "
                          "rules are chosen on its even half, its odd half is held out (EVALUATION.md)")
+    ev.add_argument("--part", choices=["choose", "held_out"],
+                    help="only the part of each split that choices are made on, or the part held out from every "
+                         "choice, for corpora that define one (held_out in kg/data/corpora.toml: CMeEE, CMeIE)")
     ev.add_argument("--breakdown", action="store_true",
                     help="also print mentions by how they were found (abbreviation, variant, hyphenated, ...) "
                          "and negated/hedged claims by sentence class (always in --markdown)")

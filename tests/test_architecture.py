@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "kg"
-STAGES = ["ingest", "ontology", "nlp", "ground", "extract", "graph", "rdf", "draw", "corpora", "evaluation", "training"]
+STAGES = ["ingest", "ontology", "nlp", "ground", "extract", "graph", "rdf", "draw", "browse", "corpora", "evaluation",
+          "training"]
 
 
 def test_import_contracts_hold():
@@ -70,7 +71,7 @@ def test_no_private_name_crosses_a_package():
 
 def test_importing_the_library_loads_no_spacy():
     """The graph, RDF, drawing and evaluation side runs without spaCy: only kg.nlp loads it, when needed."""
-    code = ("import sys, kg.pipeline, kg.rdf, kg.draw, kg.evaluation, kg.cli; "
+    code = ("import sys, kg.pipeline, kg.rdf, kg.draw, kg.browse, kg.evaluation, kg.cli; "
             "print(sorted(m for m in ('spacy', 'scispacy', 'medspacy', 'jieba') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

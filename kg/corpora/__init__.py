@@ -2,11 +2,12 @@
 Rosario–Hearst tagged sentences), the corpora ``corpora.toml`` describes (``registry``), and kg's own
 mentions written as PubTator annotations (``pubtator``). No spaCy here."""
 
-from kg.corpora.gold import (GOLD_READERS, GoldDocument, GoldMention, GoldRelation, locate, normalise_id,
+from kg.corpora.gold import (GOLD_READERS, GoldDocument, GoldMention, GoldRelation, locate, normalise_id, occurrences,
+                             read_cmeee, read_cmeie,
                              read_knowtator, read_pubtator_gold, read_rosario_hearst, section_offsets, split_ids)
 from kg.corpora.pubtator import pubtator_id, write_pubtator
 from kg.corpora.registry import Corpora, default_corpora_dir
 
 __all__ = ["Corpora", "GOLD_READERS", "GoldDocument", "GoldMention", "GoldRelation", "default_corpora_dir", "locate",
-           "normalise_id", "pubtator_id", "read_knowtator", "read_pubtator_gold", "read_rosario_hearst",
+           "normalise_id", "occurrences", "pubtator_id", "read_cmeee", "read_cmeie", "read_knowtator", "read_pubtator_gold", "read_rosario_hearst",
            "section_offsets", "split_ids", "write_pubtator"]

@@ -10,10 +10,16 @@ Offsets of gold mentions are characters in their section's text, as for ``kg.mod
 - Knowtator XML (CRAFT's concept annotations): ``<annotation>`` elements with one or more ``<span>``s and a
   ``<classMention>`` naming the class, over a separate plain-text file.
 - Rosario & Hearst (2004) treatment–disease sentences: ``tokens with <TREAT> x </TREAT> ... ||LABEL``.
+- CMeEE (CBLUE's Chinese medical entities): a JSON list of ``{"text", "entities": [{"start_idx", "end_idx",
+  "type", "entity"}]}`` with inclusive end offsets and nested entities, one document per record.
+- CMeIE (CBLUE's Chinese medical relations): JSON lines ``{"text", "spo_list": [{"subject", "subject_type",
+  "predicate", "object": {"@value"}, "object_type": {"@value"}}]}``; the format gives no offsets, so each
+  argument's mentions are its occurrences in the text (string search).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -246,11 +252,95 @@ def _strip_tags(tagged: str, path: Path, lineno: int) -> tuple[str, list[tuple[s
     return " ".join(words), sorted(spans, key=lambda x: (x[1], x[2]))
 
 
+# ---------------------------------------------------------------- CBLUE: CMeEE and CMeIE
+
+
+def _zh_document(source: Path, corpus: str, index: int, text: str) -> Document:
+    return Document(id=ids.document(f"{corpus}{index}"), source=str(source), sections=(Section("abstract", text, "zh"),))
+
+
+def _json(path: Path, text: str | None):
+    text = text if text is not None else read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KgError(f"malformed JSON: {exc.msg}", path, exc.lineno) from None
+
+
+def read_cmeee(path: str | Path, text: str | None = None) -> list[GoldDocument]:
+    """CMeEE records: one Chinese document per record, its entities (nested ones too) as gold mentions."""
+    path = Path(path)
+    records = _json(path, text)
+    if not isinstance(records, list):
+        raise KgError("not a CMeEE file (expected a JSON list of records)", path)
+    out = []
+    for i, rec in enumerate(records):
+        body = rec.get("text") if isinstance(rec, dict) else None
+        if not isinstance(body, str):
+            raise KgError(f"record {i}: no text", path)
+        doc = _zh_document(path, "cmeee", i, body)
+        mentions = []
+        for e in rec.get("entities") or ():
+            try:
+                start, end, typ = int(e["start_idx"]), int(e["end_idx"]) + 1, str(e["type"])
+            except (KeyError, TypeError, ValueError):
+                raise KgError(f"record {i}: an entity without start_idx, end_idx and type", path) from None
+            if end <= start and not e.get("entity"):
+                continue  # an empty entity (CMeEE's train split has a few): nothing to find
+            if not 0 <= start < end <= len(body) or ("entity" in e and body[start:end] != e["entity"]):
+                raise KgError(f"record {i}: entity {start}-{end - 1} reads {body[start:end]!r}, not {e.get('entity')!r}", path)
+            mentions.append(GoldMention(doc.id, "abstract", start, end, body[start:end], typ))
+        mentions.sort(key=lambda m: (m.start, -m.end, m.type))
+        out.append(GoldDocument(doc, tuple(mentions)))
+    return out
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every (start, end) where ``needle`` occurs in ``text`` (overlapping occurrences too)."""
+    out, i = [], text.find(needle) if needle else -1
+    while i >= 0:
+        out.append((i, i + len(needle)))
+        i = text.find(needle, i + 1)
+    return out
+
+
+def read_cmeie(path: str | Path, text: str | None = None) -> list[GoldDocument]:
+    """CMeIE records: one Chinese document per line; each (subject, predicate, object) is a relation between
+    the two strings, and every occurrence of either in the text a gold mention of its type."""
+    path = Path(path)
+    text = text if text is not None else read_text(path)
+    out = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            body = rec["text"]
+            spo = [(s["subject"], s.get("subject_type", ""), s["predicate"], s["object"]["@value"],
+                    (s.get("object_type") or {}).get("@value", "")) for s in rec.get("spo_list") or ()]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise KgError(f"not a CMeIE record ({exc})", path, lineno) from None
+        doc = _zh_document(path, "cmeie", len(out), body)
+        mentions: dict[tuple[int, int, str], GoldMention] = {}
+        relations = []
+        for subj, stype, pred, obj, otype in spo:
+            relations.append(GoldRelation(doc.id, pred, subj, obj, (stype, otype)))
+            for string, typ in ((subj, stype), (obj, otype)):
+                for s, e in occurrences(body, string):
+                    mentions.setdefault((s, e, typ), GoldMention(doc.id, "abstract", s, e, string, typ))
+        out.append(GoldDocument(doc, tuple(mentions[k] for k in sorted(mentions)), tuple(relations)))
+    if not out:
+        raise KgError("no CMeIE records", path)
+    return out
+
+
 # ---------------------------------------------------------------- by format name
 
 GOLD_READERS: dict[str, Callable[..., list[GoldDocument]]] = {
     "pubtator": read_pubtator_gold,
     "rosario_hearst": read_rosario_hearst,
+    "cmeee": read_cmeee,
+    "cmeie": read_cmeie,
     "knowtator": lambda path, text=None: [read_knowtator([path], Path(text) if text else _knowtator_text(Path(path)))],
 }
 

@@ -4,6 +4,10 @@
   the pairs of treats-like claims (a treats-family claim, or a drug lowering a disease);
 - ``not_treats``: how many gold pairs of the relation (BC5CDR's chemical-induced disease) the extractor
   reads as treats-like, and how many treats-like claims it makes at all;
+- ``treats_strings``: CMeIE's (disease, therapy) string pairs of the given predicates against treats-like
+  claims: a gold pair is found when a claim's object overlaps an occurrence of the disease string and its
+  subject an occurrence of the therapy string in the same document (the format gives strings, no offsets);
+  a predicted pair (the claim's subject and object texts) is right when it finds a gold pair;
 - ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when a
   treats-family, unnegated claim joins a mention overlapping the tagged treatment to one overlapping the
   tagged disease (in positive sentences) or joins any two mentions (in the other classes); measured end to
@@ -112,6 +116,45 @@ def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_
                     wrong += 1
     return {"kind": "not_treats", "relation": rel_type, "gold_pairs": n_gold, "read_as_treats": wrong,
             "treats_like_claims": n_claims, "error_rate": round(wrong / n_gold, 4) if n_gold else 0.0}
+
+
+def _claim_spans(claims: Sequence[Claim], reading: Reading) -> dict[str, set[tuple[str, int, int, int, int]]]:
+    """Per document, the (section, subject start, end, object start, end) of every treats-like claim."""
+    out: dict[str, set[tuple[str, int, int, int, int]]] = defaultdict(set)
+    for c in claims:
+        if reading.treats_like(c):
+            for e in c.evidence:
+                out[e.doc_id].add((e.section, e.subject_start, e.subject_end, e.object_start, e.object_end))
+    return out
+
+
+def score_treats_strings(gold: Sequence[GoldDocument], claims: Sequence[Claim], types: Sequence[str],
+                         reading: Reading) -> dict:
+    """Gold (disease, therapy) string pairs of the ``types`` predicates (subject: the disease, object: the
+    therapy, as CMeIE writes them) against the spans of treats-like claims (subject: the therapy)."""
+    wanted = set(types)
+    spans = _claim_spans(claims, reading)
+    prf = PRF(ptp=0)
+    for g in gold:
+        occ: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for m in g.mentions:
+            occ[m.text].append((m.section, m.start, m.end))
+        pairs = {(r.arg1, r.arg2) for r in g.relations if r.type in wanted}
+        texts = {s.name: s.text for s in g.document.sections}
+        found: set[tuple[str, str]] = set()
+        predicted: dict[tuple[str, str], bool] = {}
+        for sec, ss, se, os_, oe in spans.get(g.id, ()):
+            hits = {(d, t) for d, t in pairs
+                    if any(x == sec and s < oe and os_ < e for x, s, e in occ[d])
+                    and any(x == sec and s < se and ss < e for x, s, e in occ[t])}
+            found |= hits
+            key = (texts.get(sec, "")[ss:se], texts.get(sec, "")[os_:oe])
+            predicted[key] = predicted.get(key, False) or bool(hits)
+        prf.tp += len(found)
+        prf.fn += len(pairs - found)
+        prf.ptp += sum(predicted.values())
+        prf.fp += sum(not v for v in predicted.values())
+    return {"kind": "treats_strings", "relation": "+".join(types), **prf.as_dict()}
 
 
 def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim], positive: str, subject: str,

@@ -34,7 +34,9 @@ def format_table(results: Sequence[CorpusResult], markdown: bool = False, kinds:
                              f"{x['read_as_treats']} of {x['gold_pairs']} ({100 * x['error_rate']:.1f}%); "
                              f"{x['treats_like_claims']} treats-like claims"])
         else:
-            measure = "document pairs vs treats-like claims" if x["kind"] == "treats_pairs" else "sentences with a treats claim"
+            measure = {"treats_pairs": "document pairs vs treats-like claims",
+                       "treats_strings": "(disease, therapy) strings vs treats-like claims"}.get(
+                           x["kind"], "sentences with a treats claim")
             rel_rows.append([r.corpus, r.split, x["relation"], measure, _pct(x["p"]), _pct(x["r"]), _pct(x["f1"]),
                              f"tp {x['tp']} fp {x['fp']} fn {x['fn']}"])
         if r.relation_given:

@@ -5,6 +5,7 @@ Nothing here imports spaCy: it runs the library pipeline and compares records.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -15,7 +16,7 @@ from kg.config import Config
 from kg.corpora import Corpora, GoldDocument
 from kg.errors import KgError
 from kg.evaluation.relations import (Reading, score_not_treats, score_treats_pairs, score_treats_sentences,
-                                     with_tagged_entities)
+                                     score_treats_strings, with_tagged_entities)
 from kg.evaluation.report import format_table, results_json
 from kg.evaluation.scores import CorpusResult, score_kinds, score_mentions
 from kg.files import write_atomic
@@ -24,10 +25,34 @@ from kg.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-RELATION_KINDS = ("treats_pairs", "not_treats", "treats_sentence")
+RELATION_KINDS = ("treats_pairs", "not_treats", "treats_sentence", "treats_strings")
 
 
 HALVES = ("even", "odd")
+PARTS = ("choose", "held_out")
+
+
+def bucket_of(document, buckets: int) -> int:
+    """A document's bucket among ``buckets``: a digest of its text (not of its position or id), so the
+    same text is in the same bucket in every copy and order of the corpus."""
+    text = "\n".join(s.text for s in document.sections)
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % buckets
+
+
+def part_of(gold: Sequence[GoldDocument], part: str | None, spec) -> list[GoldDocument]:
+    """The part of a split that choices are made on (``choose``) or the part no choice looks at
+    (``held_out``), as the corpus's ``held_out`` table of corpora.toml defines it (the documents whose
+    text falls in bucket ``bucket`` of ``buckets``); ``None``: all."""
+    if part is None:
+        return list(gold)
+    if part not in PARTS:
+        raise KgError(f"unknown part {part!r}; expected one of: {', '.join(PARTS)}")
+    if "held_out" not in spec:
+        raise KgError("this corpus defines no held-out part ([corpus.NAME] held_out in corpora.toml)")
+    t = spec.table("held_out")
+    buckets, bucket = t.integer("buckets"), t.integer("bucket")
+    keep = part == "held_out"
+    return [g for g in gold if (bucket_of(g.document, buckets) == bucket) == keep]
 
 
 def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:
@@ -42,14 +67,16 @@ def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument
 
 
 def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,
-                    limit: int = 0, progress: bool = False, half: str | None = None) -> CorpusResult:
+                    limit: int = 0, progress: bool = False, half: str | None = None,
+                    part: str | None = None) -> CorpusResult:
     """Run ``pipeline`` (a ``kg.pipeline.Pipeline``) over one corpus split (or one half of it, see
-    ``half_of``) and score it."""
+    ``half_of``, or one part, see ``part_of``) and score it."""
     corpora = Corpora(pipeline.config, root)
     cfg = corpora.spec(name)
     reading = Reading.from_config(pipeline.config)
-    identifiers = Identifiers(pipeline.lexicon, pipeline.config)
-    gold = half_of(corpora.load(name, split), half)
+    cats = cfg.table("categories", {})
+    identifiers = Identifiers(pipeline.lexicon, pipeline.config, {c: cats.string(c) for c in cats})
+    gold = part_of(half_of(corpora.load(name, split), half), part, cfg)
     if limit:
         gold = gold[:limit]
     t = time.perf_counter()
@@ -57,7 +84,9 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     seconds = time.perf_counter() - t
     types = cfg.table("types", {})
     type_map = {k: types.string(k) for k in types}
-    result = CorpusResult(name, split if half is None else f"{split} ({half} half)", len(gold), seconds=seconds)
+    label = split if half is None else f"{split} ({half} half)"
+    label = label if part is None else f"{label} ({part.replace('_', '-')} part)"
+    result = CorpusResult(name, label, len(gold), seconds=seconds)
     if type_map:
         result.types = score_mentions(gold, kg.annotated, type_map, cfg.strings("normalise", ()), identifiers)
         result.kinds = score_kinds(gold, kg.annotated, type_map, identifiers)
@@ -68,6 +97,8 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
         if kind == "treats_pairs":
             result.relation = score_treats_pairs(gold, kg.claims, rel.string("type"), rel.string("subject"),
                                                  rel.string("object"), type_map, prefixes, reading)
+        elif kind == "treats_strings":
+            result.relation = score_treats_strings(gold, kg.claims, rel.strings("types"), reading)
         elif kind == "not_treats":
             result.relation = score_not_treats(gold, kg.claims, rel.string("type"), prefixes, reading)
         else:
@@ -82,7 +113,7 @@ def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", roo
                    ontologies: Sequence[str | Path] = (), markdown: str | Path | None = None,
                    json_path: str | Path | None = None, limit: int = 0, progress: bool = False,
                    breakdown: bool = False, half: str | None = None, config: Config | None = None,
-                   **pipeline_options) -> str:
+                   part: str | None = None, **pipeline_options) -> str:
     """Evaluate a pipeline on the named corpora (default: every known corpus present under ``root`` that
     has ``split``), or on one half of each split (``half``: "even" or "odd", see ``half_of``); returns the
     table and writes the Markdown / JSON files asked for."""
@@ -91,6 +122,8 @@ def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", roo
     root = registry.root
     if half is not None and half not in HALVES:
         raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
+    if part is not None and part not in PARTS:
+        raise KgError(f"unknown part {part!r}; expected one of: {', '.join(PARTS)}")
     if not root.is_dir():
         raise KgError("corpora folder not found (pass --corpora or set KG_CORPORA)", root)
     if corpora:
@@ -105,7 +138,8 @@ def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", roo
     results = []
     for n in names:
         log.info("evaluating %s (%s)", n, split)
-        results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress, half=half))
+        results.append(evaluate_corpus(pipeline, n, split, root, limit=limit, progress=progress, half=half,
+                                       part=part))
     table = format_table(results, kinds=breakdown)
     if markdown:
         write_atomic(markdown, format_table(results, markdown=True, kinds=True))

@@ -60,8 +60,9 @@ class Extractor:
         claims: list[Claim] = []
         by_sent: dict[tuple[str, str, int], list[Mention]] = {}
         for m in ad.mentions:
-            # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims
-            if m.concept is not None and not ids.is_unlinked(m.concept.curie):
+            # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims,
+            # unless the language's rules say it may (relations.<lang>.toml unlinked_in_claims)
+            if m.concept is not None and (self.rules.unlinked_in_claims or not ids.is_unlinked(m.concept.curie)):
                 by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
         cues_by: dict[tuple[str, str, int], list[Cue]] = {}
         for c in ad.cues:

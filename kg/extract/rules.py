@@ -54,6 +54,7 @@ class Rules:
         self.coordination = _ci(lt, "coordination")
         self.anaphora = _ci(lt, "anaphora")
         self.max_gap = lt.integer("max_gap")
+        self.unlinked_in_claims = lt.boolean("unlinked_in_claims", False)
         ctx = neutral.table("context")
         self.hedge = frozenset(ctx.strings("hedge"))
         self.negation = frozenset(ctx.strings("negation"))
@@ -92,7 +93,9 @@ class Rules:
         tt = t.table("templates", {})
         self.treats_templates = Templates(tt.strings("patterns", ()), tt.string("subject_joiners", "and|or"),
                                           tt.string("object_joiners", "and|or"), tt.string("after_comma", "and|or"),
-                                          tt.string("population", ""), gap_words=tt.integer("gap_words", 3))
+                                          tt.string("population", ""), gap_words=tt.integer("gap_words", 3),
+                                          gap=tt.string("gap", None), comma=tt.string("comma", ","),
+                                          space=tt.string("space", r"\s+"))
         self.treats_template_hints = _hints(tt.strings("hints", ()))
         tp = t.table("predicate")
         self.treats_cues = {k: tp.regex(k, None, re.IGNORECASE) or NEVER

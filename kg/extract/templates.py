@@ -23,9 +23,9 @@ _SLOT = re.compile(_OPEN + r"([SO])(\d+)" + _CLOSE)
 _LOOKBEHINDS = re.compile(r"^(?:\(\?<!(?:[^()]|\([^()]*\))*\))+")
 
 
-def _list(kind: str, joiners: str, after_comma: str) -> str:
+def _list(kind: str, joiners: str, after_comma: str, comma: str = ",", space: str = r"\s+") -> str:
     item = f"{_OPEN}{kind}\\d+{_CLOSE}"
-    return f"(?P<{kind}>{item}(?:(?:\\s*,\\s*(?:(?:{after_comma})\\s+)?|\\s+(?:{joiners})\\s+){item})*)"
+    return (f"(?P<{kind}>{item}(?:(?:\\s*(?:{comma})\\s*(?:(?:{after_comma}){space})?|{space}(?:{joiners}){space}){item})*)")
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,16 @@ class Templates:
     """Compiled templates of one rule family."""
 
     def __init__(self, patterns: Sequence[str], subject_joiners: str = "and|or", object_joiners: str = "and|or",
-                 after_comma: str = "and|or", population: str = "", gap_words: int = 3):
-        gap = r"(?:[\w'./%-]+\s+){0," + str(int(gap_words)) + "}?"
+                 after_comma: str = "and|or", population: str = "", gap_words: int = 3, gap: str | None = None,
+                 comma: str = ",", space: str = r"\s+"):
+        """``gap``: the regex of ``{G}`` (default: up to ``gap_words`` words); ``comma`` and ``space``: what
+        separates the items of a list besides the joiners (Chinese: 、 and ，, with no spaces)."""
+        gap = gap if gap is not None else r"(?:[\w'./%-]+\s+){0," + str(int(gap_words)) + "}?"
         self.patterns: list[re.Pattern] = []
         self.leads: list[str | None] = []  # the slot kind a template starts with (None: it starts with words)
         for p in patterns:
-            body = (p.replace("{G}", gap).replace("{P}", population).replace("{S}", _list("S", subject_joiners, after_comma))
-                    .replace("{O}", _list("O", object_joiners, after_comma)))
+            body = (p.replace("{G}", gap).replace("{P}", population).replace("{S}", _list("S", subject_joiners, after_comma, comma, space))
+                    .replace("{O}", _list("O", object_joiners, after_comma, comma, space)))
             self.patterns.append(re.compile(body, re.IGNORECASE))
             head = _LOOKBEHINDS.sub("", p)
             self.leads.append(head[1] if head[:3] in ("{S}", "{O}") else None)

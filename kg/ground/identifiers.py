@@ -36,12 +36,13 @@ def read_trained_ids(path: Path) -> dict[tuple[str, str], tuple[tuple[str, int, 
 class Identifiers:
     """The identifiers of a mention, best first, with the prefixes a corpus normalises to."""
 
-    def __init__(self, lexicon: Lexicon, config: Config | None = None):
+    def __init__(self, lexicon: Lexicon, config: Config | None = None, categories: dict[str, str] | None = None):
+        """``categories``: Biolink category -> type, over ``[pubtator.categories]`` (a corpus's own groups)."""
         self.lex = lexicon
         self.config = config or lexicon.config or Config.default()
         t = self.config.corpora.table("pubtator")
         cats = t.table("categories")
-        self.categories = {c: cats.string(c) for c in cats}
+        self.categories = {c: cats.string(c) for c in cats} | dict(categories or {})
         self.prefixes = t.strings("id_prefixes")
         self.share = t.number("trained_id_share")
         self.depth = t.integer("broader_depth")

@@ -12,15 +12,15 @@ from spacy.language import Language
 
 from kg.config import Config
 from kg.nlp.context import add_context
-from kg.nlp.segmenter import JiebaSegmenter
+from kg.nlp.segmenter import JiebaSegmenter, read_char_table, width_table
 from kg.nlp.zh_matcher import ZhLexiconMatcher
 from kg.ontology import Lexicon, ZhLexicon
 
 
 def segmenter_words(zh: ZhLexicon, config: Config) -> list[str]:
-    """The words added to jieba: lexicon terms, multi-character ConText cues, the segmenter's extra words."""
-    words = set(zh.terms)
-    words.update(r["literal"] for r in config.context_rules("zh") if len(r["literal"]) > 1)
+    """The words added to jieba: multi-character ConText cues and the segmenter's extra words (the
+    lexicon's terms are cut whole by the segmenter's own matching, ``kg.nlp.segmenter``)."""
+    words = {r["literal"] for r in config.context_rules("zh") if len(r["literal"]) > 1}
     words.update(config.recognition("zh").table("segmenter", {}).strings("extra_words", ()))
     return sorted(words)
 
@@ -30,8 +30,10 @@ def build_chinese(lexicon: Lexicon, zh: ZhLexicon, config: Config) -> Language:
     nlp = spacy.blank("zh")  # character segmentation: spaCy would otherwise set up jieba's global dictionary
     seg = config.recognition("zh").table("segmenter", {})
     nlp.tokenizer.segmenter = Segmenter.jieba
-    nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False))
+    table = read_char_table(config.ontologies / seg.string("characters")) | width_table()
+    nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False), terms=zh.terms,
+                                             inside_min=seg.integer("inside_min"), table=table)
     nlp.add_pipe("sentencizer")
     matcher: ZhLexiconMatcher = nlp.add_pipe("kg_zh_lexicon_matcher")
-    matcher.use(lexicon, zh, config)
+    matcher.use(lexicon, zh, config, table)
     return add_context(nlp, config, "zh")

@@ -1,10 +1,22 @@
-"""Chinese word segmentation: a jieba tokenizer of kg's own, with kg's words in its dictionary."""
+"""Chinese word segmentation: a jieba tokenizer of kg's own, with the Chinese lexicon's terms cut whole.
+
+jieba's dictionary does not know most medical terms and cuts them apart (间充质/干细胞); adding tens of
+thousands of terms to jieba (``add_word``) costs seconds at start-up. Instead the text is cut by jieba, then
+the lexicon's terms are found in it by longest match: a term whose ends fall on jieba's word boundaries is
+one word (whatever jieba did inside it), and a term of at least ``inside_min`` characters is one word even
+where a jieba word runs across its start or end (肺炎患者 cut as 肺炎患/者 would still give 肺炎). Short
+terms must sit on jieba's boundaries, so 中风 (stroke) is not read in 中/风险 (medium risk).
+
+Matching reads the text through a character table (traditional -> simplified, full-width -> half-width;
+one character for one, so offsets are kept): 慢性腎臟病 and ＣＯＰＤ find the terms 慢性肾脏病 and COPD.
+The words yielded are slices of the original text.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.files import cache_dir
@@ -12,21 +24,81 @@ from kg.files import cache_dir
 log = logging.getLogger(__name__)
 
 
+def width_table() -> dict[int, int]:
+    """Full-width ASCII forms (U+FF01-FF5E) and the ideographic space -> their half-width characters."""
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+    table[0x3000] = 0x20
+    return table
+
+
+def read_char_table(path: Path) -> dict[int, int]:
+    """A character table file (``a<TAB>b`` per line, ``#`` comments): one character for one."""
+    out: dict[int, int] = {}
+    if not path.is_file():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            a, b = line.split("\t")
+            if len(a) == 1 and len(b) == 1:
+                out[ord(a)] = ord(b)
+    return out
+
+
+class TermIndex:
+    """The lexicon's terms (already read through the character table) and all their prefixes."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.terms = frozenset(t for t in terms if t)
+        prefixes: set[str] = set()
+        for t in self.terms:
+            for k in range(1, len(t)):
+                prefixes.add(t[:k])
+        self.prefixes = frozenset(prefixes | self.terms)
+
+    def matches(self, text: str, bounds: set[int], inside_min: int) -> list[tuple[int, int]]:
+        """Longest term matches, left to right, that either sit on ``bounds`` or are at least ``inside_min``
+        characters long."""
+        out: list[tuple[int, int]] = []
+        prefixes, terms = self.prefixes, self.terms
+        n = len(text)
+        i = 0
+        while i < n:
+            if text[i] not in prefixes:
+                i += 1
+                continue
+            best = 0
+            j = i + 1
+            while j <= n and text[i:j] in prefixes:
+                if text[i:j] in terms and ((i in bounds and j in bounds) or j - i >= inside_min):
+                    best = j
+                j += 1
+            if best:
+                out.append((i, best))
+                i = best
+            else:
+                i += 1
+        return out
+
+
 class JiebaSegmenter:
     """What spaCy's ``ChineseTokenizer`` calls as ``jieba_seg.cut(text, cut_all=False)``: a private jieba
-    tokenizer over jieba's default dictionary with kg's words added (``add_word``, so each stays one
-    word), cutting with or without jieba's HMM guesser for unknown words.
+    tokenizer over jieba's default dictionary with kg's few words added (``add_word``: ConText cues,
+    function words), cutting with or without jieba's HMM guesser for unknown words, then the lexicon's
+    ``terms`` cut whole (see the module's docstring).
 
     The tokenizer is this object's own (not jieba's process-wide default one), so the words added here
     are seen by no other user of jieba; its compiled dictionary (``jieba.cache``) is kept in kg's cache
     folder instead of the temporary folder.
     """
 
-    def __init__(self, words: Iterable[str], hmm: bool = False, cache: Path | None = None):
+    def __init__(self, words: Iterable[str], hmm: bool = False, cache: Path | None = None,
+                 terms: Iterable[str] = (), inside_min: int = 3, table: dict[int, int] | None = None):
         import jieba
 
         jieba.setLogLevel(logging.WARNING)  # jieba logs "Building prefix dict ..." to stderr
         self.hmm = hmm
+        self.table = table or {}
+        self.inside_min = inside_min
         self.tk = jieba.Tokenizer()
         folder = cache if cache is not None else cache_dir() / "jieba"
         try:
@@ -39,7 +111,25 @@ class JiebaSegmenter:
         words = sorted(set(words))
         for w in words:
             self.tk.add_word(w)
-        log.debug("jieba ready in %.2f s (%d words added)", time.perf_counter() - t, len(words))
+        self.terms = TermIndex(t.translate(self.table) for t in terms)
+        log.debug("jieba ready in %.2f s (%d words added, %d terms)", time.perf_counter() - t, len(words),
+                  len(self.terms.terms))
 
-    def cut(self, text: str, cut_all: bool = False):
-        return self.tk.cut(text, cut_all=cut_all, HMM=self.hmm)
+    def normalise(self, text: str) -> str:
+        """The text as matching reads it (same length, same offsets)."""
+        return text.translate(self.table) if self.table else text
+
+    def cut(self, text: str, cut_all: bool = False) -> Iterator[str]:
+        norm = self.normalise(text)
+        cuts = {0, len(text)}
+        pos = 0
+        for w in self.tk.cut(norm, cut_all=cut_all, HMM=self.hmm):
+            pos += len(w)
+            cuts.add(pos)
+        if self.terms.terms:
+            for s, e in self.terms.matches(norm, cuts, self.inside_min):
+                cuts.difference_update(range(s + 1, e))
+                cuts.update((s, e))
+        points = sorted(cuts)
+        for a, b in zip(points, points[1:]):
+            yield text[a:b]

@@ -16,6 +16,7 @@ from kg.ontology import Lexicon, TypePolicy, ZhLexicon
 
 _CAPITALS = re.compile(r"[A-Z]")
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9\-]{1,11}$")
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 @Language.factory("kg_zh_lexicon_matcher")
@@ -33,8 +34,10 @@ class ZhLexiconMatcher:
     def __init__(self) -> None:
         self.lex: Lexicon | None = None
 
-    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config) -> "ZhLexiconMatcher":
-        """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``)."""
+    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config,
+            table: dict[int, int] | None = None) -> "ZhLexiconMatcher":
+        """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``);
+        ``table``: the character table text and terms are read through (``kg.nlp.segmenter``)."""
         self.lex = lexicon
         self.zh = zh
         self.policy = TypePolicy.from_config(config)
@@ -44,17 +47,32 @@ class ZhLexiconMatcher:
         self.abbr_rx = rec.table("abbreviation").regex("pattern")
         self.window = rec.table("composition").integer("window")
         self.compositions = tuple(config.compositions.values())
+        heads = rec.table("heads", {})
+        self.head_min = heads.integer("min_chars", 3) if heads else 3
+        self.head_max = heads.integer("max_chars", 12) if heads else 12
+        self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars")
+                                   for h in heads.strings(typ)), key=lambda x: (-len(x[0]), x[0])))
+        self.head_not = heads.regex("not", None) if heads else None
         self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
-        self.index = {t: tuple(e for e in v if e[0] in lexicon.types) for t, v in zh.index.items()}
-        self.index = {t: v for t, v in self.index.items() if v}
+        self.table = table or {}
+        index: dict[str, tuple] = {}
+        for t, v in zh.index.items():
+            kept = tuple(e for e in v if e[0] in lexicon.types)
+            if kept:
+                key = t.translate(self.table)
+                index[key] = tuple(sorted(set(index.get(key, ()) + kept)))
+        self.index = index
         return self
 
-    def _scan(self, doc: Doc, text: str) -> list[Match]:
+    def _scan(self, doc: Doc, text: str, norm: str) -> tuple[list[Match], list[Match]]:
+        """Lexicon matches and head-word matches over the words of ``doc``; ``norm`` is its text read
+        through the character table."""
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t.text) for t in doc]
         n = len(starts)
         out: list[Match] = []
+        heads: list[Match] = []  # head-word mentions, kept where no other match is (see __call__)
         abbrs: dict[str, Match] = {}
         max_len = self.zh.max_len
         i = 0
@@ -62,16 +80,18 @@ class ZhLexiconMatcher:
             found = None
             j = i
             while j < n and ends[j] - starts[i] <= max_len:
-                entries = self.index.get(text[starts[i] : ends[j]])
+                entries = self.index.get(norm[starts[i] : ends[j]])
                 if entries:
                     found = (j, entries)
                 j += 1
             if found is None:
-                tok = doc[i].text
+                tok = norm[starts[i] : ends[i]]
                 short = tok if tok in abbrs else (tok[:-1] if tok.endswith("s") and tok[:-1] in abbrs else None)
                 if short is not None:
                     m = abbrs[short]
                     out.append(abbreviation(m, starts[i], ends[i], m.long_form, self.policy.score("abbreviation")))
+                elif self.heads and self.head_min <= len(tok) <= self.head_max and (head := self._head(tok)):
+                    heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=head))
                 elif _ACRONYM_TOKEN.match(tok) and len(_CAPITALS.findall(tok)) >= 2:
                     acr = tok[:-1] if tok.endswith("s") and tok[-2:-1].isupper() else tok
                     entries = self.lex.acronyms.get(acr.replace("-", ""))
@@ -85,7 +105,7 @@ class ZhLexiconMatcher:
             types = {self.lex.types.get(c) for c, _ in entries}
             if types & self.like_types:
                 for suffix in self.like:
-                    if text.startswith(suffix, end):
+                    if norm.startswith(suffix, end):
                         entries = tuple(e for e in entries if self.lex.types.get(e[0]) in self.like_types)
                         factor *= self.policy.score("like")
                         how = "like"
@@ -93,13 +113,22 @@ class ZhLexiconMatcher:
                         break
             m = Match(starts[i], end, entries, factor, how)
             out.append(m)
-            hit = self.abbr_rx.match(text[end : end + 120])
+            hit = self.abbr_rx.match(norm[end : end + 120])
             if hit and len(_CAPITALS.findall(hit.group(1))) >= 2:
                 short = hit.group(1)
                 abbrs[short] = Match(0, 0, entries, factor, how, text[starts[i] : end])
                 abbrs.setdefault(short[:-1] if short.endswith("s") and short[-2:-1].isupper() else short, abbrs[short])
             i = bisect_left(starts, end)
-        return out
+        return out, heads
+
+    def _head(self, word: str) -> str | None:
+        """The type a word no lexicon term matches takes from its head ("胆囊炎": …炎, a disease), if any."""
+        if not _CJK_WORD.match(word) or (self.head_not is not None and self.head_not.search(word)):
+            return None
+        for head, typ in self.heads:
+            if word.endswith(head) and len(word) > len(head):
+                return typ
+        return None
 
     def _compose(self, text: str, matches: list[Match]) -> list[Match]:
         return compose(text, matches, self.compositions, "zh", self.lex, self._types_cache, self.window)
@@ -108,4 +137,11 @@ class ZhLexiconMatcher:
         if self.lex is None:
             raise RuntimeError("kg_zh_lexicon_matcher has no lexicon: call .use(lexicon, zh, config) after add_pipe")
         text = doc.text
-        return write_match_spans(doc, self._compose(text, self._scan(doc, text)))
+        norm = text.translate(self.table) if self.table else text
+        found, heads = self._scan(doc, text, norm)
+        matches = self._compose(text, found)
+        if heads:  # a head-word mention only where no lexicon match or composition is ("肝移植后的并发症")
+            taken = [(m.start, m.end) for m in matches]
+            matches = sorted(matches + [h for h in heads if not any(s < h.end and h.start < e for s, e in taken)],
+                             key=lambda m: (m.start, -m.end))
+        return write_match_spans(doc, matches)

@@ -24,6 +24,8 @@ READER_INPUTS = {
     "pubtator": CORPORA / "gold.pubtator",
     "rosario_hearst": CORPORA / "rosario_hearst.txt",
     "knowtator": CORPORA / "knowtator" / "90000031.txt.knowtator.xml",
+    "cmeee": CORPORA / "cmeee" / "CMeEE_train.json",
+    "cmeie": CORPORA / "cmeie" / "CMeIE_train.json",
 }
 
 

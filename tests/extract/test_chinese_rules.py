@@ -112,3 +112,16 @@ def test_antibody_is_not_anti(pipeline):
     # 抗体 (antibody) is not the prefix 抗 (anti-): no "decreases" claim on the inflammation.
     c = claims_zh(pipeline, "间充质干细胞产生抗体介导的炎症反应。")
     assert not any(k[3] == "decreased" for k in c)
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("肺炎的治疗包括青霉素和红霉素。", {("CHEBI:17334", "MONDO:0005249"), ("MESH:D004917", "MONDO:0005249")}),
+    ("肺炎患者给予青霉素、阿莫西林。", {("CHEBI:17334", "MONDO:0005249"), ("MESH:D000658", "MONDO:0005249")}),
+    ("青霉素是治疗梅毒的首选药物。", {("CHEBI:17334", "MONDO:0005976")}),
+    ("阿司匹林用于治疗冠心病。", {("MESH:D001241", "MONDO:0005010")}),
+    ("糖尿病患者应避免使用糖皮质激素。", set()),
+])
+def test_treats_templates_where_the_disease_comes_first(pipeline, text, pairs):
+    """Y的治疗包括X, Y患者给予X, X是治疗Y的首选药物, lists with 、 and 和; "avoid using" is no treatment."""
+    got = {(s, o) for s, p, o, d in claims_zh(pipeline, text) if p in ("treats", "applied_to_treat")}
+    assert got == pairs

@@ -1,5 +1,6 @@
-"""Chinese recognition: jieba segmentation with kg's words kept whole (in a tokenizer of kg's own), and Chinese
-mentions grounded like English ones ("X样细胞", abbreviations)."""
+"""Chinese recognition: jieba segmentation with the lexicon's terms cut whole (in a tokenizer of kg's own), text
+read through traditional -> simplified and full-width -> half-width, head-word mentions, and Chinese mentions
+grounded like English ones ("X样细胞", abbreviations)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_domain_terms_stay_one_word(zh_nlp, term):
 
 
 def test_jieba_alone_splits_domain_terms(tmp_path):
-    """Why the terms are added: jieba's own dictionary cuts several of them apart."""
+    """Why the terms are cut whole by kg's matching: jieba's own dictionary cuts several of them apart."""
     import jieba
 
     tk = jieba.Tokenizer()
@@ -55,8 +56,33 @@ def test_kg_words_stay_out_of_jiebas_process_wide_dictionary(zh_nlp):
     """kg segments with a jieba tokenizer of its own: another user of jieba in the process is not changed."""
     import jieba
 
-    assert "慢加急性肝衰竭" in zh_nlp.tokenizer.jieba_seg.tk.FREQ
-    assert not jieba.dt.initialized or "慢加急性肝衰竭" not in jieba.dt.FREQ
+    assert "慢加急性肝衰竭" in zh_nlp.tokenizer.jieba_seg.terms.terms
+    assert "尚无" in zh_nlp.tokenizer.jieba_seg.tk.FREQ  # a ConText cue, added to kg's own tokenizer
+    assert not jieba.dt.initialized or "尚无" not in jieba.dt.FREQ
+
+
+def test_long_terms_are_cut_whole_inside_jieba_words_short_ones_only_on_its_boundaries():
+    from kg.nlp.segmenter import JiebaSegmenter
+
+    seg = JiebaSegmenter([], terms=["中风", "肾小球肾炎"], inside_min=3)
+    assert "中风" not in list(seg.cut("中风险人群"))  # jieba: 中/风险 (medium risk)
+    assert "中风" in list(seg.cut("患者中风后"))
+    words = list(seg.cut("急进性肾小球肾炎患儿"))
+    assert "肾小球肾炎" in words and "".join(words) == "急进性肾小球肾炎患儿"
+
+
+def test_traditional_and_full_width_text_finds_simplified_terms(pipeline):
+    kg = pipeline.run([zh_doc("間充質幹細胞(MSCs)治療肝硬化。慢性肝衰竭與肝硬化患者，使用ＭＳＣｓ。")])
+    got = {(m.text, m.concept.curie) for m in kg.annotated[0].mentions}
+    assert {("間充質幹細胞", MSC), ("肝硬化", "MONDO:0005155"), ("慢性肝衰竭", "MONDO:0100193"), ("ＭＳＣｓ", MSC)} <= got
+
+
+def test_head_words_make_unlinked_mentions_of_their_type(pipeline):
+    kg = pipeline.run([zh_doc("患者并发根尖周炎，给予交沙霉素和万古霉素。")])  # jieba words the lexicon lacks
+    ms = {m.text: m for m in kg.annotated[0].mentions}
+    assert {t: (m.type, m.concept.curie.startswith("kgid:unlinked_")) for t, m in ms.items()} == {
+        "根尖周炎": ("disease", True), "交沙霉素": ("drug", True), "万古霉素": ("drug", True)}
+    assert kg.claims == []  # unlinked mentions take no part in claims (relations.zh.toml unlinked_in_claims)
 
 
 # ---------------------------------------------------------------- the Chinese lexicon

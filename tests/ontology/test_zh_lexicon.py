@@ -22,9 +22,9 @@ def test_lexicon_covers_the_domain_terms_with_sources(pipeline):
 
 
 def test_every_chinese_term_grounds_to_the_node_of_its_english_name(pipeline):
-    """Each row's id names the same node as its English column does through the English pipeline."""
+    """Each hand-written row's id names the same node as its English column does through the English pipeline."""
     zh = pipeline.zh_lexicon
-    rows = sorted({(e.curie, e.en) for e in zh.entries})
+    rows = sorted({(e.curie, e.en) for e in zh.entries if e.path.endswith("lexicon.tsv")})
     docs = [Document(id=f"kgdoc:{i}", source="t", sections=(Section("abstract", en),)) for i, (_, en) in enumerate(rows)]
     kg = pipeline.run(docs, lang="en")
     grounder = pipeline.grounder
@@ -68,3 +68,20 @@ def test_bad_lexicon_rows_are_one_line_errors(tmp_path, pipeline, row, message):
 
 def test_shipped_lexicon_is_in_the_package_data():
     assert (ROOT / "ontologies" / "zh" / "lexicon.tsv").is_file()
+
+
+def test_built_rows_name_english_identifiers_by_their_sources(pipeline):
+    """The rows scripts/build_zh_lexicon.py derives: HPO's official labels, ICD-10 categories joined to MONDO/DOID
+    (BROAD where only subcodes join), CC-CEDICT glosses naming a term; no identifier gets two Chinese labels."""
+    zh, lex = pipeline.zh_lexicon, pipeline.lexicon
+    built = [e for e in zh.entries if not e.path.endswith("lexicon.tsv")]
+    by_source = {}
+    for e in built:
+        by_source.setdefault(e.source.split(":", 1)[0], []).append(e)
+    assert len(by_source["CHPO"]) > 15000 and len(by_source["ICD10CN"]) > 500 and len(by_source["CEDICT"]) > 1000
+    assert all(e.curie == e.source[5:] for e in by_source["CHPO"])
+    assert {e.scope for e in by_source["ICD10CN"]} <= {"LABEL", "EXACT", "BROAD"} and any(e.scope == "BROAD" for e in by_source["ICD10CN"])
+    assert all(e.curie.split(":")[0] in ("MONDO", "DOID") for e in by_source["ICD10CN"])
+    cedict = by_source["CEDICT"][::25]
+    assert all(any(c == e.curie for c, _ in lex.find_by_name(e.en)) for e in cedict)
+    assert zh.lookup("阿司匹林") and zh.lookup("糖尿病") and zh.lookup("霍乱")

@@ -101,3 +101,47 @@ def test_cli_serve_until_stopped(seed_ttl):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
+
+
+def test_a_query_past_the_timeout_gets_503(seed_ttl):
+    """Every pair of triples (about a million rows): more than the server's 0.2 s to write."""
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    with start(seed_ttl, port=free_port(), timeout=0.2) as endpoint:
+        url = endpoint.query_url + "?" + urllib.parse.urlencode({"query": query})
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(url, timeout=60)
+        assert exc.value.code == 503 and "timeout of 0.2 s" in exc.value.read().decode()
+        assert ask(endpoint.query_url, "ASK { ?s ?p ?o }")  # the server goes on answering
+
+
+def test_result_formats_and_bad_sparql(seed_ttl):
+    with start(seed_ttl, port=free_port()) as endpoint:
+        q = "SELECT ?s WHERE { ?s a <https://w3id.org/biolink/vocab/Article> }"
+        for fmt, media in (("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+                           ("xml", "application/sparql-results+xml"), ("json", "application/sparql-results+json")):
+            with urllib.request.urlopen(endpoint.query_url + "?" + urllib.parse.urlencode({"query": q, "format": fmt})) as r:
+                assert r.headers["Content-Type"].startswith(media) and b"doi.org" in r.read()
+        construct = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 3"
+        req = urllib.request.Request(endpoint.query_url, data=construct.encode(), headers={
+            "Content-Type": "application/sparql-query", "Accept": "text/turtle"})
+        with urllib.request.urlopen(req) as r:
+            assert r.headers["Content-Type"].startswith("text/turtle")
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(endpoint.query_url + "?" + urllib.parse.urlencode({"query": "SELEC ?x"}))
+        assert exc.value.code == 400 and exc.value.read().decode().startswith("bad SPARQL: ")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="stops the server with SIGTERM")
+def test_cli_bind_warns_that_others_can_reach_it(seed_ttl):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", str(seed_ttl), "--port", str(port), "--bind", "0.0.0.0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        warning, line = proc.stderr.readline(), proc.stderr.readline()
+        assert warning.startswith("kg: warning: serving on 0.0.0.0") and "anyone who can reach it" in warning
+        assert f"http://0.0.0.0:{port}/" in line
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:  # no host check off loopback
+            assert r.status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0

