@@ -143,7 +143,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.rdf.serve import HOST, describe, is_loopback, serve_forever, sigterm_as_interrupt, start
+    from kg.rdf.serve import HOST, Limits, describe, is_loopback, serve_forever, sigterm_as_interrupt, start
 
     host = args.bind or HOST
     if not is_loopback(host):
@@ -151,7 +151,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "graph" + (" and change it (--writable)" if args.writable else ""), file=sys.stderr, flush=True)
     with sigterm_as_interrupt():
         endpoint = start(args.graph, args.port, args.writable, args.timeout, host=host, app="kg.browse",
-                         app_args=("--config", args.config) if args.config else ())
+                         app_args=("--config", args.config) if args.config else (), limits=Limits.of(args))
         print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
         return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
 
@@ -356,7 +356,15 @@ def _serve_parser(sub) -> argparse.ArgumentParser:
     sv.add_argument("--bind", metavar="ADDRESS",
                     help="listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0: every interface; a warning is printed)")
     sv.add_argument("--writable", action="store_true", help="accept SPARQL updates at /update")
-    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query timeout (default 30)")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                    help="a query still running after this long is stopped, with HTTP 503 (default 30)")
+    sv.add_argument("--workers", type=int, default=2, metavar="N",
+                    help="queries run at once, each in a process of its own that is stopped at the timeout or the "
+                         "memory limit (default 2; 0: in the server, stopped only while its result is written)")
+    sv.add_argument("--max-memory", type=int, default=2048, metavar="MB",
+                    help="memory one query may use before it is stopped, with HTTP 503 (default 2048)")
+    sv.add_argument("--allow-service", action="store_true",
+                    help="let queries use SERVICE, and updates LOAD (kg then fetches the URLs they name)")
     sv.set_defaults(func=cmd_serve)
     return sv
 

@@ -318,6 +318,68 @@ def _source(path: Path, fmt, ox) -> dict:
     return {"input": data, "base_iri": path.resolve().as_uri()}
 
 
+SERVED = ".kg-served-by-"  # a file in a store folder that a kg serve process reads (its pid follows)
+
+
+def mark_served(location: Path) -> Path:
+    """Mark a store as read by this process (``kg serve``): ``kg load`` then refuses to write to it, since
+    Oxigraph's read-only readers must not see the store change under them. The caller removes the file."""
+    marker = location / f"{SERVED}{os.getpid()}"
+    try:
+        marker.write_text("", encoding="ascii")
+    except OSError as exc:
+        raise KgError(f"cannot mark the store as served: {exc.strerror}", location) from None
+    return marker
+
+
+def served_by(location: Path) -> list[int]:
+    """The live processes that serve a store (markers of stopped ones are removed)."""
+    live = []
+    for marker in location.glob(SERVED + "*"):
+        try:
+            pid = int(marker.name[len(SERVED):])
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            marker.unlink(missing_ok=True)
+            continue
+        except PermissionError:
+            pass
+        live.append(pid)
+    return live
+
+
+def _creation_lock(location: Path):
+    """An exclusive lock on ``.NAME.lock`` beside a store being created: a second ``kg load`` creating the
+    same store gets a clear error, and the one holding the lock may remove what crashed loads left."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def held():
+        lock_path = location.parent / f".{location.name}.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:
+                pass
+            except OSError:
+                raise KgError("another kg load is creating this store now; wait for it", location) from None
+            for debris in location.parent.glob(f".{location.name}.*.loading"):  # crashed loads' folders
+                log.info("removing %s, left by a load that stopped", debris)
+                shutil.rmtree(debris, ignore_errors=True)
+            yield
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                lock_path.unlink()
+
+    return held()
+
+
 def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
     """Load graph files into an Oxigraph store folder (created when missing). All files or none are added."""
     ox = _ox()
@@ -332,6 +394,10 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
     if location.exists() and not (location.is_dir() and (is_store(location) or not any(location.iterdir()))):
         raise KgError("not an Oxigraph store folder (and not empty): refusing to write there", location)
     if is_store(location):
+        readers = served_by(location)
+        if readers:
+            raise KgError(f"the store is being served (kg serve, process {readers[0]}): stop the server, load, "
+                          "and serve it again", location)
         try:
             store = ox.Store(str(location))
         except OSError as exc:
@@ -349,18 +415,21 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
     parent = location.parent if str(location.parent) else Path(".")
     if not parent.is_dir():
         raise KgError("the store's parent folder does not exist", parent)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{location.name}.", suffix=".loading"))
-    try:
-        store = ox.Store(str(tmp))
-        _load_quads(store, paths, bulk=True)
-        store.optimize()
-        store.flush()
-        after = len(store)
-        del store
-        if location.exists():
-            location.rmdir()  # the empty folder the user named
-        os.replace(tmp, location)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _creation_lock(location):
+        if is_store(location):  # made by the load we waited for: add to it
+            return load_store(paths, location)
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{location.name}.", suffix=".loading"))
+        try:
+            store = ox.Store(str(tmp))
+            _load_quads(store, paths, bulk=True)
+            store.optimize()
+            store.flush()
+            after = len(store)
+            del store
+            if location.exists():
+                location.rmdir()  # the empty folder the user named
+            os.replace(tmp, location)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return LoadReport(str(location), len(paths), 0, after, True)
