@@ -10,6 +10,8 @@ Offsets of gold mentions are characters in their section's text, as for ``kg.mod
 - Knowtator XML (CRAFT's concept annotations): ``<annotation>`` elements with one or more ``<span>``s and a
   ``<classMention>`` naming the class, over a separate plain-text file.
 - Rosario & Hearst (2004) treatment–disease sentences: ``tokens with <TREAT> x </TREAT> ... ||LABEL``.
+- BioC XML or JSON (BioRED's and PubTator3's distributions): read by ``kg.ingest.bioc``; annotations are
+  the gold mentions, relations (infons ``entity1``/``entity2``, else their nodes) the gold relations.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from kg import ids
 from kg.errors import KgError
 from kg.ingest import read_text
+from kg.ingest.bioc import read_bioc
 from kg.ingest.pubtator import read_pubtator
 from kg.model import Document, Section
 
@@ -246,7 +249,24 @@ def _strip_tags(tagged: str, path: Path, lineno: int) -> tuple[str, list[tuple[s
 
 # ---------------------------------------------------------------- by format name
 
+def read_bioc_gold(path: str | Path, text: str | None = None) -> list[GoldDocument]:
+    """BioC documents with their annotations as gold mentions and their relations as gold relations."""
+    out = []
+    for d in read_bioc(Path(path), text):
+        mentions = tuple(GoldMention(d.id, a.section, a.start, a.end, a.text, a.type,
+                                     tuple(c for c in (normalise_id(i) for i in a.ids) if c)) for a in d.annotations)
+        relations = []
+        for r in d.relations:
+            infons = dict(r.infons)
+            args = [infons[k] for k in ("entity1", "entity2") if infons.get(k)] or [v for _, v in r.nodes]
+            if len(args) >= 2:
+                relations.append(GoldRelation(d.id, r.type, args[0], args[1], tuple(args[2:])))
+        out.append(GoldDocument(d, mentions, tuple(relations)))
+    return out
+
+
 GOLD_READERS: dict[str, Callable[..., list[GoldDocument]]] = {
+    "bioc": read_bioc_gold,
     "pubtator": read_pubtator_gold,
     "rosario_hearst": read_rosario_hearst,
     "knowtator": lambda path, text=None: [read_knowtator([path], Path(text) if text else _knowtator_text(Path(path)))],

@@ -24,6 +24,7 @@ READER_INPUTS = {
     "pubtator": CORPORA / "gold.pubtator",
     "rosario_hearst": CORPORA / "rosario_hearst.txt",
     "knowtator": CORPORA / "knowtator" / "90000031.txt.knowtator.xml",
+    "bioc": FIXTURES / "formats" / "pubtator3.json",
 }
 
 
