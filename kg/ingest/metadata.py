@@ -12,6 +12,8 @@ _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.I)
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _PMC = re.compile(r"^(?:PMC)?(\d+)$", re.I)
+_MONTH_CACHE = {**{f"{i:02d}": i for i in range(1, 13)}, **{str(i): i for i in range(1, 13)},
+                **{m.capitalize(): i for m, i in MONTHS.items()}}
 
 
 def month_number(month: str | None) -> int | None:
@@ -27,16 +29,23 @@ def month_number(month: str | None) -> int | None:
 
 def iso_date(year: str | None, month: str | None = None, day: str | None = None) -> str | None:
     """An ISO date as precise as the parts allow: ``2018``, ``2018-05``, ``2018-05-17`` (None without a year)."""
-    y = _YEAR.search(year or "")
-    if not y:
+    if not year:
         return None
-    mo = month_number(month)
+    y = year.strip()
+    if not (len(y) == 4 and y.isdigit()):
+        found = _YEAR.search(y)
+        if not found:
+            return None
+        y = found.group(1)
+    mo = _MONTH_CACHE.get(month) if month else None
     if mo is None:
-        return y.group(1)
+        mo = month_number(month)
+    if mo is None:
+        return y
     d = day.strip() if day else ""
     if d.isdigit() and 1 <= int(d) <= 31:
-        return f"{y.group(1)}-{mo:02d}-{int(d):02d}"
-    return f"{y.group(1)}-{mo:02d}"
+        return f"{y}-{mo:02d}-{int(d):02d}"
+    return f"{y}-{mo:02d}"
 
 
 def year_of(text: str | None) -> str | None:
@@ -59,7 +68,8 @@ def free_date(text: str | None) -> str | None:
 
 def person(last: str | None, fore: str | None = None, suffix: str | None = None) -> str:
     """A person's name as printed: "Paul M O'Byrne", "Jr" after."""
-    return " ".join(p.strip() for p in (fore, last, suffix) if p and p.strip())
+    name = f"{fore.strip()} {last.strip()}".strip() if fore and last else (last or fore or "").strip()
+    return f"{name} {suffix.strip()}".strip() if suffix else name
 
 
 def inverted(name: str) -> str:

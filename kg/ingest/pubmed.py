@@ -20,7 +20,7 @@ from kg import ids
 from kg.errors import KgError
 from kg.ingest import metadata as md
 from kg.ingest.source import peek
-from kg.ingest.xml import HEAD, data_of, iter_records, root_of
+from kg.ingest.xml import HEAD, data_of, fold, iter_records, root_of
 from kg.ingest.xml import text as xtext
 from kg.lang import detect_lang
 from kg.model import Author, Document, Funding, MeshHeading, Section, Tag
@@ -70,59 +70,84 @@ def _pmid(el, path: Path, n: int, where) -> str:
 # ---------------------------------------------------------------- journal articles
 
 
+def _children(el) -> dict:
+    """An element's children by tag, the first of each (one pass over them: faster than a ``find`` each)."""
+    out: dict = {}
+    if el is not None:
+        for c in el:
+            out.setdefault(c.tag, c)
+    return out
+
+
 def _article(mc, pd, path: Path, n: int) -> Document:
     """A ``MedlineCitation`` (and the ``PubmedData`` beside it) as a Document."""
     if mc is None:
         raise KgError(f"record {n}: PubmedArticle without MedlineCitation", path, None)
-    pmid = _pmid(mc, path, n, mc)
-    art = mc.find("Article")
+    c = _children(mc)
+    pmid = (c["PMID"].text or "").strip() if "PMID" in c else ""
+    if not pmid:
+        raise KgError(f"record {n}: no PMID", path, mc.sourceline)
+    art = c.get("Article")
     if art is None:
         raise KgError(f"record {n} (PMID {pmid}): no Article", path, mc.sourceline)
-    lang = (art.findtext("Language") or "").strip() or None
-    sections = _title(art, lang) + _abstract(art.find("Abstract"))
-    other = _other_abstracts(mc)
-    sections += other
-    journal = art.find("Journal")
-    issue = journal.find("JournalIssue") if journal is not None else None
-    pub = issue.find("PubDate") if issue is not None else None
+    a = _children(art)
+    lang = _clean(a["Language"].text) if "Language" in a else None
+    sections = _title(a) + _abstract(a.get("Abstract"))
+    if "OtherAbstract" in c:
+        sections += _other_abstracts(mc)
+    j = _children(a.get("Journal"))
+    issue = _children(j.get("JournalIssue"))
+    pub = issue.get("PubDate")
     idmap = _ids(art, pd)
-    dates = _dates(pub, art, mc, pd)
+    dates = _dates(pub, a.get("ArticleDate"), c, pd)
     doi = idmap.get("doi")
     pmcid = md.pmcid(idmap.get("pmc"))
+    info = _children(c.get("MedlineJournalInfo"))
     return Document(
         id=ids.article(pmid, doi, pmcid) or f"PMID:{pmid}", source=str(path), sections=tuple(sections),
         doi=doi, pmid=pmid, pmcid=pmcid,
-        journal=_clean(journal.findtext("Title")) if journal is not None else None,
-        journal_abbreviation=_journal_abbreviation(journal, mc),
-        issn=_issns(journal, mc),
-        year=_year(pub, dates),
-        volume=_clean(issue.findtext("Volume")) if issue is not None else None,
-        issue=_clean(issue.findtext("Issue")) if issue is not None else None,
-        pages=_pages(art.find("Pagination")),
+        journal=_clean(j["Title"].text) if "Title" in j else None,
+        journal_abbreviation=_text_of(j, "ISOAbbreviation") or _text_of(info, "MedlineTA"),
+        issn=_issns(a.get("Journal"), info),
+        year=_year(dates),
+        volume=_text_of(issue, "Volume"), issue=_text_of(issue, "Issue"),
+        pages=_pages(a.get("Pagination")),
         dates=dates,
-        authors=_first_affiliation(_authors(art.find("AuthorList")), xtext(art.find("Affiliation"))),
-        funding=_grants(art.find("GrantList")),
-        keywords=_keywords(mc),
+        authors=_first_affiliation(_authors(a.get("AuthorList")), xtext(a.get("Affiliation"))),
+        funding=_grants(a.get("GrantList")),
+        keywords=_keywords(mc) if "KeywordList" in c else (),
         language=lang,
-        publication_types=tuple(Tag(_clean(p.text) or "", p.get("UI", ""))
-                                for p in art.iterfind("PublicationTypeList/PublicationType") if p.text),
-        mesh=_mesh(mc.find("MeshHeadingList")),
-        chemicals=tuple(Tag(_clean(c.text) or "", c.get("UI", ""))
-                        for c in mc.iterfind("ChemicalList/Chemical/NameOfSubstance") if c.text),
+        publication_types=_tags(a.get("PublicationTypeList")),
+        mesh=_mesh(c.get("MeshHeadingList")),
+        chemicals=tuple(Tag(_clean(x.text) or "", x.get("UI", ""))
+                        for ch in (c.get("ChemicalList") if "ChemicalList" in c else ())
+                        for x in ch if x.tag == "NameOfSubstance" and x.text),
     )
 
 
 def _clean(s: str | None) -> str | None:
-    return " ".join(s.split()) if s and s.strip() else None
+    return fold(s) or None
 
 
-def _title(art, lang: str | None) -> list[Section]:
+def _text_of(children: dict, tag: str) -> str | None:
+    el = children.get(tag)
+    return _clean(el.text) if el is not None else None
+
+
+def _tags(parent) -> tuple[Tag, ...]:
+    """Publication types (or any list of named terms with a ``UI``)."""
+    if parent is None:
+        return ()
+    return tuple(Tag(_clean(x.text) or "", x.get("UI", "")) for x in parent if x.text)
+
+
+def _title(a: dict) -> list[Section]:
     """The article title (English); a vernacular title in its own language when the article has one."""
     out = []
-    t = xtext(art.find("ArticleTitle"))
+    t = xtext(a.get("ArticleTitle"))
     if t:
         out.append(Section("title", t, detect_lang(t)))
-    v = xtext(art.find("VernacularTitle"))
+    v = xtext(a.get("VernacularTitle"))
     if v:
         vlang = detect_lang(v)
         if not any(s.lang == vlang for s in out):
@@ -134,13 +159,12 @@ def _abstract(abstract) -> list[Section]:
     """The abstract: one section, or one per labelled part of a structured abstract (``abstract:LABEL``)."""
     if abstract is None:
         return []
-    parts = [(p.get("Label") or "", p.get("NlmCategory") or "", xtext(p)) for p in abstract.iterfind("AbstractText")]
+    parts = [(p.get("Label") or "", p.get("NlmCategory") or "", xtext(p)) for p in abstract if p.tag == "AbstractText"]
     parts = [p for p in parts if p[2]]
     if not parts:
         return []
     if len(parts) == 1 and not parts[0][0]:
-        lang = detect_lang(parts[0][2])
-        return [Section("abstract", parts[0][2], lang, role=parts[0][1])]
+        return [Section("abstract", parts[0][2], detect_lang(parts[0][2]), role=parts[0][1])]
     out, taken = [], {}
     for label, category, body in parts:
         head = label or category or "UNLABELLED"
@@ -168,9 +192,11 @@ def _ids(art, pd) -> dict[str, str]:
             kind = (a.get("IdType") or "").lower()
             if a.text and kind and kind not in out:
                 out[kind] = a.text.strip()
-    for e in art.iterfind("ELocationID"):
-        if (e.get("EIdType") or "").lower() == "doi" and e.text and "doi" not in out:
-            out["doi"] = e.text.strip()
+    if "doi" not in out:
+        for e in art.iterfind("ELocationID"):
+            if (e.get("EIdType") or "").lower() == "doi" and e.text:
+                out["doi"] = e.text.strip()
+                break
     if "doi" in out:
         d = md.doi(out["doi"])
         if d:
@@ -180,84 +206,106 @@ def _ids(art, pd) -> dict[str, str]:
     return out
 
 
-def _journal_abbreviation(journal, mc) -> str | None:
-    abbr = _clean(journal.findtext("ISOAbbreviation")) if journal is not None else None
-    return abbr or _clean(mc.findtext("MedlineJournalInfo/MedlineTA"))
-
-
-def _issns(journal, mc) -> tuple[tuple[str, str], ...]:
+def _issns(journal, info: dict) -> tuple[tuple[str, str], ...]:
     out = []
     if journal is not None:
         for i in journal.iterfind("ISSN"):
             if i.text and i.text.strip():
                 out.append(((i.get("IssnType") or "print").lower(), i.text.strip()))
-    link = mc.findtext("MedlineJournalInfo/ISSNLinking")
-    if link and link.strip():
-        out.append(("linking", link.strip()))
+    link = _text_of(info, "ISSNLinking")
+    if link:
+        out.append(("linking", link))
     return tuple(dict.fromkeys(out))
 
 
 def _pages(pg) -> str | None:
     if pg is None:
         return None
-    p = _clean(pg.findtext("MedlinePgn"))
+    c = _children(pg)
+    p = _text_of(c, "MedlinePgn")
     if p:
         return p
-    start, end = _clean(pg.findtext("StartPage")), _clean(pg.findtext("EndPage"))
+    start, end = _text_of(c, "StartPage"), _text_of(c, "EndPage")
     return f"{start}-{end}" if start and end else start
 
 
 def _date(el) -> str | None:
     if el is None:
         return None
-    return md.iso_date(el.findtext("Year"), el.findtext("Month") or el.findtext("Season"), el.findtext("Day")) \
-        or md.free_date(el.findtext("MedlineDate"))
+    parts: dict[str, str] = {}
+    for c in el:
+        if c.text:
+            parts[c.tag] = c.text
+    return md.iso_date(parts.get("Year"), parts.get("Month") or parts.get("Season"), parts.get("Day")) \
+        or md.free_date(parts.get("MedlineDate"))
 
 
-def _dates(pub, art, mc, pd) -> tuple[tuple[str, str], ...]:
+def _dates(pub, article_date, c: dict, pd) -> tuple[tuple[str, str], ...]:
     """(kind, ISO date): published (the issue's date), online (the electronic article date), completed,
     revised, and the history's received and accepted dates."""
     out: dict[str, str] = {}
-    for kind, value in (("published", _date(pub)),
-                        ("online", next((_date(d) for d in art.iterfind("ArticleDate")), None)),
-                        ("completed", _date(mc.find("DateCompleted"))),
-                        ("revised", _date(mc.find("DateRevised")))):
+    for kind, value in (("published", _date(pub)), ("online", _date(article_date)),
+                        ("completed", _date(c.get("DateCompleted"))), ("revised", _date(c.get("DateRevised")))):
         if value:
             out[kind] = value
-    if pd is not None:
-        for d in pd.iterfind("History/PubMedPubDate"):
-            kind = HISTORY.get((d.get("PubStatus") or "").lower())
-            value = _date(d)
-            if kind and value and kind not in out:
-                out[kind] = value
+    history = pd.find("History") if pd is not None else None
+    if history is not None:
+        for d in history:
+            kind = HISTORY.get(d.get("PubStatus") or "")
+            if kind and kind not in out:
+                value = _date(d)
+                if value:
+                    out[kind] = value
     return tuple(out.items())
 
 
-def _year(pub, dates) -> str | None:
-    if pub is not None:
-        y = md.year_of(pub.findtext("Year")) or md.year_of(pub.findtext("MedlineDate"))
-        if y:
-            return y
-    for _, value in dates:
-        return value[:4]
-    return None
+def _year(dates: tuple[tuple[str, str], ...]) -> str | None:
+    """The year of the issue's date (a ``MedlineDate``'s first year), else of the first date known."""
+    for kind, value in dates:
+        if kind == "published":
+            return value[:4]
+    return dates[0][1][:4] if dates else None
 
 
 def _authors(author_list) -> tuple[Author, ...]:
     if author_list is None:
         return ()
     out = []
-    for a in author_list.iterfind("Author"):
-        if a.get("ValidYN", "Y") == "N":
+    seen: dict[str, str] = {}
+    for a in author_list:
+        if a.tag != "Author" or a.get("ValidYN") == "N":
             continue
-        name = md.person(a.findtext("LastName"), a.findtext("ForeName") or a.findtext("Initials"), a.findtext("Suffix")) \
-            or _clean(xtext(a.find("CollectiveName"))) or ""
-        if not name:
-            continue
-        affs = tuple(t for t in (xtext(x) for x in a.iterfind("AffiliationInfo/Affiliation")) if t)
-        affs = affs or tuple(t for t in (xtext(x) for x in a.iterfind("Affiliation")) if t)  # DTDs before 2015
-        orcid = next((md.orcid(i.text) for i in a.iterfind("Identifier") if (i.get("Source") or "").upper() == "ORCID"), None)
-        out.append(Author(name, "en", affs, orcid=orcid))
+        f: dict[str, str] = {}
+        affs: list[str] = []
+        orcid = None
+        for c in a:
+            tag = c.tag
+            if tag == "AffiliationInfo":
+                for x in c:
+                    if x.tag == "Affiliation":
+                        raw = x.text if len(x) == 0 else None  # the same affiliation is often given for many authors
+                        t = seen.get(raw) if raw is not None else None
+                        if t is None:
+                            t = xtext(x)
+                            if raw is not None:
+                                seen[raw] = t
+                        if t:
+                            affs.append(t)
+            elif tag == "Affiliation":  # DTDs before 2015
+                t = xtext(c)
+                if t:
+                    affs.append(t)
+            elif tag == "Identifier":
+                if (c.get("Source") or "").upper() == "ORCID":
+                    orcid = md.orcid(c.text)
+            elif tag == "CollectiveName":
+                f[tag] = xtext(c)
+            elif c.text:
+                f[tag] = c.text
+        name = md.person(f.get("LastName"), f.get("ForeName") or f.get("Initials"), f.get("Suffix")) \
+            or _clean(f.get("CollectiveName")) or ""
+        if name:
+            out.append(Author(name, "en", tuple(affs), orcid=orcid))
     return tuple(out)
 
 
@@ -275,9 +323,10 @@ def _grants(grant_list) -> tuple[Funding, ...]:
         return ()
     by: dict[tuple[str, str | None], list[str]] = {}
     for g in grant_list.iterfind("Grant"):
-        agency = _clean(g.findtext("Agency")) or _clean(g.findtext("Acronym")) or "unknown agency"
-        key = (agency, _clean(g.findtext("Country")))
-        gid = _clean(g.findtext("GrantID"))
+        c = _children(g)
+        agency = _text_of(c, "Agency") or _text_of(c, "Acronym") or "unknown agency"
+        key = (agency, _text_of(c, "Country"))
+        gid = _text_of(c, "GrantID")
         lst = by.setdefault(key, [])
         if gid and gid not in lst:
             lst.append(gid)
@@ -297,14 +346,17 @@ def _mesh(mesh_list) -> tuple[MeshHeading, ...]:
     if mesh_list is None:
         return ()
     out = []
-    for h in mesh_list.iterfind("MeshHeading"):
-        d = h.find("DescriptorName")
-        if d is None or not d.text:
-            continue
-        desc = Tag(_clean(d.text) or "", d.get("UI", ""), d.get("MajorTopicYN") == "Y")
-        quals = tuple(Tag(_clean(q.text) or "", q.get("UI", ""), q.get("MajorTopicYN") == "Y")
-                      for q in h.iterfind("QualifierName") if q.text)
-        out.append(MeshHeading(desc, quals))
+    for h in mesh_list:
+        desc = None
+        quals = []
+        for x in h:
+            tag = x.tag
+            if tag == "DescriptorName" and x.text:
+                desc = Tag(x.text.strip(), x.get("UI", ""), x.get("MajorTopicYN") == "Y")
+            elif tag == "QualifierName" and x.text:
+                quals.append(Tag(x.text.strip(), x.get("UI", ""), x.get("MajorTopicYN") == "Y"))
+        if desc is not None:
+            out.append(MeshHeading(desc, tuple(quals)))
     return tuple(out)
 
 

@@ -21,7 +21,6 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE\b", re.I)
 _SKIP = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
 _ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)([^>]*)>", re.S)
 _XMLNS = re.compile(r"""\bxmlns\s*=\s*["']([^"']*)["']""")
-_WS = re.compile(r"\s+")
 
 
 def check_prolog(head: bytes, path: Path) -> None:
@@ -76,10 +75,20 @@ def text(el, skip: Collection[str] = ()) -> str:
     if el is None:
         return ""
     if not skip:
-        return _WS.sub(" ", "".join(el.itertext())).strip()
+        return fold(el.text if len(el) == 0 else "".join(el.itertext()))
     parts: list[str] = []
     _collect(el, frozenset(skip), parts)
-    return _WS.sub(" ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())
+
+
+def fold(s: str | None) -> str:
+    """White space folded to single spaces, the ends stripped (the common case, nothing to fold, cheaply)."""
+    if not s:
+        return ""
+    t = s.strip()
+    if "  " in t or "\n" in t or "\t" in t or "\r" in t or "\xa0" in t or "\u2009" in t:
+        return " ".join(t.split())
+    return t
 
 
 def _collect(el, skip: frozenset[str], parts: list[str]) -> None:

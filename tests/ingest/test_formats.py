@@ -245,6 +245,25 @@ def test_bioc_annotation_whose_text_does_not_match_is_an_error(tmp_path):
         list(read_documents(p))
 
 
+# ---------------------------------------------------------------- JSONL metadata
+
+
+def test_jsonl_records_carry_publication_types_and_mesh(tmp_path):
+    p = tmp_path / "records.jsonl"
+    rec = {"pmid": "1", "doi": "10.1/x", "abstract": "Aspirin treats stroke.",
+           "publication_types": ["Review", {"name": "Randomized Controlled Trial", "ui": "D016449"}],
+           "mesh": ["*Stroke/prevention & control", {"descriptor": {"name": "Aspirin", "ui": "D001241", "major": True}}]}
+    p.write_text(json.dumps(rec) + "\n" + json.dumps({**rec, "pmid": "2", "mesh": "Stroke"}) + "\n", encoding="utf-8")
+    docs = read_documents(p)
+    d = next(docs)
+    assert d.id == "PMID:1" and [(t.name, t.ui) for t in d.publication_types] == [
+        ("Review", ""), ("Randomized Controlled Trial", "D016449")]
+    assert [(h.descriptor.name, h.descriptor.ui, h.descriptor.major, [q.name for q in h.qualifiers]) for h in d.mesh] == [
+        ("Stroke", "", True, ["prevention & control"]), ("Aspirin", "D001241", True, [])]
+    with pytest.raises(KgError, match=r"records\.jsonl:2: 'mesh' must be a list"):
+        next(docs)
+
+
 # ---------------------------------------------------------------- safe XML and bad input
 
 
