@@ -13,7 +13,7 @@ _ANY_CJK = re.compile("[\u2e80-\u2fdf\u31c0-\u31ef\u3400-\u4dbf\u4e00-\u9fff\uf9
 
 def cjk_ratio(text: str) -> float:
     """The share of a text's letters that are CJK ideographs."""
-    if _ANY_CJK.search(text) is None:  # most texts: no need to name every letter
+    if text.isascii() or _ANY_CJK.search(text) is None:  # most texts: no need to name every letter
         return 0.0
     letters = [c for c in text if c.isalpha()]
     if not letters:

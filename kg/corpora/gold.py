@@ -93,10 +93,11 @@ def split_ids(raw: str) -> tuple[str, ...]:
 
 
 def section_offsets(document: Document) -> list[tuple[Section, int]]:
-    """The English title and abstract sections with their offsets in PubTator's title + space + abstract."""
+    """The English title and abstract sections (every part of a structured abstract) with their offsets in
+    PubTator's title + space + abstract (the parts joined by spaces)."""
     out, pos = [], 0
     for s in document.sections:
-        if s.name not in ("title", "abstract") or s.lang != "en" or any(x.name == s.name for x, _ in out):
+        if s.kind not in ("title", "abstract") or s.lang != "en" or (s.kind == "title" and any(x.kind == "title" for x, _ in out)):
             continue
         out.append((s, pos))
         pos += len(s.text) + 1

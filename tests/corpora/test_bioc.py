@@ -104,3 +104,16 @@ def test_cli_annotate_bioc_and_use_annotations(tmp_path, capsys):
     (d,) = read_documents(out)
     assert [a.text for a in d.annotations] == ["Metformin", "type 2 diabetes", "Metformin", "type 2 diabetes", "metformin"]
     assert all(a.ids == ("MESH:D008687",) for a in d.annotations if a.text.lower() == "metformin")
+
+
+def test_pubtator_out_joins_a_structured_abstract(annotated):
+    """PubTator has one abstract line: a structured abstract's parts are joined, mention offsets follow."""
+    from kg.corpora import read_pubtator_gold, write_pubtator
+
+    ids = Identifiers(annotated.lexicon, annotated.config)
+    text = write_pubtator(annotated.annotated[:1], ids)
+    lines = text.splitlines()
+    assert [ln.split("|")[1] for ln in lines if "|" in ln and "\t" not in ln] == ["t", "a"]
+    assert "|a|Metformin is the first-line treatment for type 2 diabetes. We randomly assigned" in text
+    (gold,) = read_pubtator_gold("x.pubtator", text)  # every span reads what the line says
+    assert len(gold.mentions) == sum(1 for ln in lines if "\t" in ln) > 5

@@ -196,6 +196,16 @@ def test_jats_in_oai_pmh_with_a_default_namespace():
     assert [t.name for t in d.publication_types] == ["research-article"]
 
 
+def test_efetch_pmc_articleset_of_two_articles(tmp_path):
+    article = (F / "cc11003.nxml").read_text(encoding="utf-8").split("\n", 1)[1]  # without its DOCTYPE
+    second = article.replace("3363814", "3363815").replace("10.1186/cc11003", "10.1186/cc11004")
+    p = tmp_path / "efetch.xml"
+    p.write_text(f'<?xml version="1.0"?>\n<pmc-articleset>{article}\n{second}</pmc-articleset>\n', encoding="utf-8")
+    assert sniff(p) == "jats"
+    assert [(d.id, d.pmcid) for d in read_documents(p)] == [("doi:10.1186/cc11003", "PMC3363814"),
+                                                           ("doi:10.1186/cc11004", "PMC3363815")]
+
+
 # ---------------------------------------------------------------- BioC and PubTator3
 
 
@@ -317,6 +327,15 @@ def test_unknown_xml_root_and_bad_medline_line(tmp_path):
     m.write_text("PMID- 1\nTI  - A title\nthis line is not MEDLINE\n", encoding="utf-8")
     with pytest.raises(KgError, match=r"bad\.nbib:3: not a MEDLINE line"):
         list(read_documents(m))
+
+
+def test_medline_record_without_pmid(tmp_path):
+    p = tmp_path / "two.nbib"
+    p.write_text("PMID- 1\nTI  - One\n\nTI  - Two\nAB  - No PMID line.\n", encoding="utf-8")
+    docs = read_documents(p)
+    assert next(docs).id == "PMID:1"
+    with pytest.raises(KgError, match=r"two\.nbib:4: record 2: no PMID line"):
+        next(docs)
 
 
 def test_jats_article_without_identifiers(tmp_path):
