@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from urllib.parse import quote
 
 MINTED = "kgid:"
 DOCUMENT = "kgdoc:"
 _THERAPY = MINTED + "therapy_"
 _UNLINKED = MINTED + "unlinked_"
 _TAGGED = MINTED + "tagged_"
+IRI_SAFE = "/:;()._-~!$&'*+,=@"  # the characters of an identifier kept as they are in an IRI
 
 
 def _local(curie: str) -> str:
@@ -120,7 +122,7 @@ def article(pmid: str | None = None, doi: str | None = None, pmcid: str | None =
     if pmid:
         return f"PMID:{pmid}"
     if doi:
-        return f"doi:{doi}"
+        return f"doi:{quote(doi, safe=IRI_SAFE)}"  # a DOI may hold what an IRI cannot (SICI's "<", ">")
     if pmcid:
         return f"PMCID:{pmcid}"
     return None

@@ -40,7 +40,7 @@ def read_pubmed(path: Path, text: str | None = None) -> Iterator[Document]:
         raise KgError(f"not PubMed XML: the root element is {root or 'missing'!r} "
                       f"(expected {' or '.join(ROOTS)})", path, 1)
     n = 0
-    for _, el in iter_records(path, RECORDS[root], head, data_of(text)):
+    for record, el in iter_records(path, RECORDS[root], head, data_of(text)):
         tag = el.tag
         if tag == "DeleteCitation":
             for p in el.iter("PMID"):
@@ -51,11 +51,11 @@ def read_pubmed(path: Path, text: str | None = None) -> Iterator[Document]:
             continue
         n += 1
         if tag == "PubmedBookArticle":
-            yield _book(el, path, n)
+            yield _book(el, path, record)
         elif tag == "MedlineCitation":
-            yield _article(el, None, path, n)
+            yield _article(el, None, path, record)
         else:
-            yield _article(el.find("MedlineCitation"), el.find("PubmedData"), path, n)
+            yield _article(el.find("MedlineCitation"), el.find("PubmedData"), path, record)
     if not n:
         raise KgError(f"no PubMed records in this {root}", path)
 

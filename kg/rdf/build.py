@@ -23,7 +23,6 @@ from kg.rdf.vocab import BIOLINK, CATEGORY_IRIS, KG
 log = logging.getLogger(__name__)
 
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
-IRI_SAFE = "/:;()._-~!$&'*+,=@"
 DATE_SLOTS = {"received": KG.dateReceived, "revised": KG.dateRevised, "online": KG.dateOnline,
               "published": KG.datePublished, "accepted": DCTERMS.dateAccepted, "completed": KG.dateCompleted}
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # an ISO date's length -> its datatype
@@ -121,14 +120,14 @@ def _identifiers(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
         if curie is None:
             continue
         g.add((doc, DCTERMS.identifier, Literal(curie)))
-        if curie != d.id:
+        if _iri_safe(curie) != d.id:
             g.add((doc, SKOS.exactMatch, mint.iri(_iri_safe(curie))))
 
 
 def _iri_safe(curie: str) -> str:
     """A CURIE whose local part may hold characters an IRI cannot (DOIs: ``<``, ``>``, spaces)."""
     prefix, local = curie.split(":", 1)
-    return f"{prefix}:{quote(local, safe=IRI_SAFE)}"
+    return f"{prefix}:{quote(local, safe=ids.IRI_SAFE)}"
 
 
 def _summaries(d: Document) -> list[tuple[str, str]]:
