@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from urllib.parse import quote
 
 MINTED = "kgid:"
 DOCUMENT = "kgdoc:"
 _THERAPY = MINTED + "therapy_"
 _UNLINKED = MINTED + "unlinked_"
 _TAGGED = MINTED + "tagged_"
+IRI_SAFE = "/:;()._-~!$&'*+,=@"  # the characters of an identifier kept as they are in an IRI
 
 
 def _local(curie: str) -> str:
@@ -111,3 +113,16 @@ def author(doc_id: str, position: int) -> str:
 
 def grant(doc_id: str, name: str, numbers: Sequence[str]) -> str:
     return f"{MINTED}grant/{digest(doc_id, name, tuple(numbers))}"
+
+
+def article(pmid: str | None = None, doi: str | None = None, pmcid: str | None = None) -> str | None:
+    """The identifier of an article: ``PMID:n`` when it has a PubMed id, else ``doi:…``, else ``PMCID:PMC…``
+    (None when it has none). The PMID comes first because every PubMed and PubTator record has one,
+    update files delete by it, and Biolink's context expands ``PMID:`` to the IRI kg writes."""
+    if pmid:
+        return f"PMID:{pmid}"
+    if doi:
+        return f"doi:{quote(doi, safe=IRI_SAFE)}"  # a DOI may hold what an IRI cannot (SICI's "<", ">")
+    if pmcid:
+        return f"PMCID:{pmcid}"
+    return None

@@ -11,7 +11,7 @@ from kg.errors import KgError
 from kg.ingest.source import text_lines
 from kg.ingest.text import clean
 from kg.lang import detect_lang
-from kg.model import Author, Document, Section
+from kg.model import Author, Document, MeshHeading, Section, Tag
 
 # record key -> (section name, language; None: detected from the text)
 SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text", "abstract", None),
@@ -20,8 +20,8 @@ SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text
 
 def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
     """One JSON object a line, read lazily: ``id``, ``title``, ``abstract`` and optional metadata
-    (``doi``, ``pmid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``, ``keywords``,
-    ``title_zh``, ``abstract_zh``)."""
+    (``doi``, ``pmid``, ``pmcid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``,
+    ``keywords``, ``publication_types``, ``mesh``, ``title_zh``, ``abstract_zh``)."""
     lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
     n = 0
     for lineno, line in lines:
@@ -52,10 +52,10 @@ def _document(rec: dict, line: str, path: Path, lineno: int) -> Document:
     pmid = str(rec["pmid"]) if rec.get("pmid") else None
     doi = rec.get("doi")
     rid = rec.get("id")
-    if doi:
-        doc_id = f"doi:{doi}"
-    elif pmid:
-        doc_id = f"PMID:{pmid}"
+    pmcid = str(rec["pmcid"]) if rec.get("pmcid") else None
+    article = ids.article(pmid, doi, pmcid)  # the PMID first, as every reader of articles names them
+    if article:
+        doc_id = article
     elif rid:
         doc_id = str(rid) if ":" in str(rid) else ids.document(str(rid))
     else:
@@ -67,4 +67,42 @@ def _document(rec: dict, line: str, path: Path, lineno: int) -> Document:
         journal=rec.get("journal"), year=str(rec["year"]) if rec.get("year") else None,
         volume=rec.get("volume"), issue=rec.get("issue"), pages=rec.get("pages"),
         authors=authors, keywords=tuple(("en", str(k)) for k in kws),
+        pmcid=pmcid,
+        publication_types=_tags(rec.get("publication_types"), "publication_types", path, lineno),
+        mesh=tuple(_heading(h, path, lineno) for h in _list(rec.get("mesh"), "mesh", path, lineno)),
     )
+
+
+def _list(value, key: str, path: Path, lineno: int) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise KgError(f"'{key}' must be a list", path, lineno)
+    return value
+
+
+def _tag(value, key: str, path: Path, lineno: int) -> Tag:
+    """A name, or an object with ``name`` and optional ``ui`` (MeSH unique id) and ``major``."""
+    if isinstance(value, str) and value.strip():
+        return Tag(value.strip())
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return Tag(value["name"], str(value.get("ui") or ""), bool(value.get("major")))
+    raise KgError(f"'{key}': each item is a name or an object with a 'name'", path, lineno)
+
+
+def _tags(value, key: str, path: Path, lineno: int) -> tuple[Tag, ...]:
+    return tuple(_tag(v, key, path, lineno) for v in _list(value, key, path, lineno))
+
+
+def _heading(value, path: Path, lineno: int) -> MeshHeading:
+    """``"Stroke/*prevention & control"`` (MEDLINE's notation: ``*`` a major topic) or an object with a
+    ``descriptor`` (a name or object) and optional ``qualifiers``."""
+    if isinstance(value, str):
+        names = [v for v in value.split("/") if v.strip()]
+        if not names:
+            raise KgError("'mesh': an empty heading", path, lineno)
+        tags = [Tag(n.lstrip("*").strip(), "", n.startswith("*")) for n in names]
+        return MeshHeading(tags[0], tuple(tags[1:]))
+    if isinstance(value, dict) and "descriptor" in value:
+        return MeshHeading(_tag(value["descriptor"], "mesh", path, lineno), _tags(value.get("qualifiers"), "mesh", path, lineno))
+    raise KgError("'mesh': each item is a heading (\"Descriptor/qualifier\") or an object with a 'descriptor'", path, lineno)

@@ -52,17 +52,24 @@ def annotate(
     progress=None,
     batch_size: int = 64,
     lang: str = "en",
+    given: bool = False,
 ) -> list[AnnotatedDocument]:
     """Recognise mentions, sentences and ConText cues in the sections of each document in ``lang``
     (``nlp`` is the pipeline for that language: ``build_english``'s, or ``build_chinese``'s for "zh");
-    the sections read are ``Config.sections``."""
+    the sections read are ``Config.sections``. ``given``: the mentions are the documents' own annotations
+    (``nlp`` built with ``given=True``)."""
     policy = TypePolicy.from_config(config)
     sections = frozenset(config.sections)
     memo: dict = {}
     docs = list(documents)
-    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.name in sections and s.text.strip()]
+    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.kind in sections and s.text.strip()]
     results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
-    texts = (s.text for _, s in jobs)
+    if given:
+        from kg.nlp.given import given_docs
+
+        texts = given_docs(nlp, jobs, config)
+    else:
+        texts = (s.text for _, s in jobs)
     for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
         _read_section(doc.id, section, sdoc, lexicon, policy, memo, *results[doc.id])
         if progress is not None:
