@@ -55,7 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         g = kg.graph
         aligned = g.graph.get("alignment")
         both = f" ({aligned['aligned']} read in both languages, {aligned['single_language']} in one)" if aligned else ""
-        print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions, "
+        deleted = f" and {g.graph['deleted']} deleted citation(s)" if g.graph.get("deleted") else ""
+        print(f"kg: {len(kg.documents)} document(s){deleted}, {sum(len(a.mentions) for a in kg.annotated)} mentions, "
               f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims{both} -> {args.output}", file=sys.stderr)
     return 0
 
@@ -137,8 +138,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     r = load_store(args.graphs, args.store)
     if not args.quiet:
+        removed = f", {r.deleted} deleted document(s) removed" if r.deleted else ""
         print(f"kg: {'created' if r.created else 'added to'} store {r.store}: {r.files} file(s), "
-              f"{r.quads_after - r.quads_before:,} new triples, {r.quads_after:,} in all", file=sys.stderr)
+              f"{r.quads_after - r.quads_before:,} new triples{removed}, {r.quads_after:,} in all", file=sys.stderr)
     return 0
 
 
@@ -177,18 +179,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+ANNOTATION_FORMATS = ("pubtator", "bioc-json", "bioc-xml")
+
+
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from kg.corpora import write_pubtator
+    from kg.corpora import write_bioc_json, write_bioc_xml, write_pubtator
     from kg.ground import Identifiers
     from kg.ingest import read_sources
     from kg.pipeline import Pipeline
 
+    writer = {"pubtator": write_pubtator, "bioc-json": write_bioc_json, "bioc-xml": write_bioc_xml}[args.format]
     config = _config(args)
     docs = read_sources(args.sources, args.input_format)
     kg = Pipeline(args.ontology, config=config, **_nlp_options(args)).run(docs, progress=_progress(args))
-    write_atomic(args.output, write_pubtator(kg.annotated, Identifiers(kg.lexicon, config)))
+    write_atomic(args.output, writer(kg.annotated, Identifiers(kg.lexicon, config)))
     if not args.quiet:
-        print(f"kg: {len(docs)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions -> {args.output}",
+        print(f"kg: {len(kg.documents)} document(s), {sum(len(a.mentions) for a in kg.annotated)} mentions -> {args.output}",
               file=sys.stderr)
     return 0
 
@@ -239,9 +245,12 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _nlp_options(args: argparse.Namespace) -> dict:
-    """Pipeline options from --ner / --ner-model / --no-fuzzy."""
+    """Pipeline options from --ner / --ner-model / --no-fuzzy / --use-annotations."""
     ner = args.ner_model or getattr(args, "ner", False)
-    return {"ner": ner, "fuzzy": not args.no_fuzzy}
+    options = {"ner": ner, "fuzzy": not args.no_fuzzy}
+    if getattr(args, "use_annotations", False):
+        options["use_annotations"] = True
+    return options
 
 
 def parser() -> argparse.ArgumentParser:
@@ -259,7 +268,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-INPUT_FORMATS = ["journal", "text", "jsonl", "pubtator"]
+INPUT_FORMATS = ["journal", "text", "jsonl", "pubtator", "pubmed", "medline", "jats", "bioc"]
+SOURCES_HELP = ("files or folders: PubMed XML, MEDLINE/.nbib, PMC JATS (.nxml), BioC XML/JSON, PubTator, .jsonl, "
+                ".txt, journal pages (gzipped or not)")
 
 
 def _nlp_arguments(sp: argparse.ArgumentParser) -> None:
@@ -270,9 +281,15 @@ def _nlp_arguments(sp: argparse.ArgumentParser) -> None:
                     help="do not ground mentions that match no lexicon term with the fuzzy linker")
 
 
+def _annotation_arguments(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--use-annotations", action="store_true",
+                    help="documents that come with entity annotations (BioC, PubTator3) take those entities "
+                         "instead of kg's recogniser (grounded from their identifiers)")
+
+
 def _build_parser(sub) -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="read documents and write their knowledge graph as RDF")
-    b.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders (journal pages, .txt, .jsonl, PubTator)")
+    b.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCES_HELP)
     b.add_argument("-o", "--output", required=True, metavar="FILE", help="output RDF: .ttl .nt .jsonld .trig .nq")
     b.add_argument("--ontology", action="append", default=[], metavar="FILE",
                    help="an extra OBO, OWL/RDF, SSSOM or kg lexicon file (repeatable)")
@@ -283,6 +300,7 @@ def _build_parser(sub) -> argparse.ArgumentParser:
     b.add_argument("--zh-lexicon", action="append", default=[], metavar="FILE",
                    help="extra Chinese lexicon rows (term, id, scope, en, source; see ontologies/zh/lexicon.tsv)")
     _nlp_arguments(b)
+    _annotation_arguments(b)
     b.set_defaults(func=cmd_build)
     return b
 
@@ -389,13 +407,15 @@ def _export_parser(sub) -> argparse.ArgumentParser:
 
 
 def _annotate_parser(sub) -> argparse.ArgumentParser:
-    a = sub.add_parser("annotate", help="recognise and ground entities; write them as PubTator annotations")
-    a.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders (PubTator, .txt, .jsonl, journal pages)")
-    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the PubTator file to write")
-    a.add_argument("--format", choices=["pubtator"], default="pubtator", help="output format")
+    a = sub.add_parser("annotate", help="recognise and ground entities; write them as PubTator or BioC annotations")
+    a.add_argument("sources", nargs="+", metavar="SOURCE", help=SOURCES_HELP)
+    a.add_argument("-o", "--output", required=True, metavar="FILE", help="the annotation file to write")
+    a.add_argument("--format", choices=ANNOTATION_FORMATS, default="pubtator",
+                   help="output format: PubTator (default), BioC JSON or BioC XML")
     a.add_argument("--input-format", choices=INPUT_FORMATS, help="read every source with this reader instead of sniffing")
     a.add_argument("--ontology", action="append", default=[], metavar="FILE", help="an extra ontology file (repeatable)")
     _nlp_arguments(a)
+    _annotation_arguments(a)
     a.set_defaults(func=cmd_annotate)
     return a
 

@@ -53,6 +53,8 @@ POLICY_FILES: dict[str, str] = {
     "relations.en.toml": "English claim triggers, clause and list punctuation",
     "relations.zh.toml": "Chinese claim triggers, clause and list punctuation",
     "predicates.tsv": "claim kinds -> Biolink predicates, RO relations, directions",
+    "articles.toml": "publication types and sections: trial predicates, prior knowledge, section roles",
+    "annotations.toml": "entities given with BioC / PubTator3 documents: their types, bare-id prefixes, score",
     "corpora.toml": "annotated corpora for kg eval and kg train",
     "draw.toml": "figure styles: colours by category, edge families",
 }
@@ -444,6 +446,14 @@ class Config:
     @property
     def predicates(self) -> dict[str, Predicate]:
         return self.file("predicates.tsv")
+
+    @property
+    def articles(self) -> Table:
+        return self.file("articles.toml")
+
+    @property
+    def annotations(self) -> Table:
+        return self.file("annotations.toml")
 
     @property
     def corpora(self) -> Table:

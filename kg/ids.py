@@ -159,3 +159,16 @@ def author(doc_id: str, position: int) -> str:
 
 def grant(doc_id: str, name: str, numbers: Sequence[str]) -> str:
     return f"{MINTED}grant/{digest(doc_id, name, tuple(numbers))}"
+
+
+def article(pmid: str | None = None, doi: str | None = None, pmcid: str | None = None) -> str | None:
+    """The identifier of an article: ``PMID:n`` when it has a PubMed id, else ``doi:…``, else ``PMCID:PMC…``
+    (None when it has none). The PMID comes first because every PubMed and PubTator record has one,
+    update files delete by it, and Biolink's context expands ``PMID:`` to the IRI kg writes."""
+    if pmid:
+        return f"PMID:{pmid}"
+    if doi:
+        return "doi:" + local(doi)  # a DOI may hold what an IRI cannot (SICI's "<", ">")
+    if pmcid:
+        return f"PMCID:{pmcid}"
+    return None

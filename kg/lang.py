@@ -6,10 +6,15 @@ import re
 import unicodedata
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Every character whose Unicode name starts with "CJK" lies in these blocks (radicals, strokes, unified and
+# compatibility ideographs and their extensions): a text with none of them has no CJK letter.
+_ANY_CJK = re.compile("[\u2e80-\u2fdf\u31c0-\u31ef\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
 def cjk_ratio(text: str) -> float:
     """The share of a text's letters that are CJK ideographs."""
+    if text.isascii() or _ANY_CJK.search(text) is None:  # most texts: no need to name every letter
+        return 0.0
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return 0.0

@@ -52,11 +52,26 @@ class Mapping:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A piece of a document's text: its title, abstract or keywords, in one language."""
+    """A piece of a document's text in one language: its title, abstract (or one part of a structured
+    abstract), a body section, a figure or table caption, its keywords.
 
-    name: str  # "title", "abstract", "keywords", "body" (a full text)
+    ``name`` is unique within the document and language and is what evidence records ("title",
+    "abstract", "abstract:RESULTS", "body:2 Methods/2.1 Animals", "caption:Figure 1"); ``kind`` is the sort
+    of text it is ("title", "abstract", "body", "caption"; by default the name), which decides whether it is
+    read (``pipeline.toml`` sections). ``heading`` is its title as printed and ``role`` the category its
+    source gives it (a PubMed ``NlmCategory``, a JATS ``sec-type``, a BioC ``section_type``); the claim
+    stage reads both (``kg/data/articles.toml``)."""
+
+    name: str
     text: str
     lang: str = "en"
+    kind: str = ""
+    heading: str = ""
+    role: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +81,7 @@ class Author:
     affiliations: tuple[str, ...] = ()
     corresponding: bool = False
     email: str | None = None
+    orcid: str | None = None  # the 16-character ORCID iD (0000-0002-1825-0097)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +89,54 @@ class Funding:
     name: str
     grants: tuple[str, ...] = ()
     lang: str = "en"
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A controlled-vocabulary term attached to an article: a publication type, a MeSH descriptor or
+    qualifier, a chemical (``ui``: its MeSH unique identifier, D016449; empty when the source gives none)."""
+
+    name: str
+    ui: str = ""
+    major: bool = False  # MeSH: a major topic of the article
+
+
+@dataclass(frozen=True, slots=True)
+class MeshHeading:
+    """A MeSH heading of an article: its descriptor and qualifiers, each marked when a major topic."""
+
+    descriptor: Tag
+    qualifiers: tuple[Tag, ...] = ()
+
+    @property
+    def major(self) -> bool:
+        return self.descriptor.major or any(q.major for q in self.qualifiers)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """An entity annotation given with a document (BioC, PubTator3): offsets are characters in the named
+    section's text; ``ids`` are the identifiers of its infons, as CURIEs where the prefix is known."""
+
+    id: str
+    section: str
+    lang: str
+    start: int
+    end: int
+    text: str
+    type: str
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relation given with a document (BioC): its type and its (role, annotation id or identifier) nodes."""
+
+    id: str
+    type: str
+    nodes: tuple[tuple[str, str], ...] = ()
+    infons: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +158,26 @@ class Document:
     authors: tuple[Author, ...] = ()
     funding: tuple[Funding, ...] = ()
     keywords: tuple[tuple[str, str], ...] = ()  # (lang, keyword)
+    pmcid: str | None = None  # PMC123456
+    language: str | None = None  # the article's language as the source gives it (PubMed: "eng")
+    journal_abbreviation: str | None = None  # ISO abbreviation (PubMed ISOAbbreviation, JATS abbrev-journal-title)
+    issn: tuple[tuple[str, str], ...] = ()  # (type, ISSN): print, electronic, linking
+    publication_types: tuple[Tag, ...] = ()  # "Randomized Controlled Trial" (D016449), "Review", ...
+    mesh: tuple[MeshHeading, ...] = ()
+    chemicals: tuple[Tag, ...] = ()
+    annotations: tuple[Annotation, ...] = ()  # entities given with the text (BioC, PubTator3)
+    relations: tuple[Relation, ...] = ()
+    deleted: bool = False  # a PubMed DeleteCitation: the record is withdrawn (no text)
 
     def section(self, name: str, lang: str = "en") -> Section | None:
         for s in self.sections:
             if s.name == name and s.lang == lang:
                 return s
         return None
+
+    def sections_of(self, kind: str, lang: str | None = None) -> tuple[Section, ...]:
+        """The sections of one kind ("abstract": every part of a structured abstract), in order."""
+        return tuple(s for s in self.sections if s.kind == kind and (lang is None or s.lang == lang))
 
     @property
     def title(self) -> str | None:
@@ -221,6 +299,7 @@ class Evidence:
     trigger: str
     hedge_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
+    prior_knowledge: bool = False  # read in a review or a background section: what was known, not a finding
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from kg.errors import KgError
 from kg.extract import Extractor
 from kg.graph import add_labels, assemble, document_languages, mark_alignment, reconcile
 from kg.ground import Grounder
-from kg.ingest import read_sources
+from kg.ingest import read_sources, withdraw
 from kg.model import AnnotatedDocument, Claim, Concept, Document
 from kg.ontology import Lexicon, ZhLexicon, load_lexicon, load_zh_lexicon
 
@@ -92,10 +92,11 @@ class PipelineSpec:
     lang: tuple[str, ...] = ("en", "zh")
     ner: bool | str = False
     fuzzy: bool = True
+    use_annotations: bool = False
 
     def build(self) -> "Pipeline":
         return Pipeline(self.ontologies, lang=self.lang, zh_lexicons=self.zh_lexicons, ner=self.ner,
-                        fuzzy=self.fuzzy, config=self.config)
+                        fuzzy=self.fuzzy, config=self.config, use_annotations=self.use_annotations)
 
 
 class Pipeline:
@@ -106,18 +107,23 @@ class Pipeline:
     lexicon) is loaded on first use, when a document has a Chinese section to read; claims read in both
     languages of a document are aligned (``kg.graph.align``). ``ner``: add the trained recogniser to the
     English pipeline (True: the shipped model; a path: that model); ``fuzzy``: ground mentions that match no
-    lexicon term with the fuzzy linker (loaded on first use).
+    lexicon term with the fuzzy linker (loaded on first use). ``use_annotations``: documents that come with
+    entity annotations (BioC, PubTator3) take those entities as their English mentions instead of kg's
+    recognisers (still grounded, typed and read for negation and hedging as any mention).
     """
 
     def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None,
                  lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = (),
-                 ner: bool | str | Path = False, fuzzy: bool = True, config: Config | None = None):
+                 ner: bool | str | Path = False, fuzzy: bool = True, config: Config | None = None,
+                 use_annotations: bool = False):
         self.config = config or (lexicon.config if lexicon is not None else None) or Config.default()
         self.langs = parse_langs(lang, self.config)
         self.ontologies = tuple(str(p) for p in ontologies)
         self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies, self.config)
         self.ner = ner
         self.fuzzy = fuzzy
+        self.use_annotations = use_annotations
+        self._given_nlp = None  # the English pipeline over given entities, built on first use
         self.nlp = self._english() if "en" in self.langs else None
         linker = None
         if fuzzy:
@@ -135,7 +141,7 @@ class Pipeline:
     def spec(self) -> PipelineSpec:
         """The resources and options this pipeline was built from."""
         return PipelineSpec(self.config, self.ontologies, self._zh_files, self.langs,
-                            self.ner if isinstance(self.ner, bool) else str(self.ner), self.fuzzy)
+                            self.ner if isinstance(self.ner, bool) else str(self.ner), self.fuzzy, self.use_annotations)
 
     def _english(self):
         """The English recognition pipeline, with the trained recogniser when asked for."""
@@ -164,7 +170,7 @@ class Pipeline:
     def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
         """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
         the pipeline's languages)."""
-        docs = list(documents)
+        docs, deleted = withdraw(list(documents))
         langs = self._languages_to_read(docs, lang)
         annotated = self._annotate(docs, langs, progress)
         grounded = self.grounder.ground_documents(annotated)
@@ -176,7 +182,7 @@ class Pipeline:
         multilingual = len(langs) > 1
         if multilingual:
             claims = reconcile(claims, self.config)
-        graph = assemble(claims, docs, grounded, self._referenced(claims, grounded))
+        graph = assemble(claims, docs + deleted, grounded, self._referenced(claims, grounded))
         if "zh" in langs:
             add_labels(graph, self.zh_lexicon, self.config)
         if multilingual:
@@ -184,6 +190,9 @@ class Pipeline:
             graph.graph["alignment"] = {"aligned": both, "single_language": single}
             if single:
                 log.info("%d claim(s) read in both languages, %d in one only", both, single)
+        if deleted:
+            graph.graph["deleted"] = len(deleted)
+            log.info("%d deleted citation(s) marked kg:deleted", len(deleted))
         log.info("%d documents, %d mentions, %d claims, %d nodes, %d edges", len(docs),
                  sum(len(a.mentions) for a in grounded), len(claims), graph.number_of_nodes(), graph.number_of_edges())
         return KnowledgeGraph(docs, grounded, claims, graph, self.lexicon, self.config)
@@ -192,14 +201,12 @@ class Pipeline:
         """The languages among those wanted that the documents have sections to read in (else the first)."""
         wanted = parse_langs(lang, self.config) if lang is not None else self.langs
         sections = frozenset(self.config.sections)
-        todo = {x: any(s.lang == x and s.name in sections and s.text.strip() for d in docs for s in d.sections)
+        todo = {x: any(s.lang == x and s.kind in sections and s.text.strip() for d in docs for s in d.sections)
                 for x in wanted}
         return [x for x in wanted if todo[x]] or list(wanted[:1])
 
     def _annotate(self, docs: list[Document], langs: Sequence[str], progress: bool) -> list[AnnotatedDocument]:
         """Recognition in each language, one record per document."""
-        from kg.nlp.records import annotate
-
         if "en" in langs and self.nlp is None:
             self.nlp = self._english()
         bar = None
@@ -207,17 +214,38 @@ class Pipeline:
             from tqdm import tqdm
 
             sections = frozenset(self.config.sections)
-            total = sum(1 for d in docs for s in d.sections if s.lang in langs and s.name in sections and s.text.strip())
+            total = sum(1 for d in docs for s in d.sections if s.lang in langs and s.kind in sections and s.text.strip())
             bar = tqdm(total=total, desc="kg build", unit="section", leave=False)
         try:
-            per_lang = []
-            for x in langs:
-                nlp = self.nlp if x == "en" else self.zh()[0]
-                per_lang.append(annotate(docs, nlp, self.lexicon, self.config, progress=bar, lang=x))
+            per_lang = [self._annotate_lang(docs, x, bar) for x in langs]
         finally:
             if bar is not None:
                 bar.close()
         return [_merge(parts) for parts in zip(*per_lang)]
+
+    def _annotate_lang(self, docs: list[Document], lang: str, bar) -> list[AnnotatedDocument]:
+        """One language's recognition; with ``use_annotations``, English documents that come with
+        annotations take those instead of the recognisers."""
+        from kg.nlp.records import annotate
+
+        nlp = self.nlp if lang == "en" else self.zh()[0]
+        given = [i for i, d in enumerate(docs) if d.annotations] if self.use_annotations and lang == "en" else []
+        if not given:
+            return annotate(docs, nlp, self.lexicon, self.config, progress=bar, lang=lang)
+        if self._given_nlp is None:
+            from kg.nlp.english import build_english
+
+            self._given_nlp = build_english(self.lexicon, self.config, given=True)
+        chosen = set(given)
+        out: list[AnnotatedDocument | None] = [None] * len(docs)
+        rest = [i for i in range(len(docs)) if i not in chosen]
+        for idx, nlp_, is_given in ((given, self._given_nlp, True), (rest, nlp, False)):
+            if idx:
+                parts = annotate([docs[i] for i in idx], nlp_, self.lexicon, self.config, progress=bar, lang=lang,
+                                 given=is_given)
+                for i, a in zip(idx, parts):
+                    out[i] = a
+        return [a for a in out if a is not None]
 
     def _referenced(self, claims: Sequence[Claim], annotated: Sequence[AnnotatedDocument]) -> list[Concept]:
         """Concepts that nodes point to (a therapy's cell type, a composition's head, mediators)."""

@@ -15,6 +15,8 @@ Offsets of gold mentions are characters in their section's text, as for ``kg.mod
 - CMeIE (CBLUE's Chinese medical relations): JSON lines ``{"text", "spo_list": [{"subject", "subject_type",
   "predicate", "object": {"@value"}, "object_type": {"@value"}}]}``; the format gives no offsets, so each
   argument's mentions are its occurrences in the text (string search).
+- BioC XML or JSON (BioRED's and PubTator3's distributions): read by ``kg.ingest.bioc``; annotations are
+  the gold mentions, relations (infons ``entity1``/``entity2``, else their nodes) the gold relations.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from kg import ids
 from kg.errors import KgError
 from kg.ingest import read_text
+from kg.ingest.bioc import read_bioc
 from kg.ingest.pubtator import read_pubtator
 from kg.model import Document, Section
 
@@ -96,10 +99,11 @@ def split_ids(raw: str) -> tuple[str, ...]:
 
 
 def section_offsets(document: Document) -> list[tuple[Section, int]]:
-    """The English title and abstract sections with their offsets in PubTator's title + space + abstract."""
+    """The English title and abstract sections (every part of a structured abstract) with their offsets in
+    PubTator's title + space + abstract (the parts joined by spaces)."""
     out, pos = [], 0
     for s in document.sections:
-        if s.name not in ("title", "abstract") or s.lang != "en" or any(x.name == s.name for x, _ in out):
+        if s.kind not in ("title", "abstract") or s.lang != "en" or (s.kind == "title" and any(x.kind == "title" for x, _ in out)):
             continue
         out.append((s, pos))
         pos += len(s.text) + 1
@@ -336,7 +340,24 @@ def read_cmeie(path: str | Path, text: str | None = None) -> list[GoldDocument]:
 
 # ---------------------------------------------------------------- by format name
 
+def read_bioc_gold(path: str | Path, text: str | None = None) -> list[GoldDocument]:
+    """BioC documents with their annotations as gold mentions and their relations as gold relations."""
+    out = []
+    for d in read_bioc(Path(path), text):
+        mentions = tuple(GoldMention(d.id, a.section, a.start, a.end, a.text, a.type,
+                                     tuple(c for c in (normalise_id(i) for i in a.ids) if c)) for a in d.annotations)
+        relations = []
+        for r in d.relations:
+            infons = dict(r.infons)
+            args = [infons[k] for k in ("entity1", "entity2") if infons.get(k)] or [v for _, v in r.nodes]
+            if len(args) >= 2:
+                relations.append(GoldRelation(d.id, r.type, args[0], args[1], tuple(args[2:])))
+        out.append(GoldDocument(d, mentions, tuple(relations)))
+    return out
+
+
 GOLD_READERS: dict[str, Callable[..., list[GoldDocument]]] = {
+    "bioc": read_bioc_gold,
     "pubtator": read_pubtator_gold,
     "rosario_hearst": read_rosario_hearst,
     "cmeee": read_cmeee,

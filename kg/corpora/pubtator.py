@@ -27,9 +27,13 @@ def write_pubtator(annotated: Iterable[AnnotatedDocument], identifiers: Identifi
         doc = ad.document
         pid = doc.pmid or doc.id.split(":", 1)[-1]
         bases = {}
+        parts = {"t": [], "a": []}
         for s, base in section_offsets(doc):
             bases[s.name] = base
-            lines.append(f"{pid}|{'t' if s.name == 'title' else 'a'}|{s.text}")
+            parts["t" if s.kind == "title" else "a"].append(s.text)
+        for kind in ("t", "a"):
+            if parts[kind]:
+                lines.append(f"{pid}|{kind}|{' '.join(parts[kind])}")
         for m in sorted(ad.mentions, key=lambda m: (bases.get(m.section, 0) + m.start, m.end)):
             typ = identifiers.type_of(m.concept)
             if typ is None or m.section not in bases or m.lang != "en":

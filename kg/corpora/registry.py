@@ -11,7 +11,7 @@ from kg.corpora.gold import GOLD_READERS, GoldDocument, read_knowtator
 from kg.errors import KgError
 
 SPLITS = ("train", "dev", "test")
-FORMATS = ("pubtator", "rosario_hearst", "knowtator", "cmeee", "cmeie")
+FORMATS = ("pubtator", "rosario_hearst", "knowtator", "cmeee", "cmeie", "bioc")
 
 
 def default_corpora_dir() -> Path:

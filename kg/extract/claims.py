@@ -7,10 +7,11 @@ import dataclasses
 from collections.abc import Sequence
 
 from kg import ids
+from kg.extract.article import article_policy, in_article
 from kg.extract.rules import Rules
 from kg.extract.sentence import Reading, SentenceView
 from kg.ground import Grounder
-from kg.model import Claim, Concept, Evidence, Mention
+from kg.model import Claim, Concept, Document, Evidence, Mention
 from kg.ontology import Lexicon, TypePolicy
 
 
@@ -77,6 +78,14 @@ class ClaimBuilder:
         if cues["applied"].search(text):
             return ch["if_applied"]
         return ch["otherwise"]
+
+    def in_article(self, claims: Sequence[Claim], document: Document) -> list[Claim]:
+        """The claims as their article reads them (``articles.toml``): a trial article's treats-family
+        predicate unless the sentence states an established use; prior knowledge in reviews and background
+        sections."""
+        if not claims:
+            return []
+        return in_article(claims, document, article_policy(self.rules.config), self.rules.treats_cues["established"])
 
     def evidence(self, st: SentenceView, subj: Mention, obj_start: int, obj_end: int, trigger: str, hedges,
                  negs) -> Evidence:

@@ -91,7 +91,7 @@ class Extractor:
             subjects = [m for m in mentions if m.concept_of(self._subject_types) is not None]
             if subjects:
                 previous[(s.section, s.lang)] = subjects[0]
-        return claims
+        return self.claims.in_article(claims, ad.document)
 
 
 def extract(docs: Iterable[AnnotatedDocument], lexicon: Lexicon, config: Config | None = None,

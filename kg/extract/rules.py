@@ -99,7 +99,7 @@ class Rules:
         self.treats_template_hints = _hints(tt.strings("hints", ()))
         tp = t.table("predicate")
         self.treats_cues = {k: tp.regex(k, None, re.IGNORECASE) or NEVER
-                            for k in ("clinical_trial", "preclinical", "study", "applied")}
+                            for k in ("clinical_trial", "preclinical", "study", "applied", "established")}
         choice = nt.table("predicate")
         self.treats_choice = {k: self.config.predicate(choice.string(k), choice, k).name
                               for k in ("negated", "if_clinical_trial", "if_preclinical", "if_hedged", "if_study",

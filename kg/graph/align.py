@@ -34,7 +34,7 @@ def document_languages(documents: Iterable[Document], langs: Sequence[str],
                        sections: Sequence[str]) -> dict[str, frozenset[str]]:
     """For each document, the languages among ``langs`` it has a section to read (``sections``) in."""
     return {d.id: frozenset(s.lang for s in d.sections
-                            if s.name in sections and s.lang in langs and s.text.strip()) for d in documents}
+                            if s.kind in sections and s.lang in langs and s.text.strip()) for d in documents}
 
 
 def _family_key(c: Claim, families: dict[str, tuple[str, int]]) -> tuple:

@@ -150,7 +150,7 @@ class Grounder:
                 self._memo[m.groundings] = found
         concepts, ranked = found
         if not concepts:
-            return None
+            return self._given(m)
         best = concepts[0]
         # (positional construction: dataclasses.replace is several times slower on this hot path)
         return Mention(m.doc_id, m.section, m.lang, m.sentence, m.start, m.end, m.text, best.type, ranked,
@@ -173,6 +173,16 @@ class Grounder:
         g = Grounding(curie, label, max(x.score for x in m.groundings), "kg", f"composed:{rule.name}")
         return dataclasses.replace(m, type=typ, groundings=(g,) + self.ranked(m.groundings), concept=concept,
                                    alternatives=(head,))
+
+    def _given(self, m: Mention) -> Mention | None:
+        """A mention given with its document (``--use-annotations``) whose identifiers no lexicon knows: a
+        concept named by its first identifier, of the type its annotation gives."""
+        if not m.type or m.type not in self.policy.categories or not any(g.match == "given" for g in m.groundings):
+            return None
+        curie = m.groundings[0].curie
+        concept = Concept(curie, " ".join(m.text.split()), self.policy.category(m.type, curie, m.text), m.type,
+                          tuple(sorted(g.curie for g in m.groundings[1:])))
+        return dataclasses.replace(m, concept=concept)
 
     def _unlinked(self, m: Mention) -> Mention | None:
         """A typed mention with no grounding: a concept minted from its text, if the policy keeps it."""

@@ -6,16 +6,17 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 import msgspec
 
 from kg import ids
 from kg.errors import KgError
+from kg.ingest.metadata import pmcid as clean_pmcid
 from kg.ingest.source import text_lines
 from kg.ingest.text import clean
 from kg.lang import detect_lang
-from kg.model import Author, Document, Section
+from kg.model import Author, Document, MeshHeading, Section, Tag
 
 # record key -> (section name, language; None: detected from the text)
 SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text", "abstract", None),
@@ -24,8 +25,9 @@ SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text
 
 def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
     """One JSON object a line, read lazily: ``id``, ``title``, ``abstract`` and optional metadata
-    (``doi``, ``pmid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``, ``keywords``,
-    ``title_zh``, ``abstract_zh``). Each field's type is checked (``Record``); other keys are ignored."""
+    (``doi``, ``pmid``, ``pmcid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``,
+    ``keywords``, ``publication_types``, ``mesh``, ``title_zh``, ``abstract_zh``). Each field's type is
+    checked (``Record``); other keys are ignored."""
     lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
     n = 0
     for lineno, line in lines:
@@ -62,6 +64,9 @@ class Record(msgspec.Struct):
     pages: Scalar = None
     authors: Optional[list[Union[str, AuthorRecord]]] = None
     keywords: Optional[list[str]] = None
+    pmcid: Scalar = None
+    publication_types: Optional[list[Any]] = None  # names or {"name", "ui"} objects: checked by _tag
+    mesh: Optional[list[Any]] = None  # "Descriptor/qualifier" or {"descriptor", "qualifiers"}: checked by _heading
 
 
 _DECODER = msgspec.json.Decoder(Record)
@@ -119,11 +124,15 @@ def _document(rec: Record, line: str, path: Path, lineno: int) -> Document:
         doi = ids.clean_doi(rec.doi)
         if doi is None:
             raise KgError(f"field doi: {rec.doi[:60]!r} is no DOI (a DOI begins '10.' and holds a '/')", path, lineno)
+    pmcid = None
+    if rec.pmcid not in (None, ""):
+        pmcid = clean_pmcid(_text(rec.pmcid))
+        if pmcid is None:
+            raise KgError(f"field pmcid: {_text(rec.pmcid)[:40]!r} is no PMC id (PMC followed by digits)", path, lineno)
     rid = _text(rec.id)
-    if doi:
-        doc_id = ids.doi(doi)
-    elif pmid:
-        doc_id = ids.pmid(pmid)
+    article = ids.article(pmid, doi, pmcid)  # the PMID first, as every reader of articles names them
+    if article:
+        doc_id = article
     elif rid and rid.strip():
         doc_id = ids.record_document(rid.strip())
     else:
@@ -134,4 +143,42 @@ def _document(rec: Record, line: str, path: Path, lineno: int) -> Document:
         id=doc_id, source=str(path), sections=tuple(sections), doi=doi, pmid=pmid,
         journal=rec.journal, year=_text(rec.year), volume=_text(rec.volume), issue=_text(rec.issue),
         pages=_text(rec.pages), authors=authors, keywords=tuple(("en", k) for k in rec.keywords or ()),
+        pmcid=pmcid,
+        publication_types=_tags(rec.publication_types, "publication_types", path, lineno),
+        mesh=tuple(_heading(h, path, lineno) for h in _list(rec.mesh, "mesh", path, lineno)),
     )
+
+
+def _list(value, key: str, path: Path, lineno: int) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise KgError(f"'{key}' must be a list", path, lineno)
+    return value
+
+
+def _tag(value, key: str, path: Path, lineno: int) -> Tag:
+    """A name, or an object with ``name`` and optional ``ui`` (MeSH unique id) and ``major``."""
+    if isinstance(value, str) and value.strip():
+        return Tag(value.strip())
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return Tag(value["name"], str(value.get("ui") or ""), bool(value.get("major")))
+    raise KgError(f"'{key}': each item is a name or an object with a 'name'", path, lineno)
+
+
+def _tags(value, key: str, path: Path, lineno: int) -> tuple[Tag, ...]:
+    return tuple(_tag(v, key, path, lineno) for v in _list(value, key, path, lineno))
+
+
+def _heading(value, path: Path, lineno: int) -> MeshHeading:
+    """``"Stroke/*prevention & control"`` (MEDLINE's notation: ``*`` a major topic) or an object with a
+    ``descriptor`` (a name or object) and optional ``qualifiers``."""
+    if isinstance(value, str):
+        names = [v for v in value.split("/") if v.strip()]
+        if not names:
+            raise KgError("'mesh': an empty heading", path, lineno)
+        tags = [Tag(n.lstrip("*").strip(), "", n.startswith("*")) for n in names]
+        return MeshHeading(tags[0], tuple(tags[1:]))
+    if isinstance(value, dict) and "descriptor" in value:
+        return MeshHeading(_tag(value["descriptor"], "mesh", path, lineno), _tags(value.get("qualifiers"), "mesh", path, lineno))
+    raise KgError("'mesh': each item is a heading (\"Descriptor/qualifier\") or an object with a 'descriptor'", path, lineno)

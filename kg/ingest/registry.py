@@ -1,5 +1,6 @@
 """Which reader reads a file: readers by format name (``READERS``), chosen by suffix where it is telling and
-by the content where it says little (``.txt``); ``--input-format`` always overrides.
+by the content where it says little (``.txt``, ``.xml``, ``.json``: the XML root element, a MEDLINE
+``PMID-`` line, PubTator lines, BioC or JSON-lines objects); ``--input-format`` always overrides.
 
 A reader is a function ``(path, text=None) -> Iterator[Document]``: it yields the file's documents lazily
 (``text``, when given, is the file's text already read), and raises ``KgError`` naming the file and line
@@ -13,11 +14,18 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.ingest.bioc import looks_like_bioc_json, read_bioc
+from kg.ingest.jats import ROOTS as JATS_ROOTS
+from kg.ingest.jats import read_jats
 from kg.ingest.journal import looks_like_journal_page, read_journal_page
 from kg.ingest.jsonl import read_jsonl
+from kg.ingest.medline import looks_like_medline, read_medline
+from kg.ingest.pubmed import ROOTS as PUBMED_ROOTS
+from kg.ingest.pubmed import read_pubmed
 from kg.ingest.pubtator import TEXT_LINE, read_pubtator
 from kg.ingest.source import peek
 from kg.ingest.text import read_plain_text
+from kg.ingest.xml import root_of
 from kg.model import Document
 
 log = logging.getLogger(__name__)
@@ -29,11 +37,17 @@ READERS: dict[str, Reader] = {
     "text": read_plain_text,
     "jsonl": read_jsonl,
     "pubtator": read_pubtator,
+    "pubmed": read_pubmed,
+    "medline": read_medline,
+    "jats": read_jats,
+    "bioc": read_bioc,
 }
 # Suffixes that name a format (None: the content decides); a suffix not listed is an error without
-# --input-format. ".gz" is looked through: "x.jsonl.gz" is JSONL.
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".pubtator": "pubtator", ".txt": None, ".text": "text", ".md": "text"}
+# --input-format. ".gz" is looked through: "x.jsonl.gz" is JSONL, "pubmed25n0001.xml.gz" is sniffed.
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".pubtator": "pubtator", ".txt": None, ".text": "text", ".md": "text",
+            ".xml": None, ".json": None, ".nxml": "jats", ".nbib": "medline", ".medline": "medline"}
 HEAD = 65536  # how much of a file sniffing reads
+XML_ROOTS = {**{r: "pubmed" for r in PUBMED_ROOTS}, **{r: "jats" for r in JATS_ROOTS}, "collection": "bioc"}
 
 
 def suffix_of(path: Path) -> str:
@@ -51,11 +65,20 @@ def sniff(path: Path, head: str | None = None) -> str:
         return fmt
     if head is None:
         head = peek(path, HEAD).decode("utf-8", "replace")
-    first = head.lstrip("\ufeff").lstrip().split("\n", 1)[0]
+    body = head.lstrip("\ufeff").lstrip()
+    if body.startswith("<"):
+        root, _ = root_of(body)
+        if root in XML_ROOTS:
+            return XML_ROOTS[root]
+        raise KgError(f"XML with root element {root or '(none found)'!r} is not a format kg reads (PubMed "
+                      f"{'/'.join(PUBMED_ROOTS)}, JATS {'/'.join(JATS_ROOTS)}, BioC collection)", path, 1)
+    first = body.split("\n", 1)[0]
+    if looks_like_medline(body):
+        return "medline"
     if TEXT_LINE.match(first):
         return "pubtator"
-    if first.startswith("{"):
-        return "jsonl"
+    if body.startswith(("{", "[")):
+        return "bioc" if looks_like_bioc_json(body) else "jsonl"
     if looks_like_journal_page(head):
         return "journal"
     return "text"
@@ -78,9 +101,9 @@ def read_documents(path: str | Path, input_format: str | None = None) -> Iterato
 
 
 def _with_text(documents: Iterator[Document], path: Path) -> Iterator[Document]:
-    for d in documents:
-        if not d.sections:
-            raise KgError("no text to read", path)
+    for n, d in enumerate(documents, start=1):
+        if not d.sections and not d.deleted:
+            raise KgError(f"no text to read (record {n}, {d.id})" if n > 1 or d.pmid else "no text to read", path)
         yield d
 
 
@@ -108,6 +131,10 @@ def iter_documents(sources: Iterable[str | Path], input_format: str | None = Non
     seen: dict[str, str] = {}
     for path in iter_source_files(sources):
         for d in read_documents(path, input_format):
+            if d.deleted:  # a PubMed DeleteCitation: the record withdrawn; a later file may add it again
+                seen.pop(d.id, None)
+                yield d
+                continue
             if d.id in seen:
                 raise KgError(f"document {d.id} was already read from {seen[d.id]}", path)
             seen[d.id] = str(path)
@@ -117,3 +144,18 @@ def iter_documents(sources: Iterable[str | Path], input_format: str | None = Non
 def read_sources(sources: Iterable[str | Path], input_format: str | None = None) -> list[Document]:
     """Every document of the sources, as a list (``iter_documents`` streams them)."""
     return list(iter_documents(sources, input_format))
+
+
+def withdraw(documents: Iterable[Document]) -> tuple[list[Document], list[Document]]:
+    """The documents still standing after the deletions among them (PubMed ``DeleteCitation``: a document
+    read before its deletion is dropped; one read after it stands), and the deletions."""
+    kept: dict[str, Document] = {}
+    deleted: dict[str, Document] = {}
+    for d in documents:
+        if d.deleted:
+            kept.pop(d.id, None)
+            deleted[d.id] = d
+        else:
+            kept[d.id] = d
+            deleted.pop(d.id, None)
+    return list(kept.values()), list(deleted.values())

@@ -18,13 +18,20 @@ from kg.nlp.tokenizer import TextKeepingTokenizer, scispacy_tokenizer
 from kg.ontology import Lexicon
 
 
-def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = False) -> Language:
+def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = False, given: bool = False) -> Language:
     """The English recognition pipeline over ``lexicon``; ``ner``: also the trained recogniser (True: the
-    shipped model; a path: that model)."""
+    shipped model; a path: that model); ``given``: the entities given with the documents (``kg.nlp.given``)
+    in place of the recognisers."""
     nlp = spacy.blank("en")
     nlp.tokenizer = TextKeepingTokenizer(scispacy_tokenizer(nlp))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_sentence_fixer")
+    if given:
+        import kg.nlp.given  # noqa: F401  (registers kg_given_matcher)
+
+        nlp.add_pipe("kg_given_matcher")
+        add_context(nlp, config, "en")
+        return nlp
     nlp.add_pipe("kg_abbreviation_detector")
     matcher: LexiconMatcher = nlp.add_pipe("kg_lexicon_matcher")
     matcher.use(lexicon, config)

@@ -52,19 +52,26 @@ def annotate(
     progress=None,
     batch_size: int = 64,
     lang: str = "en",
+    given: bool = False,
 ) -> list[AnnotatedDocument]:
     """Recognise mentions, sentences and ConText cues in the sections of each document in ``lang``
     (``nlp`` is the pipeline for that language: ``build_english``'s, or ``build_chinese``'s for "zh");
-    the sections read are ``Config.sections``."""
+    the sections read are ``Config.sections``. ``given``: the mentions are the documents' own annotations
+    (``nlp`` built with ``given=True``)."""
     policy = TypePolicy.from_config(config)
     sections = frozenset(config.sections)
     memo: dict = {}
     docs = list(documents)
     limit = config.piece_chars
-    jobs = [(d, s, at, piece) for d in docs for s in d.sections if s.lang == lang and s.name in sections and s.text.strip()
+    jobs = [(d, s, at, piece) for d in docs for s in d.sections if s.lang == lang and s.kind in sections and s.text.strip()
             for at, piece in pieces(s.text, limit)]
     results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
-    texts = (piece for *_, piece in jobs)
+    if given:
+        from kg.nlp.given import given_docs
+
+        texts = given_docs(nlp, jobs, config)
+    else:
+        texts = (piece for *_, piece in jobs)
     base: dict[tuple[str, str], int] = {}  # sentences read so far in each (document, section)
     for (doc, section, at, _), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
         sents = results[doc.id][0]

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 _NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 DATE_SLOTS = {"received": KG.dateReceived, "revised": KG.dateRevised, "online": KG.dateOnline,
-              "published": KG.datePublished, "accepted": DCTERMS.dateAccepted}
+              "published": KG.datePublished, "accepted": DCTERMS.dateAccepted, "completed": KG.dateCompleted}
+DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # an ISO date's length -> its datatype
 
 
 class Minter:
@@ -80,36 +81,36 @@ def _lit(text: str, lang: str | None = None) -> Literal:
 
 
 def document_triples(g: Graph, d: Document, mint: Minter) -> URIRef:
-    """A document's metadata: title, abstracts, identifiers, journal, issue, dates, keywords, authors, funding."""
+    """A document's metadata: title, abstracts, identifiers (its PMID, DOI and PMCID IRIs as equivalents),
+    journal, issue, dates, language, keywords, publication types, MeSH headings, chemicals, authors,
+    funding. A deleted citation (PubMed ``DeleteCitation``) is only marked ``kg:deleted``."""
     doc = mint.iri(d.id)
+    _identifiers(g, doc, d, mint)
+    if d.deleted:  # not an article any more: only the mark that removes it from a store (kg load)
+        g.add((doc, KG.deleted, Literal(True)))
+        return doc
     g.add((doc, RDF.type, BIOLINK.Article))
     titles = d.titles()
     for lang, title in sorted(titles.items()):
         g.add((doc, DCTERMS.title, _lit(title, lang)))
     if "en" in titles or titles:
         g.add((doc, RDFS.label, _lit(titles.get("en") or next(iter(sorted(titles.values()))))))
-    for s in d.sections:
-        if s.name == "abstract":
-            g.add((doc, BIOLINK.summary, _lit(s.text, s.lang)))
-    if d.doi:
-        g.add((doc, DCTERMS.identifier, Literal(f"doi:{d.doi}")))
-    if d.pmid:
-        g.add((doc, DCTERMS.identifier, Literal(f"PMID:{d.pmid}")))
-    if d.journal:
-        journal = mint.iri(ids.journal(d.journal))
-        g.add((doc, BIOLINK.published_in, journal))
-        g.add((journal, RDF.type, BIOLINK.Serial))
-        g.add((journal, RDFS.label, _lit(d.journal, detect_lang(d.journal))))
+    for lang, summary in _summaries(d):
+        g.add((doc, BIOLINK.summary, _lit(summary, lang)))
+    _journal(g, doc, d, mint)
     for slot, value in ((BIOLINK.volume, d.volume), (BIOLINK.issue, d.issue), (BIOLINK.pages, d.pages), (KG.column, d.column)):
         if value:
             g.add((doc, slot, Literal(value)))
     if d.year:
         g.add((doc, KG.year, Literal(d.year, datatype=XSD.gYear)))
     for kind, date in d.dates:
-        if kind in DATE_SLOTS:
-            g.add((doc, DATE_SLOTS[kind], Literal(date, datatype=XSD.date)))
+        if kind in DATE_SLOTS and len(date) in DATE_TYPES:
+            g.add((doc, DATE_SLOTS[kind], Literal(date, datatype=DATE_TYPES[len(date)])))
+    if d.language:
+        g.add((doc, DCTERMS.language, Literal(d.language)))
     for lang, kw in d.keywords:
         g.add((doc, BIOLINK.keywords, _lit(kw, lang)))
+    _subjects(g, doc, d, mint)
     _authors(g, doc, d, mint)
     for f in d.funding:
         grant = mint.iri(ids.grant(d.id, f.name, f.grants))
@@ -118,7 +119,83 @@ def document_triples(g: Graph, d: Document, mint: Minter) -> URIRef:
         g.add((grant, RDFS.label, _lit(f.name, f.lang)))
         for num in f.grants:
             g.add((grant, KG.grantNumber, Literal(num)))
+        if f.country:
+            g.add((grant, KG.country, Literal(f.country)))
     return doc
+
+
+def _identifiers(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
+    """The article's identifiers as literals, and the IRIs of those it is not named by as equivalents."""
+    for curie in (f"PMID:{d.pmid}" if d.pmid else None, f"doi:{d.doi}" if d.doi else None,
+                  f"PMCID:{d.pmcid}" if d.pmcid else None):
+        if curie is None:
+            continue
+        g.add((doc, DCTERMS.identifier, Literal(curie)))
+        if _iri_safe(curie) != d.id:
+            g.add((doc, SKOS.exactMatch, mint.iri(_iri_safe(curie))))
+
+
+def _iri_safe(curie: str) -> str:
+    """A CURIE whose local part may hold characters an IRI cannot (DOIs: ``<``, ``>``, spaces)."""
+    prefix, local = curie.split(":", 1)
+    return f"{prefix}:{quote(local, safe=ids.IRI_SAFE)}"
+
+
+def _summaries(d: Document) -> list[tuple[str, str]]:
+    """One abstract per language: a structured abstract's parts joined, each after its label."""
+    by_lang: dict[str, list[str]] = {}
+    for s in d.sections:
+        if s.kind == "abstract":
+            by_lang.setdefault(s.lang, []).append(f"{s.heading}: {s.text}" if s.heading else s.text)
+    return [(lang, " ".join(parts)) for lang, parts in by_lang.items()]
+
+
+def _journal(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
+    if d.journal_abbreviation:
+        g.add((doc, BIOLINK.iso_abbreviation, Literal(d.journal_abbreviation)))
+    if not d.journal:
+        return
+    journal = mint.iri(ids.journal(d.journal))
+    g.add((doc, BIOLINK.published_in, journal))
+    g.add((journal, RDF.type, BIOLINK.Serial))
+    g.add((journal, RDFS.label, _lit(d.journal, detect_lang(d.journal))))
+    if d.journal_abbreviation:
+        g.add((journal, BIOLINK.iso_abbreviation, Literal(d.journal_abbreviation)))
+    for _, issn in d.issn:
+        g.add((journal, KG.issn, Literal(issn)))
+
+
+def _subjects(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
+    """Publication types, MeSH headings and chemicals: MeSH IRIs where the source gives their unique ids
+    (a descriptor/qualifier pair as MeSH's pair IRI, ``D001249Q000188``), their names otherwise."""
+    for pt in d.publication_types:
+        g.add((doc, BIOLINK.publication_type, Literal(pt.name)))
+        if pt.ui:
+            g.add((doc, KG.publicationTypeId, mint.iri(f"MESH:{pt.ui}")))
+    for h in d.mesh:
+        desc = h.descriptor
+        if not desc.ui:  # MEDLINE text: the heading as MEDLINE writes it, "*" marking a major topic
+            g.add((doc, KG.meshHeading, Literal("/".join(("*" if t.major else "") + t.name
+                                                         for t in (desc, *h.qualifiers)))))
+            continue
+        d_iri = mint.iri(f"MESH:{desc.ui}")
+        g.add((doc, BIOLINK.mesh_terms, d_iri))
+        g.add((d_iri, RDFS.label, Literal(desc.name)))
+        if desc.major:
+            g.add((doc, KG.majorTopic, d_iri))
+        for q in h.qualifiers:
+            if q.ui:
+                pair = mint.iri(f"MESH:{desc.ui}{q.ui}")
+                g.add((doc, KG.meshQualified, pair))
+                if q.major:
+                    g.add((doc, KG.majorTopic, pair))
+    for c in d.chemicals:
+        if c.ui:
+            c_iri = mint.iri(f"MESH:{c.ui}")
+            g.add((doc, KG.chemical, c_iri))
+            g.add((c_iri, RDFS.label, Literal(c.name)))
+        else:
+            g.add((doc, KG.chemicalName, Literal(c.name)))
 
 
 def _authors(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
@@ -152,6 +229,8 @@ def _author(g: Graph, doc: URIRef, d: Document, position: int, names: list[Autho
             g.add((node, KG.corresponding, Literal(True)))
         if a.email:
             g.add((node, KG.email, Literal(a.email)))
+        if a.orcid:
+            g.add((node, BIOLINK.xref, mint.iri(f"ORCID:{a.orcid}")))
 
 
 # ---------------------------------------------------------------- entities and claims
@@ -211,6 +290,8 @@ def association_triples(default: Graph, s_curie: str, o_curie: str, key: str, d:
         default.add((assoc, KG.evidenceLanguage, Literal(lang)))
     if d.get("aligned") is not None:
         default.add((assoc, KG.aligned, Literal(bool(d["aligned"]))))
+    if d["evidence"] and all(e.prior_knowledge for e in d["evidence"]):  # read only as what was known
+        default.add((assoc, KG.priorKnowledge, Literal(True)))
     return assoc
 
 
@@ -235,6 +316,8 @@ def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> Non
         dg.add((ev, KG.hedgeCue, Literal(cue)))
     for cue in e.negation_cues:
         dg.add((ev, KG.negationCue, Literal(cue)))
+    if e.prior_knowledge:
+        dg.add((ev, KG.priorKnowledge, Literal(True)))
 
 
 # ---------------------------------------------------------------- the dataset

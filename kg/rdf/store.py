@@ -284,6 +284,22 @@ class LoadReport:
     quads_before: int
     quads_after: int
     created: bool
+    deleted: int = 0  # documents removed: deleted citations (PubMed DeleteCitation, ``kg:deleted true``)
+
+
+# A document marked deleted (kg:deleted true in its named graph, written for a PubMed DeleteCitation) leaves
+# the store: its named graph (metadata, evidence, mentions), with what earlier loads put there, is dropped.
+_DELETED = "PREFIX kg: <https://w3id.org/kg/vocab/> SELECT DISTINCT ?d WHERE { GRAPH ?d { ?d kg:deleted true } }"
+_DROP = "PREFIX kg: <https://w3id.org/kg/vocab/> DELETE { GRAPH ?d { ?s ?p ?o } } WHERE { GRAPH ?d { ?d kg:deleted true . ?s ?p ?o } }"
+
+
+def _apply_deletions(store) -> int:
+    """Drop the named graphs of documents marked deleted; how many there were."""
+    n = sum(1 for _ in store.query(_DELETED))
+    if n:
+        store.update(_DROP)
+        log.info("%d deleted document(s) removed from the store", n)
+    return n
 
 
 def _load_quads(store, paths: list[Path], bulk: bool = False) -> None:
@@ -407,10 +423,11 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
             raise KgError(f"cannot open the store: {exc}", location) from None
         before = len(store)
         _load_quads(store, paths)
+        deleted = _apply_deletions(store)
         store.flush()
         after = len(store)
         del store
-        return LoadReport(str(location), len(paths), before, after, False)
+        return LoadReport(str(location), len(paths), before, after, False, deleted)
     # A new store: built in a temporary folder beside the target, moved into place when complete.
     parent = location.parent if str(location.parent) else Path(".")
     if not parent.is_dir():
@@ -422,6 +439,7 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
         try:
             store = ox.Store(str(tmp))
             _load_quads(store, paths, bulk=True)
+            deleted = _apply_deletions(store)
             store.optimize()
             store.flush()
             after = len(store)
@@ -432,4 +450,4 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return LoadReport(str(location), len(paths), 0, after, True)
+    return LoadReport(str(location), len(paths), 0, after, True, deleted)

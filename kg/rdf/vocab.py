@@ -46,20 +46,24 @@ class BIOLINK(DefinedNamespace):
     authors: URIRef
     has_confidence_score: URIRef
     has_evidence: URIRef
+    iso_abbreviation: URIRef
     issue: URIRef
     keywords: URIRef
     knowledge_level: URIRef
+    mesh_terms: URIRef
     negated: URIRef
     object: URIRef
     object_direction_qualifier: URIRef
     pages: URIRef
     predicate: URIRef
+    publication_type: URIRef
     publications: URIRef
     published_in: URIRef
     subject: URIRef
     summary: URIRef
     supporting_text: URIRef
     volume: URIRef
+    xref: URIRef
 
 
 class KG(DefinedNamespace):
@@ -73,14 +77,19 @@ class KG(DefinedNamespace):
     affiliation: URIRef
     aligned: URIRef
     authorPosition: URIRef
+    chemical: URIRef
+    chemicalName: URIRef
     claimType: URIRef
     column: URIRef
     composedOf: URIRef
     corresponding: URIRef
+    country: URIRef
+    dateCompleted: URIRef
     dateOnline: URIRef
     datePublished: URIRef
     dateReceived: URIRef
     dateRevised: URIRef
+    deleted: URIRef
     document: URIRef
     email: URIRef
     entityType: URIRef
@@ -89,13 +98,19 @@ class KG(DefinedNamespace):
     grantNumber: URIRef
     hedgeCue: URIRef
     hedged: URIRef
+    issn: URIRef
     lang: URIRef
+    majorTopic: URIRef
     mediatedBy: URIRef
     mentionedIn: URIRef
+    meshHeading: URIRef
+    meshQualified: URIRef
     negationCue: URIRef
     objectEnd: URIRef
     objectStart: URIRef
+    priorKnowledge: URIRef
     product: URIRef
+    publicationTypeId: URIRef
     relation: URIRef
     section: URIRef
     sentenceEnd: URIRef

@@ -55,7 +55,7 @@ def training_examples(nlp: Language, gold_docs: Iterable, type_map: dict[str, st
         first.setdefault(key[0], []).append(key)
     for g in gold_docs:
         for section in g.document.sections:
-            if section.name not in sections or not section.text.strip():
+            if section.kind not in sections or not section.text.strip():
                 continue
             doc = nlp.make_doc(section.text)
             spans = []

@@ -26,6 +26,7 @@ READER_INPUTS = {
     "knowtator": CORPORA / "knowtator" / "90000031.txt.knowtator.xml",
     "cmeee": CORPORA / "cmeee" / "CMeEE_train.json",
     "cmeie": CORPORA / "cmeie" / "CMeIE_train.json",
+    "bioc": FIXTURES / "formats" / "pubtator3.json",
 }
 
 
