@@ -138,7 +138,7 @@ def _identifiers(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
 def _iri_safe(curie: str) -> str:
     """A CURIE whose local part may hold characters an IRI cannot (DOIs: ``<``, ``>``, spaces)."""
     prefix, local = curie.split(":", 1)
-    return f"{prefix}:{quote(local, safe=ids.IRI_SAFE)}"
+    return f"{prefix}:{ids.local(local)}"
 
 
 def _summaries(d: Document) -> list[tuple[str, str]]:
