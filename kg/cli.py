@@ -9,11 +9,14 @@ import json
 import logging
 import signal
 import sys
+import threading
+import traceback
+from pathlib import Path
 from collections.abc import Sequence
 
 from kg.curie import curies_of
 from kg.errors import KgError
-from kg.files import write_atomic
+from kg.files import check_output, check_outputs, output_group, write_atomic
 
 log = logging.getLogger("kg")
 
@@ -37,6 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.rdf import format_for
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
+    check_outputs(args.output, args.mentions)
     config = _config(args)
     docs = read_sources(args.sources, args.input_format)
     pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon, config=config, **_nlp_options(args))
@@ -110,6 +114,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_draw(args: argparse.Namespace) -> int:
     from kg.draw import draw_file
 
+    check_outputs(args.output)
     view = draw_file(args.graph, args.output, focus=args.focus, depth=args.depth, title=args.title,
                      config=_config(args))
     if not args.quiet:
@@ -123,6 +128,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     config = _config(args)
     spec = merge_sources_from_args(args.sources, args.spec, args.shipped, "all" if args.all else None,
                                    False if args.no_xrefs else None, config=config)
+    check_outputs(args.output, args.report)
     report = merge_files(args.graph, spec, args.output, curies_of(config))
     if args.report:
         write_atomic(args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n")
@@ -154,8 +160,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with sigterm_as_interrupt():
         endpoint = start(args.graph, args.port, args.writable, args.timeout, host=host, app="kg.browse",
                          app_args=("--config", args.config) if args.config else (), limits=Limits.of(args))
-        print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
-        return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
+        def announce() -> None:
+            print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
+
+        return 0 if serve_forever(endpoint, announce) in (0, -signal.SIGTERM) else 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -173,6 +181,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kg.rdf.kgx import export
     from kg.rdf.store import open_backend
 
+    check_output(args.output, folder=True)
+    if Path(args.output).is_dir():
+        check_outputs(Path(args.output) / "nodes.tsv", Path(args.output) / "edges.tsv")
     nodes, edges = export(open_backend(args.graph).to_rdflib(), args.output, args.knowledge_source)
     if not args.quiet:
         print(f"kg: KGX TSV -> {nodes}, {edges}", file=sys.stderr)
@@ -189,6 +200,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from kg.pipeline import Pipeline
 
     writer = {"pubtator": write_pubtator, "bioc-json": write_bioc_json, "bioc-xml": write_bioc_xml}[args.format]
+    check_outputs(args.output)
     config = _config(args)
     docs = read_sources(args.sources, args.input_format)
     kg = Pipeline(args.ontology, config=config, **_nlp_options(args)).run(docs, progress=_progress(args))
@@ -202,6 +214,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluation import run_evaluation
 
+    check_outputs(args.json)
     sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
                                     limit=args.limit, progress=_progress(args), breakdown=args.breakdown,
                                     half=args.half, config=_config(args), part=args.part, **_nlp_options(args)))
@@ -472,25 +485,42 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that what is half-written is removed on the way out."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     _setup_logging(args)
+    old = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
-        return args.func(args)
+        with output_group():  # a command's outputs: all moved into place when it succeeds, or none
+            return args.func(args)
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("kg: terminated; nothing half-written is left", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("kg: interrupted", file=sys.stderr)
+        print("kg: interrupted; nothing half-written is left", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: one line, the traceback only when asked for
-        log.debug("internal error", exc_info=True)
-        where = "" if getattr(args, "verbose", 0) else " (run with -vv for the traceback)"
+        if getattr(args, "verbose", 0):
+            traceback.print_exc(file=sys.stderr)
+        where = "" if getattr(args, "verbose", 0) else " (run with -v for the traceback)"
         print(f"kg: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}; please report it{where}",
               file=sys.stderr)
         return 1
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 if __name__ == "__main__":

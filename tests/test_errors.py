@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,15 @@ CASES = {
                               ["build", "r.jsonl", "-o", "kg.ttl"], r"r\.jsonl:1: field pmid"),
     "JSONL DOI not a DOI": ({"r.jsonl": '{"abstract": "x", "doi": "see the journal"}\n'},
                             ["build", "r.jsonl", "-o", "kg.ttl"], r"r\.jsonl:1: field doi"),
+    "output folder missing": ({}, ["build", SEED, "-o", "missing/o.ttl"], r"missing: output folder does not exist"),
+    "output is a folder": ({"out.ttl/x": ""}, ["build", SEED, "-o", "out.ttl"], r"out\.ttl: is a folder"),
+    "mentions folder missing": ({}, ["build", SEED, "-o", "kg.ttl", "--mentions", "missing/m.tsv"],
+                                r"missing: output folder does not exist"),
+    "the same file for two outputs": ({}, ["build", SEED, "-o", "kg.ttl", "--mentions", "kg.ttl"], r"the same file"),
+    "merge report folder missing": ({"g.ttl": TTL}, ["merge", "g.ttl", "-o", "m.ttl", "--report", "missing/r.json"],
+                                    r"missing: output folder does not exist"),
+    "export where edges.tsv is a folder": ({"g.ttl": TTL, "kgx/edges.tsv/x": ""}, ["export", "g.ttl", "-o", "kgx"],
+                                           r"edges\.tsv: is a folder"),
     "serve with a NaN timeout": ({"g.ttl": TTL}, ["serve", "g.ttl", "--timeout", "nan"], r"timeout"),
 }
 
@@ -104,3 +115,91 @@ def test_bad_input_is_one_line(files, args, expected, tmp_path, capsys, monkeypa
 
 def _tree(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if "cache" not in p.relative_to(root).parts}
+
+
+def _build_args(tmp_path):
+    return ["build", str(SEED), "-o", str(tmp_path / "kg.ttl"), "--mentions", str(tmp_path / "m.tsv"), "-q"]
+
+
+@pytest.mark.parametrize("fault, code, message", [
+    (KeyboardInterrupt, 130, "kg: interrupted"),
+    (OSError(28, "No space left on device"), 1, "cannot write: the disk is full"),
+])
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the file of a descriptor in /proc")
+def test_a_fault_after_the_graph_is_written_leaves_no_output(tmp_path, capsys, monkeypatch, fault, code, message):
+    """SIGINT, or a full disk, while the mentions are written (the graph is already): neither file appears."""
+    import kg.files
+
+    real = kg.files.os.fdopen
+
+    class Failing:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise fault
+
+    def fdopen(fd, mode="r", *a, **k):
+        fh = real(fd, mode, *a, **k)
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        return Failing(fh) if os.path.basename(target).startswith(".m.tsv.") else fh  # the mentions' temporary file
+
+    monkeypatch.setattr(kg.files.os, "fdopen", fdopen)
+    assert main(_build_args(tmp_path)) == code
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # the graph was written first, and is gone too
+
+
+def test_sigterm_during_a_build_leaves_no_output(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join('{"id": "d%d", "abstract": "Metformin is used to treat type 2 diabetes in adults."}\n' % i
+                           for i in range(20000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(big), "-o", str(tmp_path / "kg.ttl"), "-q"],
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(8)  # reading and recognising by now
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "terminated" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]
+
+
+def test_a_bug_is_one_line_and_the_traceback_comes_with_v(tmp_path, capsys, monkeypatch):
+    import kg.cli
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(kg.cli, "cmd_stats", broken)
+    monkeypatch.setattr(kg.cli, "_stats_parser", _patched_stats(broken))
+    g = tmp_path / "g.ttl"
+    g.write_text(TTL, encoding="utf-8")
+    assert main(["stats", str(g)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kg: internal error: ZeroDivisionError: division by zero")
+    assert main(["stats", str(g), "-v"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def _patched_stats(func):
+    import kg.cli
+
+    original = kg.cli._stats_parser
+
+    def make(sub):
+        p = original(sub)
+        p.set_defaults(func=func)
+        return p
+
+    return make

@@ -659,10 +659,13 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, old)
 
 
-def serve_forever(endpoint: Endpoint) -> int:
+def serve_forever(endpoint: Endpoint, announce: Callable[[], None] | None = None) -> int:
     """Wait until the server stops or this process is interrupted (Ctrl-C, or SIGTERM within
-    ``sigterm_as_interrupt``); then stop it and clean up. Returns 0 when interrupted."""
+    ``sigterm_as_interrupt``); then stop it and clean up. Returns 0 when interrupted. ``announce`` (say
+    that it serves) runs inside, so that an interrupt while it runs is an interrupt of the serving."""
     try:
+        if announce is not None:
+            announce()
         return endpoint.process.wait()
     except KeyboardInterrupt:
         return 0
