@@ -9,11 +9,14 @@ import json
 import logging
 import signal
 import sys
+import threading
+import traceback
+from pathlib import Path
 from collections.abc import Sequence
 
 from kg.curie import curies_of
 from kg.errors import KgError
-from kg.files import write_atomic
+from kg.files import check_output, check_outputs, output_group, write_atomic
 
 log = logging.getLogger("kg")
 
@@ -37,6 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kg.rdf import format_for
 
     fmt = format_for(args.output)  # an unknown suffix fails before any work
+    check_outputs(args.output, args.mentions)
     config = _config(args)
     docs = read_sources(args.sources, args.input_format)
     pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon, config=config, **_nlp_options(args))
@@ -92,16 +96,17 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.graph:
         raise KgError("give a GRAPH: an RDF file or an Oxigraph store folder (kg load)")
-    backend = open_backend(args.graph, args.engine)
+    backend = open_backend(args.graph, args.engine, allow_service=args.allow_service)
     result = backend.query(text, source)
     sys.stdout.write(format_result(result, args.format, backend.namespace_graph(), curies))
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.rdf import format_stats, load_graph, stats
+    from kg.rdf import format_stats, stats
+    from kg.rdf.store import open_backend
 
-    s = stats(load_graph(args.graph))
+    s = stats(open_backend(args.graph), curies_of(_config(args)))
     sys.stdout.write(json.dumps(s, indent=1, ensure_ascii=False) + "\n" if args.json else format_stats(s))
     return 0
 
@@ -109,6 +114,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_draw(args: argparse.Namespace) -> int:
     from kg.draw import draw_file
 
+    check_outputs(args.output)
     view = draw_file(args.graph, args.output, focus=args.focus, depth=args.depth, title=args.title,
                      config=_config(args))
     if not args.quiet:
@@ -122,6 +128,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     config = _config(args)
     spec = merge_sources_from_args(args.sources, args.spec, args.shipped, "all" if args.all else None,
                                    False if args.no_xrefs else None, config=config)
+    check_outputs(args.output, args.report)
     report = merge_files(args.graph, spec, args.output, curies_of(config))
     if args.report:
         write_atomic(args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n")
@@ -144,7 +151,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.rdf.serve import HOST, describe, is_loopback, serve_forever, sigterm_as_interrupt, start
+    from kg.rdf.serve import HOST, Limits, describe, is_loopback, serve_forever, sigterm_as_interrupt, start
 
     host = args.bind or HOST
     if not is_loopback(host):
@@ -152,16 +159,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "graph" + (" and change it (--writable)" if args.writable else ""), file=sys.stderr, flush=True)
     with sigterm_as_interrupt():
         endpoint = start(args.graph, args.port, args.writable, args.timeout, host=host, app="kg.browse",
-                         app_args=("--config", args.config) if args.config else ())
-        print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
-        return 0 if serve_forever(endpoint) in (0, -signal.SIGTERM) else 1
+                         app_args=("--config", args.config) if args.config else (), limits=Limits.of(args))
+        def announce() -> None:
+            print(f"kg: {describe(endpoint, args.graph, pages=True)}", file=sys.stderr, flush=True)
+
+        return 0 if serve_forever(endpoint, announce) in (0, -signal.SIGTERM) else 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.rdf.store import open_backend
     from kg.rdf.validate import shape_files, validate
 
-    report = validate(open_backend(args.graph).to_rdflib(), args.shapes or shape_files(_config(args)))
+    report = validate(open_backend(args.graph).to_rdflib(), args.shapes or shape_files(_config(args)),
+                      check_shapes=bool(args.shapes))
     if not report.conforms or not args.quiet:
         (sys.stdout if report.conforms else sys.stderr).write(report.text())
     return 0 if report.conforms else 1
@@ -171,6 +181,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kg.rdf.kgx import export
     from kg.rdf.store import open_backend
 
+    check_output(args.output, folder=True)
+    if Path(args.output).is_dir():
+        check_outputs(Path(args.output) / "nodes.tsv", Path(args.output) / "edges.tsv")
     nodes, edges = export(open_backend(args.graph).to_rdflib(), args.output, args.knowledge_source)
     if not args.quiet:
         print(f"kg: KGX TSV -> {nodes}, {edges}", file=sys.stderr)
@@ -187,6 +200,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from kg.pipeline import Pipeline
 
     writer = {"pubtator": write_pubtator, "bioc-json": write_bioc_json, "bioc-xml": write_bioc_xml}[args.format]
+    check_outputs(args.output)
     config = _config(args)
     docs = read_sources(args.sources, args.input_format)
     kg = Pipeline(args.ontology, config=config, **_nlp_options(args)).run(docs, progress=_progress(args))
@@ -200,6 +214,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from kg.evaluation import run_evaluation
 
+    check_outputs(args.json)
     sys.stdout.write(run_evaluation(args.corpus, args.split, args.corpora, args.ontology, args.markdown, args.json,
                                     limit=args.limit, progress=_progress(args), breakdown=args.breakdown,
                                     half=args.half, config=_config(args), part=args.part, **_nlp_options(args)))
@@ -316,13 +331,15 @@ def _query_parser(sub) -> argparse.ArgumentParser:
                    help="for a graph file: rdflib (default) or Oxigraph in memory; a store always uses Oxigraph")
     q.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     q.add_argument("--show", action="store_true", help="print the SPARQL with its parameters bound; run nothing")
+    q.add_argument("--allow-service", action="store_true",
+                   help="let the query use SERVICE (federation: kg then fetches the URLs the query names)")
     q.set_defaults(func=cmd_query)
     return q
 
 
 def _stats_parser(sub) -> argparse.ArgumentParser:
-    s = sub.add_parser("stats", help="summarise a graph file")
-    s.add_argument("graph", metavar="GRAPH")
+    s = sub.add_parser("stats", help="summarise a graph file or a store")
+    s.add_argument("graph", metavar="GRAPH_OR_STORE")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
     return s
@@ -370,7 +387,15 @@ def _serve_parser(sub) -> argparse.ArgumentParser:
     sv.add_argument("--bind", metavar="ADDRESS",
                     help="listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0: every interface; a warning is printed)")
     sv.add_argument("--writable", action="store_true", help="accept SPARQL updates at /update")
-    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="query timeout (default 30)")
+    sv.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                    help="a query still running after this long is stopped, with HTTP 503 (default 30)")
+    sv.add_argument("--workers", type=int, default=2, metavar="N",
+                    help="queries run at once, each in a process of its own that is stopped at the timeout or the "
+                         "memory limit (default 2; 0: in the server, stopped only while its result is written)")
+    sv.add_argument("--max-memory", type=int, default=2048, metavar="MB",
+                    help="memory one query may use before it is stopped, with HTTP 503 (default 2048)")
+    sv.add_argument("--allow-service", action="store_true",
+                    help="let queries use SERVICE, and updates LOAD (kg then fetches the URLs they name)")
     sv.set_defaults(func=cmd_serve)
     return sv
 
@@ -443,19 +468,59 @@ def _train_parser(sub) -> argparse.ArgumentParser:
     return t
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; options may stand between ``kg query``'s GRAPH and QUERY (argparse alone refuses)."""
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if extra and args.command == "query" and not any(x.startswith("-") for x in extra):
+        missing = [name for name in ("graph", "query") if getattr(args, name) is None]
+        if len(extra) <= len(missing):
+            if missing == ["graph", "query"] or len(extra) == len(missing):
+                for name, value in zip(missing, extra):
+                    setattr(args, name, value)
+                return args
+            # one value and both missing would have filled graph: only the query is missing here
+    if extra:
+        p.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that what is half-written is removed on the way out."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = _parse(argv)
     _setup_logging(args)
+    old = signal.signal(signal.SIGTERM, _on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
-        return args.func(args)
+        with output_group():  # a command's outputs: all moved into place when it succeeds, or none
+            return args.func(args)
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("kg: terminated; nothing half-written is left", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("kg: interrupted", file=sys.stderr)
+        print("kg: interrupted; nothing half-written is left", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        if getattr(args, "verbose", 0):
+            traceback.print_exc(file=sys.stderr)
+        where = "" if getattr(args, "verbose", 0) else " (run with -v for the traceback)"
+        print(f"kg: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}; please report it{where}",
+              file=sys.stderr)
+        return 1
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 if __name__ == "__main__":

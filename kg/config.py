@@ -372,6 +372,15 @@ class Config:
         return self.pipeline.strings("sections")
 
     @property
+    def piece_chars(self) -> int:
+        """Sections longer than this are read in pieces of at most this many characters."""
+        n = self.pipeline.integer("piece_chars", 200000)
+        if n < 1000:
+            raise KgError(f"piece_chars: must be at least 1000, not {n}", self.sources["pipeline.toml"].path,
+                          self.sources["pipeline.toml"].line_of(["piece_chars"]))
+        return n
+
+    @property
     def prefixes(self) -> Table:
         return self.file("prefixes.toml")
 

@@ -10,6 +10,7 @@ Concept and document identifiers are CURIEs (``kgid:``, ``kgdoc:``; their namesp
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -18,7 +19,6 @@ DOCUMENT = "kgdoc:"
 _THERAPY = MINTED + "therapy_"
 _UNLINKED = MINTED + "unlinked_"
 _TAGGED = MINTED + "tagged_"
-IRI_SAFE = "/:;()._-~!$&'*+,=@"  # the characters of an identifier kept as they are in an IRI
 
 
 def _local(curie: str) -> str:
@@ -79,9 +79,55 @@ def document_from_text(text: str) -> str:
     return DOCUMENT + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def document(local: str) -> str:
-    """A document named by a record id of its source (``kgdoc:<id>``)."""
-    return DOCUMENT + local
+# What may stand in the local part of an identifier as it is: the characters of an IRI path segment
+# (RFC 3987's ipchar, ASCII part) and "/"; anything else (white space, < > " { } | \\ ^ `, %, #, ?, control
+# characters, non-ASCII) is percent-encoded, so no identifier read from a user's file can make an invalid
+# IRI, or break a line of N-Triples, a TSV row or a PubTator line.
+SAFE = "-._~!$&'()*+,;=:@/"
+_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_DOCUMENT_PREFIXES = {"pmid": "PMID", "doi": "doi", "pmcid": "PMCID", "kgdoc": "kgdoc"}
+
+
+def local(text: str) -> str:
+    """``text`` made safe as the local part of a CURIE (percent-encoded where an IRI needs it)."""
+    return quote(text, safe=SAFE)
+
+
+def document(local_id: str) -> str:
+    """A document named by a record id of its source (``kgdoc:<id>``, percent-encoded where needed)."""
+    return DOCUMENT + local(local_id)
+
+
+def clean_doi(value: str) -> str | None:
+    """A DOI without its resolver or ``doi:`` prefix (None when what is left does not begin ``10.``)."""
+    v = _DOI.sub("", value.strip()).strip()
+    return v if v.startswith("10.") and "/" in v else None
+
+
+def doi(value: str) -> str:
+    """The CURIE of a DOI (``doi:10.1000/x``; characters an IRI cannot hold are percent-encoded)."""
+    return "doi:" + local(value)
+
+
+def pmid(value: str) -> str:
+    return f"PMID:{value}"
+
+
+def record_document(rid: str) -> str:
+    """The identifier of a document whose source names it ``rid``: ``PMID:``, ``doi:``, ``PMCID:`` and
+    ``kgdoc:`` identifiers are kept (their prefix in its usual case); anything else is a ``kgdoc:`` name."""
+    prefix, sep, rest = rid.partition(":")
+    known = _DOCUMENT_PREFIXES.get(prefix.strip().lower()) if sep else None
+    rest = rest.strip()
+    if known == "PMID" and rest.isdigit():
+        return pmid(rest)
+    if known == "doi" and clean_doi(rest):
+        return doi(clean_doi(rest))
+    if known == "PMCID" and re.fullmatch(r"PMC\d+", rest, re.I):
+        return f"PMCID:PMC{rest[3:]}"
+    if known == "kgdoc" and rest:
+        return document(rest)
+    return document(rid)
 
 
 # ---------------------------------------------------------------- RDF nodes
@@ -122,7 +168,7 @@ def article(pmid: str | None = None, doi: str | None = None, pmcid: str | None =
     if pmid:
         return f"PMID:{pmid}"
     if doi:
-        return f"doi:{quote(doi, safe=IRI_SAFE)}"  # a DOI may hold what an IRI cannot (SICI's "<", ">")
+        return "doi:" + local(doi)  # a DOI may hold what an IRI cannot (SICI's "<", ">")
     if pmcid:
         return f"PMCID:{pmcid}"
     return None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from kg.browse.routes import Site
 from kg.config import Config
 from kg.errors import KgError
-from kg.rdf.serve import Handler, Service, child_arguments, run
+from kg.rdf.serve import Handler, Limits, Service, child_arguments, run
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return table
 
         run(args.location, args.host, args.port, args.writable, args.timeout, routes=routes,
-            not_found=lambda req: made["site"].not_found(req), warm=lambda: made["site"].warm())
+            not_found=lambda req: made["site"].not_found(req), warm=lambda: made["site"].warm(),
+            limits=Limits.of(args))
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ import urllib.parse
 from kg.browse.pages import entity_url, h, layout
 from kg.errors import KgError
 from kg.rdf.named import NamedQuery, named_queries, render
-from kg.rdf.serve import BadQuery, QueryTimeout, Service
+from kg.rdf.serve import BadQuery, QueryTimeout, QueryTooBig, Service
 
 MAX_ROWS = 500
 PLACEHOLDER = """PREFIX biolink: <https://w3id.org/biolink/vocab/>
@@ -39,7 +39,7 @@ def sparql_page(service: Service, params: dict[str, list[str]], curie) -> tuple[
             result = _result(service, text, curie)
         except BadQuery as exc:
             error, status = exc.message, 400
-        except QueryTimeout as exc:
+        except (QueryTimeout, QueryTooBig) as exc:
             error, status = exc.message, 503
     editor = (f'<form class="sparql" action="/sparql" method="get"><textarea name="query" id="editor" rows="14" '
               f'spellcheck="false" placeholder="{h(PLACEHOLDER)}">{h(text)}</textarea>'

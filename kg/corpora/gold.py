@@ -139,6 +139,8 @@ def read_pubtator_gold(path: str | Path, text: str | None = None) -> list[GoldDo
             raise KgError(f"annotation for document {pid!r}, which has no title or abstract line", path, lineno)
         if len(cols) >= 5 and cols[1].isdigit() and cols[2].isdigit():
             start, end = int(cols[1]), int(cols[2])
+            if end <= start:
+                raise KgError(f"span {start}-{end} is empty or ends before it starts", path, lineno)
             where = locate(doc, start, end)
             if where is None:
                 raise KgError(f"span {start}-{end} is outside the title and abstract of {pid}", path, lineno)

@@ -36,6 +36,10 @@ def _add_node(g: nx.MultiDiGraph, c: Concept, doc_id: str | None = None) -> None
         g.nodes[c.curie]["mentioned_in"].add(doc_id)
 
 
+def _evidence_key(e) -> tuple:
+    return e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start
+
+
 def assemble(
     claims: Iterable[Claim],
     documents: Iterable[Document] = (),
@@ -59,6 +63,7 @@ def assemble(
             _add_node(g, concepts[curie], ad.document.id)
     for c in extra_concepts:
         _add_node(g, c)
+    seen_of: dict[tuple[str, str, str], set[tuple]] = {}  # the evidence keys of each edge (a set per edge, not per claim)
     for claim in claims:
         _add_node(g, claim.subject)
         _add_node(g, claim.object)
@@ -66,9 +71,12 @@ def assemble(
         s, o = claim.subject.curie, claim.object.curie
         if g.has_edge(s, o, key):
             d = g.edges[s, o, key]
-            seen = {(e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start) for e in d["evidence"]}
+            seen = seen_of.get((s, o, key))
+            if seen is None:
+                seen = seen_of[s, o, key] = {_evidence_key(e) for e in d["evidence"]}
             for e in claim.evidence:
-                if (e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start) not in seen:
+                if _evidence_key(e) not in seen:
+                    seen.add(_evidence_key(e))
                     d["evidence"].append(e)
             d["hedged"] = d["hedged"] and claim.hedged
             d["score"] = max(d["score"], claim.score)

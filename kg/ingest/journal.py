@@ -107,7 +107,7 @@ def read_journal_page(path: Path, text: str | None = None) -> Iterator[Document]
     keywords = [("zh", k) for k in _split_keywords(bodies.get("keywords_zh", ""))]
     keywords += [("en", k) for k in _split_keywords(bodies.get("keywords_en", ""))]
     doi = meta.get("doi")
-    doc_id = f"doi:{doi}" if doi else ids.document_from_text(text)
+    doc_id = ids.doi(doi) if doi else ids.document_from_text(text)
     yield Document(
             id=doc_id,
             source=str(path),

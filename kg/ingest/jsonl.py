@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Optional, Union
+
+import msgspec
 
 from kg import ids
 from kg.errors import KgError
+from kg.ingest.metadata import pmcid as clean_pmcid
 from kg.ingest.source import text_lines
 from kg.ingest.text import clean
 from kg.lang import detect_lang
@@ -21,55 +26,126 @@ SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text
 def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
     """One JSON object a line, read lazily: ``id``, ``title``, ``abstract`` and optional metadata
     (``doi``, ``pmid``, ``pmcid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``,
-    ``keywords``, ``publication_types``, ``mesh``, ``title_zh``, ``abstract_zh``)."""
+    ``keywords``, ``publication_types``, ``mesh``, ``title_zh``, ``abstract_zh``). Each field's type is
+    checked (``Record``); other keys are ignored."""
     lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
     n = 0
     for lineno, line in lines:
         if not line.strip():
             continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KgError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, lineno) from None
-        if not isinstance(rec, dict):
-            raise KgError("each line must be a JSON object", path, lineno)
         n += 1
-        yield _document(rec, line, path, lineno)
+        yield _document(_record(line, path, lineno), line, path, lineno)
     if not n:
         raise KgError("no records", path)
 
 
-def _document(rec: dict, line: str, path: Path, lineno: int) -> Document:
-    abstract = rec.get("abstract") or rec.get("text")
-    if not isinstance(abstract, str) or not abstract.strip():
-        if not (isinstance(rec.get("abstract_zh"), str) and rec["abstract_zh"].strip()):
-            raise KgError("record has no 'abstract' text", path, lineno)
+Scalar = Union[str, int, None]
+
+
+class AuthorRecord(msgspec.Struct):
+    name: str = ""
+
+
+class Record(msgspec.Struct):
+    """The fields kg reads from a record, with the types it accepts (other keys are ignored)."""
+
+    id: Scalar = None
+    title: Optional[str] = None
+    abstract: Optional[str] = None
+    text: Optional[str] = None
+    title_zh: Optional[str] = None
+    abstract_zh: Optional[str] = None
+    doi: Optional[str] = None
+    pmid: Scalar = None
+    journal: Optional[str] = None
+    year: Scalar = None
+    volume: Scalar = None
+    issue: Scalar = None
+    pages: Scalar = None
+    authors: Optional[list[Union[str, AuthorRecord]]] = None
+    keywords: Optional[list[str]] = None
+    pmcid: Scalar = None
+    publication_types: Optional[list[Any]] = None  # names or {"name", "ui"} objects: checked by _tag
+    mesh: Optional[list[Any]] = None  # "Descriptor/qualifier" or {"descriptor", "qualifiers"}: checked by _heading
+
+
+_DECODER = msgspec.json.Decoder(Record)
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_WHERE = re.compile(r"^Expected `(.*)`, got `(.*)` - at `\$(.*)`$")
+
+
+def _record(line: str, path: Path, lineno: int) -> Record:
+    try:
+        return _DECODER.decode(line)
+    except msgspec.ValidationError as exc:
+        m = _WHERE.match(str(exc))
+        if m:
+            field = m.group(3).lstrip(".")
+            raise KgError(f"field {field}: expected {m.group(1)}, got {m.group(2)}", path, lineno) from None
+        raise KgError("each line must be a JSON object", path, lineno) from None
+    except msgspec.DecodeError as exc:
+        raise KgError(_decode_error(line, exc), path, lineno) from None
+    except RecursionError:
+        raise KgError("invalid JSON: nested too deep", path, lineno) from None
+
+
+def _decode_error(line: str, exc: Exception) -> str:
+    """The message for a line msgspec cannot decode, as the json module words it (with the column)."""
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as err:
+        return f"invalid JSON: {err.msg} (column {err.colno})"
+    except RecursionError:
+        return "invalid JSON: nested too deep"
+    m = _SURROGATE.search(line)
+    if m:
+        return f"invalid JSON: {m.group(0)} is half of a UTF-16 surrogate pair, no character (column {m.start() + 1})"
+    return f"invalid JSON: {exc}"
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _document(rec: Record, line: str, path: Path, lineno: int) -> Document:
+    abstract = rec.abstract or rec.text
+    if not (abstract and abstract.strip()) and not (rec.abstract_zh and rec.abstract_zh.strip()):
+        raise KgError("record has no 'abstract' text", path, lineno)
     sections: list[Section] = []
     for key, name, lang in SECTION_KEYS:
-        val = rec.get(key)
-        if isinstance(val, str) and val.strip() and not any(s.name == name and s.lang == (lang or "en") for s in sections):
+        val = getattr(rec, key)
+        if val and val.strip() and not any(s.name == name and s.lang == (lang or "en") for s in sections):
             sections.append(Section(name, clean(val), lang or detect_lang(val)))
-    pmid = str(rec["pmid"]) if rec.get("pmid") else None
-    doi = rec.get("doi")
-    rid = rec.get("id")
-    pmcid = str(rec["pmcid"]) if rec.get("pmcid") else None
+    pmid = _text(rec.pmid).strip() if rec.pmid not in (None, "") else None
+    if pmid is not None and not pmid.isdigit():
+        raise KgError(f"field pmid: a PubMed id is digits, not {pmid[:40]!r}", path, lineno)
+    doi = None
+    if rec.doi and rec.doi.strip():
+        doi = ids.clean_doi(rec.doi)
+        if doi is None:
+            raise KgError(f"field doi: {rec.doi[:60]!r} is no DOI (a DOI begins '10.' and holds a '/')", path, lineno)
+    pmcid = None
+    if rec.pmcid not in (None, ""):
+        pmcid = clean_pmcid(_text(rec.pmcid))
+        if pmcid is None:
+            raise KgError(f"field pmcid: {_text(rec.pmcid)[:40]!r} is no PMC id (PMC followed by digits)", path, lineno)
+    rid = _text(rec.id)
     article = ids.article(pmid, doi, pmcid)  # the PMID first, as every reader of articles names them
     if article:
         doc_id = article
-    elif rid:
-        doc_id = str(rid) if ":" in str(rid) else ids.document(str(rid))
+    elif rid and rid.strip():
+        doc_id = ids.record_document(rid.strip())
     else:
         doc_id = ids.document_from_text(line)
-    authors = tuple(Author(a) if isinstance(a, str) else Author(a.get("name", "")) for a in rec.get("authors", []) or [])
-    kws = rec.get("keywords") or []
+    names = (a if isinstance(a, str) else a.name for a in rec.authors or ())
+    authors = tuple(Author(clean(n)) for n in names if n.strip())
     return Document(
         id=doc_id, source=str(path), sections=tuple(sections), doi=doi, pmid=pmid,
-        journal=rec.get("journal"), year=str(rec["year"]) if rec.get("year") else None,
-        volume=rec.get("volume"), issue=rec.get("issue"), pages=rec.get("pages"),
-        authors=authors, keywords=tuple(("en", str(k)) for k in kws),
+        journal=rec.journal, year=_text(rec.year), volume=_text(rec.volume), issue=_text(rec.issue),
+        pages=_text(rec.pages), authors=authors, keywords=tuple(("en", k) for k in rec.keywords or ()),
         pmcid=pmcid,
-        publication_types=_tags(rec.get("publication_types"), "publication_types", path, lineno),
-        mesh=tuple(_heading(h, path, lineno) for h in _list(rec.get("mesh"), "mesh", path, lineno)),
+        publication_types=_tags(rec.publication_types, "publication_types", path, lineno),
+        mesh=tuple(_heading(h, path, lineno) for h in _list(rec.mesh, "mesh", path, lineno)),
     )
 
 

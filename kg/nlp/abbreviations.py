@@ -4,8 +4,13 @@ It writes ``doc._.abbreviations`` (short-form spans with ``._.long_form``) as sc
 matchers then give each short form its long form's grounding (``kg.nlp.match.abbreviation``).
 """
 
+from bisect import bisect_left, bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+
+LONGEST = 8  # tokens between parentheses that scispaCy's filter_matches still considers
 
 
 def _abbreviation_detector_class():
@@ -24,7 +29,10 @@ def _abbreviation_detector_class():
             if not opens:
                 return doc
             closes = [i for i, t in enumerate(orths) if t == ")"]
-            matches = [(0, i + 1, j) for i in opens for j in closes if j >= i + 2]
+            # scispaCy's filter_matches drops spans of more than LONGEST tokens: only those pairs are made
+            # (every pair of the Doc was quadratic in its parentheses)
+            matches = [(0, i + 1, closes[k]) for i in opens
+                       for k in range(bisect_left(closes, i + 2), bisect_right(closes, i + 1 + LONGEST))]
             filtered = filter_matches(matches, doc)
             for long_form, short_forms in self.find_matches_for(filtered, doc, orths):
                 for short in short_forms:
@@ -50,11 +58,15 @@ def _abbreviation_detector_class():
                     rules.append((long, tuple(t.text for t in short)))
             if rules:
                 orths = orths if orths is not None else [t.text for t in doc]
+                firsts = {pattern[0] for _, pattern in rules}
+                at: dict[str, list[int]] = {}
+                for i, text in enumerate(orths):
+                    if text in firsts:
+                        at.setdefault(text, []).append(i)
                 for long, pattern in rules:
                     k = len(pattern)
-                    first = pattern[0]
-                    for i, text in enumerate(orths):
-                        if text == first and tuple(orths[i : i + k]) == pattern:
+                    for i in at.get(pattern[0], ()):
+                        if tuple(orths[i : i + k]) == pattern:
                             all_occurences[long].add(doc[i : i + k])
             return list(all_occurences.items())
 

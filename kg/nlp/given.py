@@ -5,6 +5,7 @@ each section's annotations as ``Match``es in ``doc.user_data["kg_given"]``, thei
 reads negation and hedging around them as around any mention."""
 
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
 
@@ -71,14 +72,19 @@ class GivenEntities:
         return out
 
 
-def given_docs(nlp: Language, jobs: Iterable[tuple[Document, Section]], config: Config) -> Iterator[Doc]:
-    """A Doc per (document, section) carrying that section's given entities."""
+def given_docs(nlp: Language, jobs: Iterable[tuple[Document, Section, int, str]], config: Config) -> Iterator[Doc]:
+    """A Doc per (document, section, offset, piece of its text) carrying the given entities of that piece
+    (their offsets made the piece's; an entity across two pieces is left out)."""
     entities = config.derived("given_entities", GivenEntities)
     skipped = 0
-    for d, s in jobs:
-        doc = nlp.make_doc(s.text)
+    for d, s, at, piece in jobs:
+        doc = nlp.make_doc(piece)
         found = entities.matches(s, d.annotations)
-        skipped += sum(1 for a in d.annotations if a.section == s.name and a.lang == s.lang) - len(found)
+        if at == 0:
+            skipped += sum(1 for a in d.annotations if a.section == s.name and a.lang == s.lang) - len(found)
+        if at or len(piece) < len(s.text):
+            end = at + len(piece)
+            found = [dataclasses.replace(m, start=m.start - at, end=m.end - at) for m in found if at <= m.start and m.end <= end]
         doc.user_data[GIVEN] = found
         yield doc
     if skipped:

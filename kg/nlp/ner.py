@@ -176,7 +176,7 @@ def add_ner(nlp: Language, lexicon: Lexicon, config: Config, path: str | Path | 
     if path is None or not (Path(path) / "meta.json").is_file():
         raise KgError("no trained NER model (build one with 'kg train')", path or MODEL_DIR)
     trained = spacy.load(path, exclude=["tokenizer"])
-    before = "medspacy_context" if "medspacy_context" in nlp.pipe_names else None
+    before = "kg_context" if "kg_context" in nlp.pipe_names else None
     nlp.add_pipe("ner", name="kg_ner", source=trained, before=before)
     cfg = config.linking.table("ner")
     mode = mode or cfg.choice("mode", MERGE_MODES, "union")

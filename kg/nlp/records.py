@@ -62,17 +62,24 @@ def annotate(
     sections = frozenset(config.sections)
     memo: dict = {}
     docs = list(documents)
-    jobs = [(d, s) for d in docs for s in d.sections if s.lang == lang and s.kind in sections and s.text.strip()]
+    limit = config.piece_chars
+    jobs = [(d, s, at, piece) for d in docs for s in d.sections if s.lang == lang and s.kind in sections and s.text.strip()
+            for at, piece in pieces(s.text, limit)]
     results: dict[str, tuple[list[Sentence], list[Mention], list[Cue]]] = {d.id: ([], [], []) for d in docs}
     if given:
         from kg.nlp.given import given_docs
 
         texts = given_docs(nlp, jobs, config)
     else:
-        texts = (s.text for _, s in jobs)
-    for (doc, section), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
-        _read_section(doc.id, section, sdoc, lexicon, policy, memo, *results[doc.id])
-        if progress is not None:
+        texts = (piece for *_, piece in jobs)
+    base: dict[tuple[str, str], int] = {}  # sentences read so far in each (document, section)
+    for (doc, section, at, _), sdoc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+        sents = results[doc.id][0]
+        before = len(sents)
+        _read_section(doc.id, section, sdoc, lexicon, policy, memo, *results[doc.id], offset=at,
+                      first_sentence=base.get((doc.id, section.name), 0))
+        base[(doc.id, section.name)] = base.get((doc.id, section.name), 0) + len(sents) - before
+        if progress is not None and at == 0:
             progress.update(1)
     out = []
     for d in docs:
@@ -105,15 +112,35 @@ class _Tokens:
         return max(bisect_right(self.sentences, token_i) - 1, 0)
 
 
+def pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``text`` as ``(offset, piece)``s of at most ``limit`` characters that join to it again, each cut
+    at the last paragraph break in the second half of its window (else line break, sentence end, space;
+    else at the limit); the white space of a break begins the next piece, as it begins the next sentence."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out, at = [], 0
+    while len(text) - at > limit:
+        window = text[at : at + limit]
+        # cut before the white space that follows a sentence (a Doc gives it to the next sentence)
+        cut = next((i + keep for sep, keep in (("\n\n", 0), ("\n", 0), (". ", 1), ("。", 1), (" ", 0))
+                    for i in [window.rfind(sep)] if i >= limit // 2), limit)
+        out.append((at, window[:cut]))
+        at += cut
+    out.append((at, text[at:]))
+    return out
+
+
 def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy: TypePolicy, memo: dict,
-                  sents: list[Sentence], mentions: list[Mention], cues: list[Cue]) -> None:
-    """The sentences, mentions and cues of one section's Doc, appended to the lists."""
-    tokens = _Tokens(sdoc, len(section.text))
+                  sents: list[Sentence], mentions: list[Mention], cues: list[Cue], offset: int = 0,
+                  first_sentence: int = 0) -> None:
+    """The sentences, mentions and cues of one section's Doc (of the piece of its text at ``offset``, whose
+    first sentence is the section's ``first_sentence``-th), appended to the lists."""
+    tokens = _Tokens(sdoc, len(sdoc.text))
     starts, n = tokens.sentences, tokens.n
     for i, a_tok in enumerate(starts):
         b_tok = starts[i + 1] if i + 1 < len(starts) else n
-        a, b = tokens.start[a_tok], tokens.end[b_tok - 1]
-        sents.append(Sentence(section.name, section.lang, i, a, b, section.text[a:b]))
+        a, b = tokens.start[a_tok] + offset, tokens.end[b_tok - 1] + offset
+        sents.append(Sentence(section.name, section.lang, first_sentence + i, a, b, section.text[a:b]))
     graph = getattr(sdoc._, "context_graph", None)
     modified: dict[tuple[int, int], set[str]] = {}
     for target, mod in getattr(graph, "edges", ()) or ():
@@ -126,16 +153,19 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
         if not typ:
             continue
         context = frozenset(modified.get((span.start, span.end), ()))
+        head = (m.head[0] + offset, m.head[1] + offset) if m.head and offset else m.head
         mentions.append(
             Mention(
                 doc_id=doc_id, section=section.name, lang=section.lang,
-                sentence=tokens.sentence_of(span.start), start=m.start, end=m.end,
-                text=section.text[m.start : m.end], type=typ, groundings=gs, long_form=m.long_form,
-                context=context, composition=m.composition, head=m.head,
+                sentence=first_sentence + tokens.sentence_of(span.start), start=m.start + offset, end=m.end + offset,
+                text=section.text[m.start + offset : m.end + offset], type=typ, groundings=gs, long_form=m.long_form,
+                context=context, composition=m.composition, head=head,
             )
         )
     for mod in getattr(graph, "modifiers", ()) or ():
         ma, mb = mod.modifier_span
         a, b = tokens.chars(ma, mb)
         sa, sb = tokens.chars(*mod.scope_span) if mod.scope_span else (a, b)
-        cues.append(Cue(section.name, tokens.sentence_of(ma), a, b, section.text[a:b], mod.category, sa, sb, section.lang))
+        a, b, sa, sb = a + offset, b + offset, sa + offset, sb + offset
+        cues.append(Cue(section.name, first_sentence + tokens.sentence_of(ma), a, b, section.text[a:b], mod.category,
+                        sa, sb, section.lang))

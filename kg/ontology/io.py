@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import logging
 import re
 from collections import Counter
@@ -18,6 +19,7 @@ from kg.curie import Curies
 from kg.curie import default as default_curies
 from kg.errors import KgError, parse_error
 from kg.model import Mapping, Synonym, Term
+from kg.xmlsafe import safe_xml
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +59,15 @@ def read_obo(path: str | Path, source: str | None = None, unknown: Counter | Non
     standardize = (curies or default_curies()).standardize
     path = Path(path)
     try:
+        repeats = check_obo(path)
+        if repeats:
+            log.warning("%s:%d: %d stanza(s) give name, def or is_obsolete more than once; the last is kept",
+                        path, repeats[0], len(repeats))
         graph = obonet.read_obo(str(path))
     except UnicodeDecodeError as exc:
         raise KgError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from exc
+    except KgError:
+        raise
     except Exception as exc:  # obonet raises plain exceptions for malformed stanzas
         raise KgError(f"cannot parse OBO: {exc}", path, _line_of(path, str(exc))) from exc
     src = source or path.stem
@@ -86,6 +94,47 @@ def read_obo(path: str | Path, source: str | None = None, unknown: Counter | Non
     if not terms:
         raise KgError("no named terms found (is this an OBO file?)", path)
     return terms
+
+
+_SINGLE_TAGS = ("id", "name", "def", "is_obsolete")
+_QUOTED_TAGS = ("def", "synonym")
+_QUOTED = re.compile(r'^"(?:[^"\\]|\\.)*"(?:\s|$)')
+
+
+def check_obo(path: Path) -> list[int]:
+    """Refuse, with the line, what OBO 1.4 forbids and obonet would pass silently or fail on without a line:
+    a stanza with no ``id``, a ``def`` or ``synonym`` whose quoted text is not closed, a line that is no
+    ``tag: value``. A tag given twice that may appear once (``name``, ``def``; published files with merged
+    imports have them) is no error: the lines of the repeats are returned, and the reader keeps the last."""
+    stanza, start, seen, repeats = None, 0, {}, []
+    with _open_text(path) as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            line = raw.strip()
+            if not line or line.startswith("!"):
+                continue
+            if line.startswith("["):
+                if not line.endswith("]"):
+                    raise KgError(f"stanza header not closed: {line[:60]}", path, lineno)
+                if stanza in ("Term", "Typedef", "Instance") and "id" not in seen:
+                    raise KgError(f"[{stanza}] stanza has no id", path, start)
+                stanza, start, seen = line[1:-1], lineno, {}
+                continue
+            tag, sep, value = line.partition(":")
+            if not sep or not tag or " " in tag.strip():
+                raise KgError(f"not a 'tag: value' line: {line[:60]}", path, lineno)
+            if stanza is None:
+                continue  # the header's tags may repeat (subsetdef, synonymtypedef, ...)
+            tag = tag.strip()
+            if tag in _SINGLE_TAGS and tag in seen:
+                if tag == "id":
+                    raise KgError(f"'id' given twice in one stanza (first at line {seen[tag]})", path, lineno)
+                repeats.append(lineno)
+            seen.setdefault(tag, lineno)
+            if tag in _QUOTED_TAGS and not _QUOTED.match(value.strip()):
+                raise KgError(f"{tag} text must be one quoted string (\"...\") on its line", path, lineno)
+    if stanza in ("Term", "Typedef", "Instance") and "id" not in seen:
+        raise KgError(f"[{stanza}] stanza has no id", path, start)
+    return repeats
 
 
 def _line_of(path: Path, message: str) -> int | None:
@@ -129,7 +178,13 @@ def read_rdf(path: str | Path, source: str | None = None, rdf_format: str | None
     graph = rdflib.Graph()
     fmt = rdf_format or rdflib.util.guess_format(str(path)) or "xml"
     try:
-        graph.parse(str(path), format=fmt)
+        data = safe_xml(path) if fmt == "xml" else None
+        if data is None:
+            graph.parse(str(path), format=fmt)
+        else:
+            graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+    except KgError:
+        raise
     except Exception as exc:
         msg, line = parse_error(exc)
         raise KgError(f"cannot parse {fmt} RDF: {msg}", path, line) from exc
@@ -185,12 +240,24 @@ def read_sssom(path: str | Path, source: str | None = None, unknown: Counter | N
     src = source or path.stem
     out = []
     with _open_text(path) as fh:
-        lines = (ln for ln in fh if not ln.startswith("#"))
-        reader = csv.DictReader(lines, delimiter="\t")
+        head = []
+        for ln in fh:  # the '#' YAML header comes first (a '#' later is data)
+            if not ln.startswith("#"):
+                head.append(ln)
+                break
+        _header_lines = _count_comment_lines(path)
+        reader = csv.DictReader(itertools.chain(head, fh), delimiter="\t")
         need = {"subject_id", "predicate_id", "object_id"}
         if not reader.fieldnames or not need <= set(reader.fieldnames):
             raise KgError(f"not an SSSOM table: needs columns {', '.join(sorted(need))}", path)
+        width = len(reader.fieldnames)
         for row in reader:
+            if None in row or len(row) < width or any(v is None for v in row.values()):
+                raise KgError(f"expected {width} tab-separated columns as the header has", path,
+                              _header_lines + reader.line_num)
+            if not row["subject_id"].strip() or not row["object_id"].strip() or not row["predicate_id"].strip():
+                raise KgError("subject_id, predicate_id and object_id must not be empty", path,
+                              _header_lines + reader.line_num)
             s, o = standardize(row["subject_id"]), standardize(row["object_id"])
             if s and o:
                 just = row.get("mapping_justification") or "semapv:UnspecifiedMatching"
@@ -198,6 +265,16 @@ def read_sssom(path: str | Path, source: str | None = None, unknown: Counter | N
             else:
                 _count_unknown(unknown, row["subject_id"] if not s else row["object_id"])
     return out
+
+
+def _count_comment_lines(path: Path) -> int:
+    n = 0
+    with _open_text(path) as fh:
+        for ln in fh:
+            if not ln.startswith("#"):
+                break
+            n += 1
+    return n
 
 
 # ---------------------------------------------------------------- lexicon TSV (the shipped compact form)
@@ -316,7 +393,12 @@ def read_ontology(path: str | Path, fmt: str | None = None, unknown: Counter | N
     fmt = fmt or sniff_format(path)
     if fmt not in READERS:
         raise KgError(f"unknown ontology format {fmt!r}; known: {', '.join(sorted(READERS))}", path)
-    items = READERS[fmt](path, unknown=unknown, curies=curies)
+    try:
+        items = READERS[fmt](path, unknown=unknown, curies=curies)
+    except UnicodeDecodeError as exc:
+        raise KgError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
+    except csv.Error as exc:
+        raise KgError(f"cannot read the table: {exc}", path) from None
     if fmt == "sssom":
         return [], items
     return items, []

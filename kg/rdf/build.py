@@ -6,6 +6,7 @@ Minted IRIs are functions of their content (``kg.ids``), so output is byte-for-b
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 import networkx as nx
@@ -15,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kg import ids
 from kg.curie import Curies
 from kg.curie import default as default_curies
+from kg.errors import KgError
 from kg.graph.attributes import EdgeAttributes, NodeAttributes
 from kg.lang import detect_lang, has_cjk
 from kg.model import Author, Document, Evidence
@@ -22,6 +24,7 @@ from kg.rdf.vocab import BIOLINK, CATEGORY_IRIS, KG
 
 log = logging.getLogger(__name__)
 
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 DATE_SLOTS = {"received": KG.dateReceived, "revised": KG.dateRevised, "online": KG.dateOnline,
               "published": KG.datePublished, "accepted": DCTERMS.dateAccepted, "completed": KG.dateCompleted}
@@ -35,8 +38,16 @@ class Minter:
         self.curies = curies or default_curies()
 
     def iri(self, curie: str) -> URIRef:
-        """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg."""
-        return URIRef(self.curies.expand(curie))
+        """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg.
+        A character no IRI may hold (white space, ``<>"{}|\\^```, control characters) is percent-encoded:
+        no identifier of a user's file can break an output."""
+        try:
+            out = self.curies.expand(curie)
+        except ValueError:
+            raise KgError(f"the identifier {curie!r} has a prefix prefixes.toml does not know") from None
+        if _NOT_IRI.search(out):
+            out = _NOT_IRI.sub(lambda m: quote(m.group(0), safe=""), out)
+        return URIRef(out)
 
     def predicate(self, curie: str) -> URIRef:
         """A Biolink predicate CURIE as a ``BIOLINK`` term (a name Biolink lacks fails here)."""
@@ -127,7 +138,7 @@ def _identifiers(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
 def _iri_safe(curie: str) -> str:
     """A CURIE whose local part may hold characters an IRI cannot (DOIs: ``<``, ``>``, spaces)."""
     prefix, local = curie.split(":", 1)
-    return f"{prefix}:{quote(local, safe=ids.IRI_SAFE)}"
+    return f"{prefix}:{ids.local(local)}"
 
 
 def _summaries(d: Document) -> list[tuple[str, str]]:

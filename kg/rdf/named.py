@@ -21,8 +21,10 @@ from kg.config import DATA
 from kg.curie import Curies
 from kg.curie import default as default_curies
 from kg.errors import KgError
+from kg.rdf.sparql import where_brace
 
 PARAM_TYPES = ("iri", "string", "integer", "boolean")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # RFC 3987: what an IRI never holds
 _PARAM = re.compile(r"^#\s*@param\s+(\S+)\s+(\S+)\s+(required|optional)\b\s*(.*)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -155,6 +157,8 @@ def expand_iri(value: str, name: str = "iri", curies: Curies | None = None) -> s
     v = value.strip()
     if v.startswith("<") and v.endswith(">"):
         v = v[1:-1]
+    if _NOT_IN_IRI.search(v):
+        raise KgError(f"--param {name}={value}: an IRI cannot hold spaces or any of <>\"{{}}|^`\\")
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", v) or v.startswith("urn:"):
         return v
     if ":" not in v or not v.split(":", 1)[1]:
@@ -175,57 +179,6 @@ def render(query: NamedQuery, values: dict[str, str], curies: Curies | None = No
     names = sorted(bindings)
     block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(bindings[n].n3() for n in names)}) }}"
     return f"{query.text[:pos + 1]} {block}{query.text[pos + 1:]}"  # on the brace's line: line numbers hold
-
-
-_IRI = re.compile(r'<[^<>"{}|^`\\\s]*>')
-_KEYWORD = re.compile(r"[A-Za-z_]+")
-
-
-def where_brace(text: str, path: str | Path | None = None) -> int:
-    """The offset of the ``{`` that opens the query's WHERE clause (comments, strings and IRIs skipped)."""
-    i, n, form = 0, len(text), None
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif c == "<" and (m := _IRI.match(text, i)):
-            i = m.end()
-        elif c in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-        elif c in "?$":  # a variable: its name is no keyword
-            m = _KEYWORD.match(text, i + 1)
-            i += 1 + (len(m.group(0)) if m else 0)
-        elif c.isalpha() or c == "_":
-            word = _KEYWORD.match(text, i).group(0)
-            upper = word.upper()
-            if form is None and upper in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-                form = upper
-            elif upper == "WHERE" and form is not None:
-                form = "WHERE"
-            i += len(word)
-        elif c == "{":
-            if form in ("WHERE", "SELECT", "ASK", "DESCRIBE"):
-                return i
-            if form == "CONSTRUCT":  # the template; its WHERE clause follows
-                depth = 0
-                while i < n:
-                    depth += {"{": 1, "}": -1}.get(text[i], 0)
-                    i += 1
-                    if depth == 0:
-                        break
-                form = "CONSTRUCT-WHERE"
-                continue
-            if form == "CONSTRUCT-WHERE":
-                return i
-            i += 1
-        else:
-            i += 1
-    raise KgError("no WHERE clause found to bind the parameters in", path)
 
 
 def describe(query: NamedQuery) -> str:

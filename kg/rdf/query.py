@@ -38,11 +38,17 @@ def run_query(graph: Graph, query: str, source: str = "query"):
     from pyparsing import ParseException
 
     try:
-        return graph.query(query)
+        result = graph.query(query)
+        if result.type == "SELECT":
+            result.bindings  # rdflib evaluates lazily: evaluation errors belong here, not in the caller's loop
+        return result
     except ParseException as exc:
         raise KgError(f"bad SPARQL: {exc.msg} (column {exc.col})", source, exc.lineno) from None
     except Exception as exc:
-        raise KgError(f"bad SPARQL: {exc}", source) from None
+        if "requiring a dataset" in str(exc):
+            raise KgError("GRAPH needs named graphs, and this graph file has one graph only: query a .trig or .nq "
+                          "file or a store", source) from None
+        raise KgError(f"bad SPARQL: {' '.join(str(exc).split())}", source) from None
 
 
 def _term(v) -> str:
@@ -114,25 +120,41 @@ def _compact(v, graph: Graph | None, curies: Curies) -> str:
     return str(v)
 
 
-def stats(graph: Graph) -> dict:
-    """Counts: triples, entities by Biolink category, claims by predicate, hedged and negated claims, documents."""
-    cats = Counter()
-    for s, o in graph.subject_objects(RDF.type):
-        if str(o).startswith(str(BIOLINK)) and o not in (BIOLINK.Association, BIOLINK.Article, BIOLINK.Agent, BIOLINK.Serial):
-            cats[graph.namespace_manager.normalizeUri(o)] += 1
-    preds = Counter()
+_SKIPPED = ("Association", "Article", "Agent", "Serial")
+
+
+def stats(graph, curies: Curies | None = None) -> dict:
+    """Counts: triples, entities by Biolink category, claims by predicate, hedged and negated claims,
+    documents. ``graph`` is anything that answers SPARQL with rdflib results (an rdflib Graph, a
+    ``kg.rdf.store`` backend: a file or a store)."""
+    curies = curies or default_curies()
+    b = str(BIOLINK)
+
+    def rows(text: str):
+        return list(graph.query(f"PREFIX biolink: <{b}> PREFIX kg: <{KG}> " + text))
+
+    def short(term) -> str:
+        return curies.compress(str(term)) or str(term)
+
+    skipped = " ".join(f"<{b}{name}>" for name in _SKIPPED)
+    cats = {short(c): int(n) for c, n in rows(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c . FILTER(STRSTARTS(STR(?c), STR(biolink:)) "
+        f"&& ?c NOT IN ({skipped.replace('> <', '>, <')})) }} GROUP BY ?c")}
+    preds: Counter = Counter()
     hedged = negated = 0
-    assocs = set(graph.subjects(RDF.type, BIOLINK.Association))
-    for a in assocs:
-        p = graph.value(a, BIOLINK.predicate)
-        d = graph.value(a, BIOLINK.object_direction_qualifier)
-        label = graph.namespace_manager.normalizeUri(p) + (f" ({d})" if d else "")
-        preds[label] += 1
-        hedged += graph.value(a, KG.hedged) == Literal(True)
-        negated += graph.value(a, BIOLINK.negated) == Literal(True)
+    assocs = rows("SELECT ?a (SAMPLE(?p) AS ?p1) (SAMPLE(?d) AS ?d1) (SAMPLE(?h) AS ?h1) (SAMPLE(?x) AS ?x1) WHERE { "
+                  "?a a biolink:Association . OPTIONAL { ?a biolink:predicate ?p } "
+                  "OPTIONAL { ?a biolink:object_direction_qualifier ?d } OPTIONAL { ?a kg:hedged ?h } "
+                  "OPTIONAL { ?a biolink:negated ?x } } GROUP BY ?a")
+    for _, p, d, h, x in assocs:
+        preds[(short(p) if p is not None else "(none)") + (f" ({d})" if d is not None else "")] += 1
+        hedged += h is not None and h.toPython() is True
+        negated += x is not None and x.toPython() is True
+    (triples,) = rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]
+    (documents,) = rows("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a biolink:Article }")[0]
     return {
-        "triples": len(graph),
-        "documents": len(set(graph.subjects(RDF.type, BIOLINK.Article))),
+        "triples": int(triples),
+        "documents": int(documents),
         "entities": sum(cats.values()),
         "entities_by_category": dict(sorted(cats.items())),
         "claims": len(assocs),

@@ -24,6 +24,7 @@ import contextlib
 import io
 import ipaddress
 import logging
+import math
 import os
 import shutil
 import signal
@@ -40,7 +41,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.rdf.store import _syntax_position, check_store, ensure_unlocked, is_store, load_store
+from kg.rdf.sandbox import (GRAPH_FORMATS, RESULT_FORMATS, BadQuery, QueryTimeout, QueryTooBig, QueryWorkers,
+                            die_with_parent, pick_format, serialize)
+from kg.rdf.sparql import check_query
+from kg.rdf.sparql import tokens as _tokens
+from kg.rdf.store import _syntax_position, check_store, ensure_unlocked, is_store, load_store, mark_served
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +70,6 @@ def _ox():
 # ---------------------------------------------------------------- the store and its queries
 
 
-class BadQuery(KgError):
-    """A query or update the parser refuses (HTTP 400)."""
-
-
-class QueryTimeout(KgError):
-    """A query that ran past the server's timeout (HTTP 503)."""
-
-
 class _DeadlineWriter(io.RawIOBase):
     """A byte buffer that fails the write running past a deadline (a result is written as it is computed)."""
 
@@ -88,27 +85,31 @@ class _DeadlineWriter(io.RawIOBase):
         return self.buffer.write(b)
 
 
-# Result formats: name -> (media type, pyoxigraph format attribute, for SELECT/ASK or for graphs)
-RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_FORMATS = {"ntriples": "application/n-triples", "turtle": "text/turtle", "rdfxml": "application/rdf+xml"}
-_FORMAT_NAMES = {**{k: k for k in (*RESULT_FORMATS, *GRAPH_FORMATS)},
-                 **{v: k for k, v in (*RESULT_FORMATS.items(), *GRAPH_FORMATS.items())},
-                 "application/json": "json", "application/xml": "xml", "text/xml": "xml", "nt": "ntriples",
-                 "ttl": "turtle", "rdf": "rdfxml"}
-
-
 class Service:
     """The store a server answers from: opened read-only, or read-write when ``writable``."""
 
-    def __init__(self, store, writable: bool = False, timeout: float = 30.0, location: Path | None = None):
+    def __init__(self, store, writable: bool = False, timeout: float = 30.0, location: Path | None = None,
+                 allow_service: bool = False):
         self.store = store
         self.writable = writable
         self.timeout = timeout
         self.location = location
+        self.allow_service = allow_service
+        self.workers: QueryWorkers | None = None  # endpoint queries in killable processes (``use_workers``)
         self.generation = 0  # bumped by every update, so that caches of what the store holds can be dropped
         self.query_seconds = 0.0  # time spent in ``query`` and in reading its results (for benchmarks)
         self._lock = threading.Lock()
+
+    def use_workers(self, size: int, max_memory: int) -> None:
+        """Run the endpoint's queries in ``size`` worker processes, each query stopped at the timeout or at
+        ``max_memory`` bytes (a read-only store only: a worker opens it read-only)."""
+        if self.writable or self.location is None:
+            raise KgError("query workers need a read-only store folder")
+        self.workers = QueryWorkers(self.location, size, self.timeout, max_memory, self.allow_service)
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
 
     @classmethod
     def open(cls, location: str | Path, writable: bool = False, timeout: float = 30.0) -> "Service":
@@ -130,6 +131,10 @@ class Service:
         typed). A query the parser refuses is a ``BadQuery`` with the parser's message."""
         subs = {_ox().Variable(k): v for k, v in bindings.items()} if bindings else None
         try:
+            check_query(text, engine="oxigraph", allow_service=self.allow_service)
+        except KgError as exc:
+            raise BadQuery(exc.message + (f" (line {exc.line})" if exc.line else "")) from None
+        try:
             return self.store.query(text, use_default_graph_as_union=True, substitutions=subs)
         except SyntaxError as exc:
             line, msg = _syntax_position(str(exc))
@@ -148,27 +153,29 @@ class Service:
 
     def answer(self, text: str, fmt: str | None = None, accept: str = "") -> tuple[bytes, str]:
         """A query of the endpoint run under the timeout: its result in ``fmt`` (a name or media type) or
-        the best of ``accept``; (bytes, media type). ``BadQuery``, ``QueryTimeout`` on failure."""
-        ox = _ox()
+        the best of ``accept``; (bytes, media type). ``BadQuery``, ``QueryTimeout``, ``QueryTooBig``.
+
+        With workers (``use_workers``), the query is stopped at the timeout or memory limit wherever it
+        is; without, only while its result is being written."""
+        if self.workers is not None:
+            try:
+                check_query(text, engine="oxigraph", allow_service=self.allow_service)
+            except KgError as exc:
+                raise BadQuery(exc.message + (f" (line {exc.line})" if exc.line else "")) from None
+            return self.workers.answer(text, fmt, accept)
         deadline = time.monotonic() + self.timeout
         res = self.query(text)
-        graph = isinstance(res, ox.QueryTriples)
-        name = pick_format(fmt, accept, graph)
         out = _DeadlineWriter(deadline, self.timeout)
-        if graph:
-            fmt_obj = {"ntriples": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE,
-                       "rdfxml": ox.RdfFormat.RDF_XML}[name]
-            res.serialize(out, format=fmt_obj)
-            return out.buffer.getvalue(), GRAPH_FORMATS[name]
-        fmt_obj = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[name]
-        res.serialize(out, format=fmt_obj)
-        return out.buffer.getvalue(), RESULT_FORMATS[name]
+        media = serialize(_ox(), res, fmt, accept, out)
+        return out.buffer.getvalue(), media
 
     def update(self, text: str) -> None:
         """Run a SPARQL update (a writable server only)."""
         if not self.writable:
             raise KgError("this server is read-only (kg serve --writable accepts updates)")
+        for tok in ("LOAD", "SERVICE"):  # both fetch URLs
+            if not self.allow_service and any(t == tok for t, _ in _tokens(text)):
+                raise BadQuery(f"{tok} is refused: kg reaches no network unless asked (--allow-service)")
         with self._lock:
             try:
                 self.store.update(text)
@@ -179,32 +186,6 @@ class Service:
                 raise KgError(f"update failed: {exc}") from None
             self.store.flush()
             self.generation += 1
-
-
-def pick_format(fmt: str | None, accept: str, graph: bool) -> str:
-    """The result format: ``fmt`` (``json``, ``csv``, a media type ...) when given, else the first
-    acceptable one of an ``Accept`` header, else SPARQL results JSON (N-Triples for a graph)."""
-    allowed = GRAPH_FORMATS if graph else RESULT_FORMATS
-    if fmt:
-        name = _FORMAT_NAMES.get(fmt.strip().lower())
-        if name not in allowed:
-            raise BadQuery(f"unknown result format {fmt!r} for this query; use one of {', '.join(allowed)}")
-        return name
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            k, _, v = p.strip().partition("=")
-            if k == "q":
-                with contextlib.suppress(ValueError):
-                    q = float(v)
-        ranked.append((-q, i, media.strip().lower()))
-    for _, _, media in sorted(ranked):
-        name = _FORMAT_NAMES.get(media)
-        if name in allowed:
-            return name
-    return "ntriples" if graph else "json"
 
 
 # ---------------------------------------------------------------- HTTP without the socket
@@ -268,7 +249,7 @@ def endpoint_routes(service: Service) -> dict[str, Handler]:
             body, media = service.answer(text, (params.get("format") or [None])[0], req.header("accept"))
         except BadQuery as exc:
             return text_response(400, exc.message)
-        except QueryTimeout as exc:
+        except (QueryTimeout, QueryTooBig) as exc:
             return text_response(503, exc.message)
         except KgError as exc:
             return text_response(500, exc.message)
@@ -389,30 +370,72 @@ def make_server(app: App, host: str, port: int) -> Server:
     return Server((host, port), _handler_class(app, is_loopback(host)))
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one query of the endpoint may take: ``timeout`` seconds and ``max_memory`` bytes, in one of
+    ``workers`` processes (0: in the server's process, stopped only while its result is written);
+    ``allow_service``: let queries fetch URLs (SERVICE, and LOAD in updates)."""
+
+    timeout: float = 30.0
+    workers: int = 2
+    max_memory: int = 2 << 30
+    allow_service: bool = False
+
+    def arguments(self) -> list[str]:
+        """The options ``child_arguments`` reads back."""
+        return ["--timeout", f"{self.timeout:g}", "--workers", str(self.workers), "--max-memory",
+                str(self.max_memory >> 20), *(["--allow-service"] if self.allow_service else [])]
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> "Limits":
+        return cls(args.timeout, args.workers, args.max_memory << 20, args.allow_service)
+
+    def check(self) -> None:
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise KgError(f"--timeout must be a positive number of seconds, not {self.timeout}")
+        if not 0 <= self.workers <= 64:
+            raise KgError(f"--workers must be between 0 and 64, not {self.workers}")
+        if self.max_memory < 64 << 20:
+            raise KgError(f"--max-memory must be at least 64 (MB), not {self.max_memory >> 20}")
+
+
 def run(location: str | Path, host: str = HOST, port: int = 7878, writable: bool = False, timeout: float = 30.0,
         routes: Callable[[Service], dict[str, Handler]] | None = None, not_found: Handler | None = None,
-        warm: Callable[[], None] | None = None) -> None:
+        warm: Callable[[], None] | None = None, limits: Limits | None = None) -> None:
     """Serve a store until interrupted (SIGTERM or Ctrl-C): the endpoint's routes and those ``routes`` gives;
-    ``warm`` runs in the background once the socket listens (e.g. to build a search index)."""
-    service = Service.open(location, writable, timeout)
-    table = endpoint_routes(service)
-    if routes is not None:
-        table.update(routes(service))
-    server = make_server(App(table, not_found), host, port)
-    _exit_with_parent()
-    if warm is not None:
-        threading.Thread(target=warm, daemon=True, name="kg-warm").start()
-    with sigterm_as_interrupt():
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+    ``warm`` runs in the background once the socket listens (e.g. to build a search index). ``limits``:
+    what one query may take (default: ``timeout`` and two workers)."""
+    limits = limits or Limits(timeout)
+    service = Service.open(location, writable, limits.timeout)
+    service.allow_service = limits.allow_service
+    served = None if writable else mark_served(Path(location))  # kg load refuses to write while it is served
+    try:
+        if limits.workers and not writable:
+            service.use_workers(limits.workers, limits.max_memory)
+        table = endpoint_routes(service)
+        if routes is not None:
+            table.update(routes(service))
+        server = make_server(App(table, not_found), host, port)
+        _exit_with_parent()
+        if warm is not None:
+            threading.Thread(target=warm, daemon=True, name="kg-warm").start()
+        with sigterm_as_interrupt():
+            try:
+                server.serve_forever(poll_interval=0.2)
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.server_close()
+    finally:
+        service.close()
+        if served is not None:
+            served.unlink(missing_ok=True)
 
 
 def _exit_with_parent() -> None:
-    """End this server process when the process that started it is gone (checked every second)."""
+    """End this server process when the process that started it is gone (at once on Linux, where the
+    kernel is asked to; elsewhere within a second)."""
+    die_with_parent()
     parent = os.getppid()
 
     def watch() -> None:
@@ -430,6 +453,9 @@ def child_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--host", default=HOST)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--max-memory", type=int, default=2048)
+    ap.add_argument("--allow-service", action="store_true")
     ap.add_argument("--writable", action="store_true")
     ap.add_argument("--config", default=None)
     return ap.parse_args(argv)
@@ -440,7 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = child_arguments(argv)
     logging.basicConfig(level=logging.WARNING, format="kg serve: %(message)s")
     try:
-        run(args.location, args.host, args.port, args.writable, args.timeout)
+        run(args.location, args.host, args.port, args.writable, args.timeout, limits=Limits.of(args))
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
@@ -521,12 +547,13 @@ class Endpoint:
 
 
 def start(source: str | Path, port: int = 7878, writable: bool = False, timeout: float = 30.0,
-          wait: float = 20.0, host: str = HOST, app: str = "kg.rdf.serve", app_args: Sequence[str] = ()) -> Endpoint:
+          wait: float = 20.0, host: str = HOST, app: str = "kg.rdf.serve", app_args: Sequence[str] = (),
+          limits: Limits | None = None) -> Endpoint:
     """Start serving a graph file or a store folder; returns once the server listens. ``app``: the module
     run as the server process (``python -m APP``, taking ``child_arguments`` and ``app_args``)."""
     source = Path(source)
-    if timeout <= 0:
-        raise KgError("--timeout must be a positive number of seconds")
+    limits = limits or Limits(timeout)
+    limits.check()
     port = free_port(host) if port == 0 else port
     check_port(port, host)
     temp_dir = None
@@ -537,7 +564,9 @@ def start(source: str | Path, port: int = 7878, writable: bool = False, timeout:
     elif not source.exists():
         raise KgError("no such graph file or store folder", source)
     else:
-        temp_dir = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        remove_stale_stores()
+        temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        (temp_dir / OWNER).write_text(str(os.getpid()), encoding="ascii")
         location = temp_dir / "store"
         try:
             load_store([source], location)
@@ -547,7 +576,7 @@ def start(source: str | Path, port: int = 7878, writable: bool = False, timeout:
         if writable:
             log.warning("serving a copy of %s: updates are not written back to the file", source)
     cmd = [sys.executable, "-m", app, "--location", str(location), "--host", host, "--port", str(port),
-           "--timeout", f"{timeout:g}", *(["--writable"] if writable else []), *app_args]
+           *limits.arguments(), *(["--writable"] if writable else []), *app_args]
     log.info("starting %s", " ".join(cmd))
     errors = tempfile.TemporaryFile()  # not a pipe: a server that logs much would block on a full one
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
@@ -557,6 +586,38 @@ def start(source: str | Path, port: int = 7878, writable: bool = False, timeout:
     except BaseException:  # an interrupt while starting: leave no server and no temporary store behind
         endpoint.stop()
         raise
+
+
+TEMP_PREFIX = "kg-serve-"
+OWNER = "owner.pid"
+
+
+def remove_stale_stores(root: str | Path | None = None) -> list[Path]:
+    """Remove the temporary stores (``kg-serve-*`` in the temporary folder) of ``kg serve`` processes that
+    are gone (killed before they could clean up); the ones removed."""
+    root = Path(root or tempfile.gettempdir())
+    removed = []
+    for d in root.glob(TEMP_PREFIX + "*"):
+        try:
+            pid = int((d / OWNER).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue  # not one of ours, or one still being made
+        if not _alive(pid):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    if removed:
+        log.info("removed %d temporary store(s) left by stopped servers", len(removed))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _wait_until_up(endpoint: Endpoint, source: Path, wait: float) -> Endpoint:
@@ -598,10 +659,13 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, old)
 
 
-def serve_forever(endpoint: Endpoint) -> int:
+def serve_forever(endpoint: Endpoint, announce: Callable[[], None] | None = None) -> int:
     """Wait until the server stops or this process is interrupted (Ctrl-C, or SIGTERM within
-    ``sigterm_as_interrupt``); then stop it and clean up. Returns 0 when interrupted."""
+    ``sigterm_as_interrupt``); then stop it and clean up. Returns 0 when interrupted. ``announce`` (say
+    that it serves) runs inside, so that an interrupt while it runs is an interrupt of the serving."""
     try:
+        if announce is not None:
+            announce()
         return endpoint.process.wait()
     except KeyboardInterrupt:
         return 0

@@ -21,14 +21,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.query import Result
 
 from kg.curie import Curies
 from kg.curie import default as default_curies
 from kg.errors import KgError
-from kg.rdf.io import RDF_FORMATS, load_graph
+from kg.rdf.io import RDF_FORMATS, load_rdf
 from kg.rdf.query import run_query
+from kg.rdf.sparql import check_query
+from kg.xmlsafe import safe_xml
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +72,20 @@ def namespaces(curies: Curies | None = None) -> Graph:
 
 
 class Backend:
-    """A graph that answers SPARQL with rdflib ``Result``s."""
+    """A graph that answers SPARQL with rdflib ``Result``s.
+
+    ``query`` refuses what ``kg.rdf.sparql.check_query`` refuses (updates, ``SERVICE`` unless
+    ``allow_service``, rdflib's ``FROM``) before the engine sees the text."""
 
     engine = ""
+    allow_service = False
 
     def query(self, text: str, source: str = "query") -> Result:
         """Run SPARQL; a syntax error is a ``KgError`` naming the line."""
+        check_query(text, source, self.engine, self.allow_service)
+        return self._run(text, source)
+
+    def _run(self, text: str, source: str) -> Result:
         raise NotImplementedError
 
     def namespace_graph(self) -> Graph:
@@ -91,14 +101,15 @@ class Backend:
 
 
 class RdflibBackend(Backend):
-    """A graph file in rdflib's memory store."""
+    """A graph file in rdflib's memory store (TriG and N-Quads as a Dataset whose default graph is the union
+    of its named graphs, so ``GRAPH ?g`` finds them)."""
 
     engine = "rdflib"
 
     def __init__(self, graph: Graph):
         self.graph = graph
 
-    def query(self, text, source="query"):
+    def _run(self, text, source):
         return run_query(self.graph, text, source)
 
     def namespace_graph(self) -> Graph:
@@ -109,10 +120,17 @@ class RdflibBackend(Backend):
         return g
 
     def to_rdflib(self) -> Graph:
-        return self.graph
+        if not isinstance(self.graph, Dataset):
+            return self.graph
+        flat = namespaces()
+        for prefix, ns in self.graph.namespaces():
+            flat.bind(prefix, ns, override=True, replace=True)
+        for s, p, o, _ in self.graph.quads((None, None, None, None)):
+            flat.add((s, p, o))
+        return flat
 
     def __len__(self) -> int:
-        return len(self.graph)
+        return len(self.to_rdflib()) if isinstance(self.graph, Dataset) else len(self.graph)
 
 
 class OxigraphBackend(Backend):
@@ -144,11 +162,11 @@ class OxigraphBackend(Backend):
         except OSError as exc:
             raise KgError(f"cannot open the store: {exc}", location) from None
 
-    def query(self, text, source="query"):
+    def _run(self, text, source):
         try:
             res = self.store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            line, msg = _syntax_position(str(exc))
+            line, msg = _syntax_position(str(exc), text)
             raise KgError(f"bad SPARQL: {msg}", source, line) from None
         except OSError as exc:
             raise KgError(f"query failed: {exc}", source) from None
@@ -170,14 +188,19 @@ class OxigraphBackend(Backend):
         return len(self.store)
 
 
-def _syntax_position(message: str) -> tuple[int | None, str]:
-    """Oxigraph's ``error at LINE:COLUMN: what`` as (LINE, 'what (column COLUMN)')."""
+def _syntax_position(message: str, text: str = "") -> tuple[int | None, str]:
+    """Oxigraph's ``error at LINE:COLUMN: what`` as (LINE, 'what (column COLUMN)'); an error after the last
+    line (Oxigraph counts a final newline as a line) names the query's last line as "at the end"."""
     import re
 
     m = re.match(r"^error at (\d+):(\d+):\s*(.*)$", message.strip(), re.S)
     if not m:
         return None, message.strip()
-    return int(m.group(1)), f"{m.group(3).strip()} (column {m.group(2)})"
+    line, what = int(m.group(1)), m.group(3).strip()
+    lines = text.rstrip("\n").count("\n") + 1 if text else line
+    if line > lines:
+        return lines, f"{what} (at the end of the query)"
+    return line, f"{what} (column {m.group(2)})"
 
 
 def to_rdflib_result(res) -> Result:
@@ -233,18 +256,22 @@ def ensure_unlocked(path: Path) -> None:
         os.close(fd)
 
 
-def open_backend(path: str | Path, engine: str | None = None) -> Backend:
-    """A graph file (``engine`` rdflib, the default, or oxigraph) or an Oxigraph store folder."""
+def open_backend(path: str | Path, engine: str | None = None, allow_service: bool = False) -> Backend:
+    """A graph file (``engine`` rdflib, the default, or oxigraph) or an Oxigraph store folder;
+    ``allow_service``: let queries use ``SERVICE`` (off: kg reaches no network)."""
     path = Path(path)
+    if engine not in (None, *ENGINES):
+        raise KgError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if path.is_dir():
         if engine == "rdflib":
             raise KgError("a store folder is queried with Oxigraph; drop --engine rdflib", path)
-        return OxigraphBackend.open(path)
-    if engine not in (None, *ENGINES):
-        raise KgError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if engine == "oxigraph":
-        return OxigraphBackend.from_file(path)
-    return RdflibBackend(load_graph(path))
+        backend: Backend = OxigraphBackend.open(path)
+    elif engine == "oxigraph":
+        backend = OxigraphBackend.from_file(path)
+    else:
+        backend = RdflibBackend(load_rdf(path))
+    backend.allow_service = allow_service
+    return backend
 
 
 # ---------------------------------------------------------------- loading a store
@@ -282,12 +309,15 @@ def _load_quads(store, paths: list[Path], bulk: bool = False) -> None:
         if not p.is_file():
             raise KgError("no such graph file", p)
     formats = [rdf_format(p) for p in paths]
+    # RDF/XML through kg.xmlsafe: Oxigraph's parser would expand a DOCTYPE's entities without bound
+    sources = [_source(p, fmt, ox) for p, fmt in zip(paths, formats)]
     try:
         if bulk:
-            for p, fmt in zip(paths, formats):
-                store.bulk_load(path=str(p), format=fmt)
+            for source, fmt in zip(sources, formats):
+                store.bulk_load(format=fmt, **source)
         else:
-            store.extend(itertools.chain.from_iterable(ox.parse(path=str(p), format=fmt) for p, fmt in zip(paths, formats)))
+            store.extend(itertools.chain.from_iterable(ox.parse(format=fmt, **source)
+                                                       for source, fmt in zip(sources, formats)))
     except SyntaxError as exc:
         where = exc.filename or (paths[0] if len(paths) == 1 else None)
         msg = str(exc.msg if hasattr(exc, "msg") else exc).split(" (", 1)[0]
@@ -296,18 +326,94 @@ def _load_quads(store, paths: list[Path], bulk: bool = False) -> None:
         raise KgError(f"not UTF-8 text ({exc.reason})", paths[0] if len(paths) == 1 else None) from None
 
 
+def _source(path: Path, fmt, ox) -> dict:
+    """How pyoxigraph reads a file: its path, or (RDF/XML with declared entities) kg's safe expansion of it."""
+    data = safe_xml(path) if fmt == ox.RdfFormat.RDF_XML else None
+    if data is None:
+        return {"path": str(path)}
+    return {"input": data, "base_iri": path.resolve().as_uri()}
+
+
+SERVED = ".kg-served-by-"  # a file in a store folder that a kg serve process reads (its pid follows)
+
+
+def mark_served(location: Path) -> Path:
+    """Mark a store as read by this process (``kg serve``): ``kg load`` then refuses to write to it, since
+    Oxigraph's read-only readers must not see the store change under them. The caller removes the file."""
+    marker = location / f"{SERVED}{os.getpid()}"
+    try:
+        marker.write_text("", encoding="ascii")
+    except OSError as exc:
+        raise KgError(f"cannot mark the store as served: {exc.strerror}", location) from None
+    return marker
+
+
+def served_by(location: Path) -> list[int]:
+    """The live processes that serve a store (markers of stopped ones are removed)."""
+    live = []
+    for marker in location.glob(SERVED + "*"):
+        try:
+            pid = int(marker.name[len(SERVED):])
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            marker.unlink(missing_ok=True)
+            continue
+        except PermissionError:
+            pass
+        live.append(pid)
+    return live
+
+
+def _creation_lock(location: Path):
+    """An exclusive lock on ``.NAME.lock`` beside a store being created: a second ``kg load`` creating the
+    same store gets a clear error, and the one holding the lock may remove what crashed loads left."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def held():
+        lock_path = location.parent / f".{location.name}.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:
+                pass
+            except OSError:
+                raise KgError("another kg load is creating this store now; wait for it", location) from None
+            for debris in location.parent.glob(f".{location.name}.*.loading"):  # crashed loads' folders
+                log.info("removing %s, left by a load that stopped", debris)
+                shutil.rmtree(debris, ignore_errors=True)
+            yield
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                lock_path.unlink()
+
+    return held()
+
+
 def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
     """Load graph files into an Oxigraph store folder (created when missing). All files or none are added."""
     ox = _ox()
     location = Path(location)
     paths = [Path(f) for f in files]
     for p in paths:  # every input is checked before anything is written
+        if p.is_dir():
+            raise KgError("is a folder: kg load takes graph files (.ttl .nt .nq .trig .jsonld .owl)", p)
         if not p.is_file():
             raise KgError("no such graph file", p)
         rdf_format(p)
     if location.exists() and not (location.is_dir() and (is_store(location) or not any(location.iterdir()))):
         raise KgError("not an Oxigraph store folder (and not empty): refusing to write there", location)
     if is_store(location):
+        readers = served_by(location)
+        if readers:
+            raise KgError(f"the store is being served (kg serve, process {readers[0]}): stop the server, load, "
+                          "and serve it again", location)
         try:
             store = ox.Store(str(location))
         except OSError as exc:
@@ -326,19 +432,22 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
     parent = location.parent if str(location.parent) else Path(".")
     if not parent.is_dir():
         raise KgError("the store's parent folder does not exist", parent)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{location.name}.", suffix=".loading"))
-    try:
-        store = ox.Store(str(tmp))
-        _load_quads(store, paths, bulk=True)
-        deleted = _apply_deletions(store)
-        store.optimize()
-        store.flush()
-        after = len(store)
-        del store
-        if location.exists():
-            location.rmdir()  # the empty folder the user named
-        os.replace(tmp, location)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _creation_lock(location):
+        if is_store(location):  # made by the load we waited for: add to it
+            return load_store(paths, location)
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{location.name}.", suffix=".loading"))
+        try:
+            store = ox.Store(str(tmp))
+            _load_quads(store, paths, bulk=True)
+            deleted = _apply_deletions(store)
+            store.optimize()
+            store.flush()
+            after = len(store)
+            del store
+            if location.exists():
+                location.rmdir()  # the empty folder the user named
+            os.replace(tmp, location)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return LoadReport(str(location), len(paths), 0, after, True, deleted)

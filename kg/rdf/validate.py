@@ -85,14 +85,23 @@ def load_shapes(paths: list[str | Path] | None = None) -> Graph:
     return shapes
 
 
-def validate(graph: Graph, shapes: list[str | Path] | None = None) -> ValidationReport:
-    """Validate ``graph`` against the shapes (default: the shipped ones); every result is reported."""
+def validate(graph: Graph, shapes: list[str | Path] | None = None, check_shapes: bool = False) -> ValidationReport:
+    """Validate ``graph`` against the shapes (default: the shipped ones); every result is reported.
+    ``check_shapes``: first validate the shapes themselves against SHACL's own shapes (SHACL-SHACL), as a
+    user's shapes file may not be valid SHACL."""
     import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
 
     shape_paths = [Path(p) for p in shapes] if shapes else shape_files()
     shapes_graph = load_shapes(shape_paths)
-    conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes_graph, inference="none",
-                                            abort_on_first=False, allow_warnings=True, advanced=True)
+    try:
+        conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes_graph, inference="none",
+                                                abort_on_first=False, allow_warnings=True, advanced=True,
+                                                meta_shacl=check_shapes)
+    except ReportableRuntimeError as exc:
+        first = " ".join(str(getattr(exc, "message", exc)).split())[:300]
+        where = shape_paths[0] if len(shape_paths) == 1 else None
+        raise KgError(f"the shapes are not valid SHACL: {first}", where) from None
     names = namespaces()
     violations = set()
     for report in results.subjects(RDF.type, SH.ValidationReport):

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def _sorted_lines(data: str) -> str:
-    lines = sorted({ln for ln in data.splitlines() if ln.strip()})
+    # split at "\n" only: str.splitlines also breaks at U+2028, U+0085 and \x1c-\x1e, which N-Triples
+    # writes as they are inside literals
+    lines = sorted({ln for ln in data.split("\n") if ln.strip()})
     return "\n".join(lines) + "\n"
 
 

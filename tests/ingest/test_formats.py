@@ -270,7 +270,7 @@ def test_jsonl_records_carry_publication_types_and_mesh(tmp_path):
         ("Review", ""), ("Randomized Controlled Trial", "D016449")]
     assert [(h.descriptor.name, h.descriptor.ui, h.descriptor.major, [q.name for q in h.qualifiers]) for h in d.mesh] == [
         ("Stroke", "", True, ["prevention & control"]), ("Aspirin", "D001241", True, [])]
-    with pytest.raises(KgError, match=r"records\.jsonl:2: 'mesh' must be a list"):
+    with pytest.raises(KgError, match=r"records\.jsonl:2: field mesh: expected array"):
         next(docs)
 
 

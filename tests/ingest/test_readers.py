@@ -231,3 +231,36 @@ def test_readers_yield_documents_lazily_and_read_gzipped_files(tmp_path):
     q.write_bytes(gzip.compress(b"99|t|A title\n99|a|An abstract.\n"))
     (d,) = read_documents(q)
     assert d.id == "PMID:99" and d.title == "A title"
+
+
+@pytest.mark.parametrize("record, doc_id", [
+    ({"id": "paper:1"}, "kgdoc:paper:1"),
+    ({"id": "a b"}, "kgdoc:a%20b"),
+    ({"id": "PMID: 123"}, "PMID:123"),
+    ({"id": 42}, "kgdoc:42"),
+    ({"id": 'x<y>"z{}|^`\\'}, "kgdoc:x%3Cy%3E%22z%7B%7D%7C%5E%60%5C"),
+    ({"doi": "https://doi.org/10.1002/(SICI)1097-4636(199706)35:4<433::AID-JBM4>3.0.CO;2-H"},
+     "doi:10.1002/(SICI)1097-4636(199706)35:4%3C433::AID-JBM4%3E3.0.CO;2-H"),
+    ({"doi": "10.1000/a b", "pmid": 7}, "PMID:7"),  # the PMID first, as every reader of articles names them
+    ({"doi": "10.1000/a b"}, "doi:10.1000/a%20b"),
+    ({"pmid": 7}, "PMID:7"),
+])
+def test_jsonl_ids_make_valid_iris_in_every_format(tmp_path, record, doc_id):
+    import json
+
+    from rdflib import Dataset, Graph
+
+    from kg.rdf.build import Minter
+
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(dict(record, abstract="Metformin is used to treat type 2 diabetes.")) + "\n",
+                    encoding="utf-8")
+    (doc,) = read_documents(path)
+    assert doc.id == doc_id
+    iri = str(Minter().iri(doc.id))
+    assert not set(iri) & set(' <>"{}|^`\\'), iri
+    for fmt in ("nt", "ttl", "json-ld"):  # what a writer makes of it parses again, to the same IRI
+        g = Graph()
+        g.add((Minter().iri(doc.id), Minter().iri("biolink:name"), Minter().iri("MONDO:0005148")))
+        back = (Dataset() if fmt == "nq" else Graph()).parse(data=g.serialize(format=fmt), format=fmt)
+        assert {str(s) for s in back.subjects()} == {iri}

@@ -75,6 +75,29 @@ def test_every_backend_gives_the_same_answers(backend, reference):
     assert json.loads(reference["count"][2])["results"]["bindings"][0]["n"]["value"] == str(len(backend))
 
 
+def test_stats_are_the_same_on_every_backend(backend, merged_seed):
+    from kg.rdf.query import stats
+
+    s = stats(backend)
+    assert s == stats(open_backend(merged_seed[0]))
+    assert s["documents"] == 1 and s["claims_by_predicate"]["biolink:studied_to_treat"] == 5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "a SPARQL update (INSERT)"),
+    ("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE is refused"),
+    ("# a comment naming SERVICE\nSELECT ?service { ?service ?p 'SERVICE' } LIMIT 1", None),
+])
+def test_every_backend_refuses_updates_and_federation(backend, text, expected):
+    from kg.errors import KgError
+
+    if expected is None:  # the words in comments, variables and strings are no keywords
+        assert backend.query(text).type == "SELECT"
+        return
+    with pytest.raises(KgError, match=re.escape(expected)):
+        backend.query(text)
+
+
 def test_named_queries_answer_on_the_seed(reference):
     table = reference["evidence"][0]
     assert "liver cirrhosis caused by various etiologies" in table and "用于治疗" in table  # English and Chinese
@@ -193,7 +216,7 @@ def test_parameter_errors(capsys, merged_seed, args, expected):
     ("# Bad.\n# @param y iri required  what\nSELECT ?x WHERE { ?x ?p ?o }\n", "bad.rq:2: parameter y is not a variable"),
     ("# Bad.\n# @param x iri\nSELECT ?x WHERE { ?x ?p ?o }\n", "bad.rq:2: malformed header line"),
     # Oxigraph names the line where its parser gave up (here the end), rdflib the line of the stray ")"
-    ("# Bad.\n# @param x iri required  what\nSELECT ?x WHERE {\n ?x ?p ?o ) .\n}\n", r"bad.rq:[46]: bad SPARQL"),
+    ("# Bad.\n# @param x iri required  what\nSELECT ?x WHERE {\n ?x ?p ?o ) .\n}\n", r"bad.rq:[45]: bad SPARQL"),
 ])
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_malformed_rq(capsys, tmp_path, merged_seed, text, expected, engine):
