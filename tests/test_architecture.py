@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "kg"
-STAGES = ["ingest", "ontology", "nlp", "ground", "extract", "graph", "rdf", "draw", "corpora", "evaluation", "training"]
+STAGES = ["ingest", "ontology", "nlp", "ground", "extract", "graph", "rdf", "draw", "corpora", "evaluation", "training",
+          "scale"]
 
 
 def test_import_contracts_hold():

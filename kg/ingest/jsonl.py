@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg import ids
 from kg.errors import KgError
-from kg.ingest.source import text_lines
+from kg.ingest.source import OnError, text_lines
 from kg.ingest.text import clean
 from kg.lang import detect_lang
 from kg.model import Author, Document, Section
@@ -18,25 +18,37 @@ SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text
                 ("title_zh", "title", "zh"), ("abstract_zh", "abstract", "zh"))
 
 
-def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
+def read_jsonl(path: Path, text: str | None = None, *, on_error: OnError | None = None) -> Iterator[Document]:
     """One JSON object a line, read lazily: ``id``, ``title``, ``abstract`` and optional metadata
     (``doi``, ``pmid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``, ``keywords``,
-    ``title_zh``, ``abstract_zh``)."""
+    ``title_zh``, ``abstract_zh``). A bad record is an error; with ``on_error`` it is reported there and
+    the next line read."""
     lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
     n = 0
     for lineno, line in lines:
         if not line.strip():
             continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KgError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, lineno) from None
-        if not isinstance(rec, dict):
-            raise KgError("each line must be a JSON object", path, lineno)
         n += 1
-        yield _document(rec, line, path, lineno)
+        try:
+            doc = _record(line, path, lineno)
+        except KgError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        yield doc
     if not n:
         raise KgError("no records", path)
+
+
+def _record(line: str, path: Path, lineno: int) -> Document:
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise KgError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, lineno) from None
+    if not isinstance(rec, dict):
+        raise KgError("each line must be a JSON object", path, lineno)
+    return _document(rec, line, path, lineno)
 
 
 def _document(rec: dict, line: str, path: Path, lineno: int) -> Document:

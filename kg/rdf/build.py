@@ -1,11 +1,23 @@
 """The graph as RDF (Biolink): entities, a direct triple ``<subject> <biolink predicate> <object>`` per
 asserted claim, a ``biolink:Association`` node per claim with its qualifiers, and each document's
 metadata, evidence (sentence, character offsets) and publication links in a named graph of its own.
-Minted IRIs are functions of their content (``kg.ids``), so output is byte-for-byte reproducible."""
+Minted IRIs are functions of their content (``kg.ids``), so output is byte-for-byte reproducible.
+
+The mapping from the graph to RDF is written once, as generators that ``add`` triples to a sink:
+``document_triples``, ``node_triples``, ``association_triples``, ``evidence_triples``. The sink is an
+rdflib graph (``to_dataset``) or ``kg.rdf.ntriples.Lines`` (the canonical lines the writers stream:
+``default_lines`` and ``document_blocks``).
+
+Canonical N-Quads, the layout every writer starts from: the default graph first (each entity's triples,
+entities in CURIE order; then each subject-object pair's associations, pairs in order; each block's lines
+sorted, each line once), then each document's named graph, documents in input order, each graph's lines
+sorted.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -17,6 +29,7 @@ from kg.curie import default as default_curies
 from kg.graph.attributes import EdgeAttributes, NodeAttributes
 from kg.lang import detect_lang, has_cjk
 from kg.model import Author, Document, Evidence
+from kg.rdf.ntriples import Lines, safe_iri
 from kg.rdf.vocab import BIOLINK, CATEGORY_IRIS, KG
 
 log = logging.getLogger(__name__)
@@ -31,10 +44,22 @@ class Minter:
 
     def __init__(self, curies: Curies | None = None):
         self.curies = curies or default_curies()
+        self._iris: dict[str, URIRef] = {}
 
     def iri(self, curie: str) -> URIRef:
-        """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg."""
-        return URIRef(self.curies.expand(curie))
+        """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg;
+        characters no IRI may hold (a DOI's ``<``, a space) percent-encoded."""
+        out = self._iris.get(curie)
+        if out is None:
+            out = URIRef(safe_iri(self.curies.expand(curie)))
+            if len(self._iris) >= 100_000:  # documents and authors come and go: start afresh
+                self._iris.clear()
+            self._iris[curie] = out
+        return out
+
+    def minted(self, curie: str) -> URIRef:
+        """The IRI of a node minted once (an association, an evidence): not remembered."""
+        return URIRef(safe_iri(self.curies.expand(curie)))
 
     def predicate(self, curie: str) -> URIRef:
         """A Biolink predicate CURIE as a ``BIOLINK`` term (a name Biolink lacks fails here)."""
@@ -44,10 +69,10 @@ class Minter:
         return BIOLINK[name]
 
     def association(self, s: str, key: str, o: str) -> URIRef:
-        return self.iri(ids.association(s, key, o))
+        return self.minted(ids.association(s, key, o))
 
     def evidence(self, assoc: URIRef, e: Evidence) -> URIRef:
-        return self.iri(ids.evidence(str(assoc), e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start,
+        return self.minted(ids.evidence(str(assoc), e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start,
                                      e.object_start))
 
 
@@ -100,7 +125,7 @@ def document_triples(g: Graph, d: Document, mint: Minter) -> URIRef:
         g.add((doc, BIOLINK.keywords, _lit(kw, lang)))
     _authors(g, doc, d, mint)
     for f in d.funding:
-        grant = mint.iri(ids.grant(d.id, f.name, f.grants))
+        grant = mint.minted(ids.grant(d.id, f.name, f.grants))
         g.add((doc, KG.funding, grant))
         g.add((grant, RDF.type, KG.Grant))
         g.add((grant, RDFS.label, _lit(f.name, f.lang)))
@@ -128,7 +153,7 @@ def _authors(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
 
 
 def _author(g: Graph, doc: URIRef, d: Document, position: int, names: list[Author], mint: Minter) -> None:
-    node = mint.iri(ids.author(d.id, position))
+    node = mint.minted(ids.author(d.id, position))
     g.add((doc, BIOLINK.authors, node))
     g.add((node, RDF.type, BIOLINK.Agent))
     g.add((node, KG.authorPosition, Literal(position + 1)))
@@ -281,3 +306,62 @@ def to_graph(g: nx.MultiDiGraph, curies: Curies | None = None) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         out.add((s, p, o))
     return out
+
+
+# ---------------------------------------------------------------- canonical lines
+
+
+def node_lines(node: str, d: NodeAttributes, mint: Minter, iris: dict | None = None) -> list[str]:
+    """An entity's triples as sorted N-Triples lines."""
+    sink = Lines(iris=iris)
+    node_triples(sink, node, d, mint)
+    return sink.sorted()
+
+
+def association_lines(s_curie: str, o_curie: str, edges: Iterable[tuple[str, EdgeAttributes]], mint: Minter,
+                      iris: dict | None = None) -> list[str]:
+    """The associations of one subject and object (``(key, attributes)`` each) as sorted N-Triples lines,
+    each once (two directions of ``biolink:affects`` share their direct triple)."""
+    sink = Lines(iris=iris)
+    for key, d in edges:
+        association_triples(sink, s_curie, o_curie, key, d, mint)
+    return sink.sorted()
+
+
+def default_lines(g: nx.MultiDiGraph, mint: Minter) -> Iterator[str]:
+    """The default graph of ``g`` (entities, then associations) as canonical N-Triples lines."""
+    iris: dict = {}
+    for node in sorted(g.nodes):
+        yield from node_lines(node, g.nodes[node], mint, iris)
+    pairs: dict[tuple[str, str], list[tuple[str, EdgeAttributes]]] = {}
+    for s, o, key, d in g.edges(keys=True, data=True):
+        pairs.setdefault((s, o), []).append((key, d))
+    for (s, o), edges in sorted(pairs.items()):
+        yield from association_lines(s, o, sorted(edges, key=lambda x: x[0]), mint, iris)
+
+
+def document_blocks(g: nx.MultiDiGraph, mint: Minter) -> Iterator[tuple[str, list[str]]]:
+    """Each document's named graph as ``(document id, sorted N-Quads lines)``: its metadata, the entities
+    mentioned in it and the evidence it gives, in the order of ``g.graph["documents"]`` (input order;
+    documents only evidence names come last, sorted)."""
+    docs: dict[str, Document] = g.graph.get("documents", {})
+    iris: dict = {}
+    sinks: dict[str, Lines] = {}
+
+    def sink(doc_id: str) -> Lines:
+        if doc_id not in sinks:
+            sinks[doc_id] = Lines(graph=mint.iri(doc_id), iris=iris)
+        return sinks[doc_id]
+
+    for doc_id, d in docs.items():
+        document_triples(sink(doc_id), d, mint)
+    for node in sorted(g.nodes):
+        for doc_id in sorted(g.nodes[node].get("mentioned_in") or ()):
+            sink(doc_id).add((mint.iri(node), KG.mentionedIn, mint.iri(doc_id)))
+    for s_curie, o_curie, key, d in sorted(g.edges(keys=True, data=True), key=lambda x: (x[0], x[2], x[1])):
+        assoc = mint.association(s_curie, key, o_curie)
+        for e in d["evidence"]:
+            evidence_triples(sink(e.doc_id), assoc, e, mint)
+    order = list(docs) + sorted(set(sinks) - set(docs))
+    for doc_id in order:
+        yield doc_id, sinks[doc_id].sorted()
