@@ -115,8 +115,9 @@ class _Progress:
             return
         from tqdm import tqdm
 
-        self.bar = tqdm(desc="kg build", unit="doc", dynamic_ncols=True, leave=False)
-        threading.Thread(target=self._count, args=(files, input_format), daemon=True).start()
+        self.bar = tqdm(desc="kg build", unit="doc", dynamic_ncols=True, leave=False, mininterval=0.25)
+        self.counter = threading.Thread(target=self._count, args=(files, input_format), daemon=True)
+        self.counter.start()
 
     def _count(self, files: Sequence[Path], input_format: str | None) -> None:
         try:
@@ -137,6 +138,9 @@ class _Progress:
 
     def close(self) -> None:
         if self.bar is not None:
+            self.counter.join(timeout=1)
+            self.update(0)
+            self.bar.refresh()  # the last count, before the bar is cleared for the summary line
             self.bar.close()
 
 
