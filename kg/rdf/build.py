@@ -29,7 +29,7 @@ from kg.curie import default as default_curies
 from kg.graph.attributes import EdgeAttributes, NodeAttributes
 from kg.lang import detect_lang, has_cjk
 from kg.model import Author, Document, Evidence
-from kg.rdf.ntriples import Lines, safe_iri
+from kg.rdf.ntriples import Lines, Lit, integer, safe_iri
 from kg.rdf.vocab import BIOLINK, CATEGORY_IRIS, KG
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,19 @@ class Minter:
     def __init__(self, curies: Curies | None = None):
         self.curies = curies or default_curies()
         self._iris: dict[str, URIRef] = {}
+        self._ns = self.curies.prefix_map()  # canonical prefixes: expanded without the converter
+
+    def _expand(self, curie: str) -> str:
+        prefix, _, local = curie.partition(":")
+        ns = self._ns.get(prefix)
+        return ns + local if ns is not None and local else self.curies.expand(curie)
 
     def iri(self, curie: str) -> URIRef:
         """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg;
         characters no IRI may hold (a DOI's ``<``, a space) percent-encoded."""
         out = self._iris.get(curie)
         if out is None:
-            out = URIRef(safe_iri(self.curies.expand(curie)))
+            out = URIRef(safe_iri(self._expand(curie)))
             if len(self._iris) >= 100_000:  # documents and authors come and go: start afresh
                 self._iris.clear()
             self._iris[curie] = out
@@ -59,7 +65,7 @@ class Minter:
 
     def minted(self, curie: str) -> URIRef:
         """The IRI of a node minted once (an association, an evidence): not remembered."""
-        return URIRef(safe_iri(self.curies.expand(curie)))
+        return URIRef(safe_iri(self._expand(curie)))
 
     def predicate(self, curie: str) -> URIRef:
         """A Biolink predicate CURIE as a ``BIOLINK`` term (a name Biolink lacks fails here)."""
@@ -228,26 +234,41 @@ def association_triples(default: Graph, s_curie: str, o_curie: str, key: str, d:
 
 
 def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> None:
-    """One sentence of a claim, in its document's graph: the text, section, language, offsets and cues."""
+    """One sentence of a claim, in its document's graph: the text, section, language, offsets and cues
+    (literals as ``Lit``: the most frequent triples of a build)."""
     doc = mint.iri(e.doc_id)
     ev = mint.evidence(assoc, e)
+    sentence = Lit(e.sentence, e.lang or None)
     dg.add((assoc, BIOLINK.publications, doc))
-    dg.add((assoc, BIOLINK.supporting_text, _lit(e.sentence, e.lang)))
+    dg.add((assoc, BIOLINK.supporting_text, sentence))
     dg.add((assoc, BIOLINK.has_evidence, ev))
     dg.add((ev, RDF.type, KG.TextEvidence))
     dg.add((ev, KG.document, doc))
-    dg.add((ev, KG.section, Literal(e.section)))
-    dg.add((ev, KG.lang, Literal(e.lang)))
-    dg.add((ev, BIOLINK.supporting_text, _lit(e.sentence, e.lang)))
-    dg.add((ev, KG.trigger, Literal(e.trigger)))
+    dg.add((ev, KG.section, Lit(e.section)))
+    dg.add((ev, KG.lang, Lit(e.lang)))
+    dg.add((ev, BIOLINK.supporting_text, sentence))
+    dg.add((ev, KG.trigger, Lit(e.trigger)))
     for slot, value in ((KG.sentenceStart, e.sentence_start), (KG.sentenceEnd, e.sentence_end),
                         (KG.subjectStart, e.subject_start), (KG.subjectEnd, e.subject_end),
                         (KG.objectStart, e.object_start), (KG.objectEnd, e.object_end)):
-        dg.add((ev, slot, Literal(int(value))))
+        dg.add((ev, slot, integer(value)))
     for cue in e.hedge_cues:
-        dg.add((ev, KG.hedgeCue, Literal(cue)))
+        dg.add((ev, KG.hedgeCue, Lit(cue)))
     for cue in e.negation_cues:
-        dg.add((ev, KG.negationCue, Literal(cue)))
+        dg.add((ev, KG.negationCue, Lit(cue)))
+
+
+class RdflibSink:
+    """An rdflib graph behind the generators: ``Lit`` literals become rdflib ``Literal``s."""
+
+    __slots__ = ("graph",)
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def add(self, triple: tuple) -> None:
+        s, p, o = triple
+        self.graph.add((s, p, o.rdflib() if type(o) is Lit else o))
 
 
 # ---------------------------------------------------------------- the dataset
@@ -271,17 +292,17 @@ def to_dataset(g: nx.MultiDiGraph, curies: Curies | None = None) -> Dataset:
     mint = Minter(curies)
     ds = Dataset()
     bind_prefixes(ds, mint.curies)
-    default = ds.graph(DEFAULT_GRAPH)
+    default = RdflibSink(ds.graph(DEFAULT_GRAPH))
     docs: dict[str, Document] = g.graph.get("documents", {})
-    doc_graphs: dict[str, Graph] = {}
+    doc_graphs: dict[str, RdflibSink] = {}
     for doc_id in sorted(docs):
-        dg = ds.graph(mint.iri(doc_id))
+        dg = RdflibSink(ds.graph(mint.iri(doc_id)))
         document_triples(dg, docs[doc_id], mint)
         doc_graphs[doc_id] = dg
 
-    def graph_for(doc_id: str) -> Graph:
+    def graph_for(doc_id: str) -> RdflibSink:
         if doc_id not in doc_graphs:
-            doc_graphs[doc_id] = ds.graph(mint.iri(doc_id))
+            doc_graphs[doc_id] = RdflibSink(ds.graph(mint.iri(doc_id)))
         return doc_graphs[doc_id]
 
     for node in sorted(g.nodes):

@@ -3,7 +3,8 @@
 The triple generators of ``kg.rdf.build`` add ``(subject, predicate, object)`` to any object with an
 ``add`` method; ``Lines`` is such an object that turns each triple into one line of canonical N-Triples
 (or N-Quads, with the name of a graph), so the same generators feed rdflib's Dataset and these writers.
-Terms are rdflib's ``URIRef`` and ``Literal`` (strings with a type), formatted here: IRIs made safe
+Terms are rdflib's ``URIRef`` and ``Literal`` (strings with a type) or ``Lit`` (a lighter literal the
+evidence generator makes, thousands a chunk), formatted here: IRIs made safe
 (``safe_iri``), literals escaped as canonical N-Triples does (``\\"``, ``\\\\``, ``\\b \\t \\n \\f \\r``,
 ``\\uXXXX`` for other control characters; a lone surrogate becomes U+FFFD).
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -63,8 +65,39 @@ def literal_term(lit: Literal) -> str:
     return body + "^^<" + str(dt) + ">"
 
 
+class Lit(NamedTuple):
+    """A literal as its lexical form, language and datatype IRI: what the hot generators (evidence) make
+    instead of an rdflib ``Literal`` (whose constructor parses the value); ``rdflib()`` converts."""
+
+    lexical: str
+    lang: str | None = None
+    datatype: str | None = None
+
+    def rdflib(self) -> Literal:
+        return Literal(self.lexical, lang=self.lang, datatype=URIRef(self.datatype) if self.datatype else None)
+
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def integer(value: int) -> Lit:
+    """An ``xsd:integer`` literal (the lexical form rdflib gives ``Literal(value)``)."""
+    return Lit(str(int(value)), None, XSD_INTEGER)
+
+
+def lit_term(lit: Lit) -> str:
+    body = '"' + escape_literal(lit.lexical) + '"'
+    if lit.lang:
+        return body + "@" + lit.lang.lower()
+    if lit.datatype is None or lit.datatype == XSD_STRING:
+        return body
+    return body + "^^<" + lit.datatype + ">"
+
+
 def term(t: object) -> str:
     """An IRI (``URIRef`` or any other string) or a ``Literal`` as an N-Triples term."""
+    if type(t) is Lit:
+        return lit_term(t)  # type: ignore[arg-type]
     if isinstance(t, Literal):
         return literal_term(t)
     return "<" + safe_iri(str(t)) + ">"
@@ -93,7 +126,12 @@ class Lines:
 
     def add(self, triple: tuple) -> None:
         s, p, o = triple
-        obj = literal_term(o) if isinstance(o, Literal) else self._iri(o)
+        if type(o) is Lit:
+            obj = lit_term(o)
+        elif isinstance(o, Literal):
+            obj = literal_term(o)
+        else:
+            obj = self._iri(o)
         self.lines.append(self._iri(s) + " " + self._iri(p) + " " + obj + self._end)
 
     def sorted(self) -> list[str]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,16 +69,26 @@ def _write_lines(out: BinaryIO, lines: Iterable[str]) -> None:
         out.write("".join(buf).encode("utf-8"))
 
 
+def _file_lines(paths: Sequence[Path]) -> Iterator[str]:
+    for p in paths:
+        with open(p, encoding="utf-8", newline="") as fh:
+            yield from fh
+
+
 def convert(default: Iterable[str], named: Iterable[str], fmt: str, out: BinaryIO, curies: Curies | None = None,
-            tmp_dir: str | Path | None = None) -> None:
+            tmp_dir: str | Path | None = None, named_files: Sequence[Path] = ()) -> None:
     """Write canonical lines (``default``: the default graph's N-Triples lines; ``named``: the named
-    graphs' N-Quads lines) to ``out`` in ``fmt``. ``tmp_dir`` holds sorted runs and intermediate files
-    (default: the system's temporary folder)."""
+    graphs' N-Quads lines, then those of ``named_files``) to ``out`` in ``fmt``. ``tmp_dir`` holds sorted
+    runs and intermediate files (default: the system's temporary folder)."""
     if fmt not in FORMATS:
         raise KgError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}")
     if fmt == "nquads":
         _write_lines(out, itertools.chain(default, named))
+        for p in named_files:  # already canonical lines: copied as bytes
+            with open(p, "rb") as fh:
+                shutil.copyfileobj(fh, out, BUFFER)
         return
+    named = itertools.chain(named, _file_lines(named_files))
     import pyoxigraph as ox
 
     with tempfile.TemporaryDirectory(dir=tmp_dir, prefix="kg-write-") as tmp:
@@ -101,14 +112,14 @@ def convert(default: Iterable[str], named: Iterable[str], fmt: str, out: BinaryI
 
 
 def write_lines(default: Iterable[str], named: Iterable[str], path: str | Path, fmt: str | None = None,
-                curies: Curies | None = None, tmp_dir: str | Path | None = None) -> str:
-    """Write canonical lines to ``path`` (format from the suffix unless ``fmt``), atomically. Returns the
-    format used."""
+                curies: Curies | None = None, tmp_dir: str | Path | None = None, named_files: Sequence[Path] = ()) -> str:
+    """Write canonical lines (``convert``) to ``path`` (format from the suffix unless ``fmt``), atomically.
+    Returns the format used."""
     fmt = fmt or format_for(path)
     if fmt not in FORMATS:
         raise KgError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}", path)
     with atomic_output(path) as out:
-        convert(default, named, fmt, out, curies, tmp_dir)
+        convert(default, named, fmt, out, curies, tmp_dir, named_files)
     return fmt
 
 

@@ -134,8 +134,7 @@ def finish(work: WorkFolder, chunks: int, outputs: list[tuple[Path, str]], curie
     for n, (path, fmt) in enumerate(outputs):
         counted = report if n == 0 else FinalReport()
         default = itertools.chain(_node_output(nodes_file, refs, mint, label, counted), _lines(assoc_file))
-        named = (line for i in range(chunks) for line in _lines(work.shard(i, "nq")))
-        write_lines(default, named, path, fmt, curies, tmp_dir=tmp)
+        write_lines(default, (), path, fmt, curies, tmp_dir=tmp, named_files=[work.shard(i, "nq") for i in range(chunks)])
     if mentions is not None:
         _join_mentions(work, chunks, mentions)
     return report
