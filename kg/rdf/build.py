@@ -29,7 +29,7 @@ from kg.curie import default as default_curies
 from kg.graph.attributes import EdgeAttributes, NodeAttributes
 from kg.lang import detect_lang, has_cjk
 from kg.model import Author, Document, Evidence
-from kg.rdf.ntriples import Lines, Lit, integer, safe_iri
+from kg.rdf.ntriples import Lines, Lit, boolean, decimal3, integer, safe_iri
 from kg.rdf.vocab import BIOLINK, CATEGORY_IRIS, KG
 
 log = logging.getLogger(__name__)
@@ -177,17 +177,18 @@ def _author(g: Graph, doc: URIRef, d: Document, position: int, names: list[Autho
 
 
 def node_triples(default: Graph, node: str, d: NodeAttributes, mint: Minter) -> None:
-    """An entity: its categories, labels (one per language), type, equivalents, superclasses and parts."""
+    """An entity: its categories, labels (one per language), type, equivalents, superclasses and parts
+    (literals as ``Lit``, like evidence: thousands of entities and claims a chunk)."""
     s = mint.iri(node)
     for cat in sorted(d.get("categories") or ()):
         if cat in CATEGORY_IRIS:
             default.add((s, RDF.type, CATEGORY_IRIS[cat]))
     if d.get("label"):
-        default.add((s, RDFS.label, Literal(d["label"])))
+        default.add((s, RDFS.label, Lit(d["label"])))
     for lang, label in sorted((d.get("labels") or {}).items()):  # labels in other languages (kg.graph.align)
-        default.add((s, RDFS.label, Literal(label, lang=lang)))
+        default.add((s, RDFS.label, Lit(label, lang)))
     if d.get("type"):
-        default.add((s, KG.entityType, Literal(d["type"])))
+        default.add((s, KG.entityType, Lit(d["type"])))
     for e in sorted(d.get("equivalents") or ()):
         default.add((s, SKOS.exactMatch, mint.iri(e)))
     for b in sorted(d.get("broader") or ()):
@@ -210,26 +211,26 @@ def association_triples(default: Graph, s_curie: str, o_curie: str, key: str, d:
     default.add((assoc, BIOLINK.subject, s))
     default.add((assoc, BIOLINK.predicate, pred))
     default.add((assoc, BIOLINK.object, o))
-    default.add((assoc, BIOLINK.negated, Literal(bool(d["negated"]))))
-    default.add((assoc, KG.hedged, Literal(bool(d["hedged"]))))
-    default.add((assoc, BIOLINK.knowledge_level, Literal("knowledge_assertion")))
-    default.add((assoc, BIOLINK.agent_type, Literal("text_mining_agent")))
-    default.add((assoc, BIOLINK.has_confidence_score, Literal(round(float(d["score"]), 3), datatype=XSD.decimal)))
+    default.add((assoc, BIOLINK.negated, boolean(d["negated"])))
+    default.add((assoc, KG.hedged, boolean(d["hedged"])))
+    default.add((assoc, BIOLINK.knowledge_level, Lit("knowledge_assertion")))
+    default.add((assoc, BIOLINK.agent_type, Lit("text_mining_agent")))
+    default.add((assoc, BIOLINK.has_confidence_score, decimal3(d["score"])))
     for ct in sorted(d["claim_types"]):
-        default.add((assoc, KG.claimType, Literal(ct)))
+        default.add((assoc, KG.claimType, Lit(ct)))
     if d.get("direction"):
-        default.add((assoc, BIOLINK.object_direction_qualifier, Literal(d["direction"])))
+        default.add((assoc, BIOLINK.object_direction_qualifier, Lit(d["direction"])))
     if d.get("relation"):
         default.add((assoc, KG.relation, mint.iri(d["relation"])))
     for m in sorted(d["mediators"]):
         default.add((assoc, KG.mediatedBy, mint.iri(m)))
     for name, value in sorted(d["qualifiers"]):
         if name == "product":
-            default.add((assoc, KG.product, _lit(value, "zh" if has_cjk(value) else None)))
+            default.add((assoc, KG.product, Lit(value, "zh" if has_cjk(value) else None)))
     for lang in sorted(d.get("languages") or ()):  # set for claims of multilingual documents (kg.graph.align)
-        default.add((assoc, KG.evidenceLanguage, Literal(lang)))
+        default.add((assoc, KG.evidenceLanguage, Lit(lang)))
     if d.get("aligned") is not None:
-        default.add((assoc, KG.aligned, Literal(bool(d["aligned"]))))
+        default.add((assoc, KG.aligned, boolean(d["aligned"])))
     return assoc
 
 

@@ -78,11 +78,25 @@ class Lit(NamedTuple):
 
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_TRUE, _FALSE = Lit("true", None, XSD_BOOLEAN), Lit("false", None, XSD_BOOLEAN)
 
 
 def integer(value: int) -> Lit:
     """An ``xsd:integer`` literal (the lexical form rdflib gives ``Literal(value)``)."""
     return Lit(str(int(value)), None, XSD_INTEGER)
+
+
+def boolean(value: object) -> Lit:
+    """An ``xsd:boolean`` literal (``Literal(bool(value))``)."""
+    return _TRUE if value else _FALSE
+
+
+def decimal3(value: float) -> Lit:
+    """A score as an ``xsd:decimal`` of at most three decimals (``Literal(round(value, 3),
+    datatype=XSD.decimal)``: the shortest repr of the rounded float)."""
+    return Lit(repr(round(float(value), 3)), None, XSD_DECIMAL)
 
 
 def lit_term(lit: Lit) -> str:

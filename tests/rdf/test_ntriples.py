@@ -11,7 +11,7 @@ from rdflib import Dataset, Literal, URIRef
 
 from kg.rdf import to_dataset
 from kg.rdf.build import Minter
-from kg.rdf.ntriples import Lines, escape_literal, safe_iri, strip_graph
+from kg.rdf.ntriples import Lines, Lit, boolean, decimal3, escape_literal, integer, safe_iri, strip_graph
 from kg.rdf.writers import canonical
 from tests.conftest import FIXTURES, ROOT, SEED
 
@@ -44,6 +44,22 @@ def test_a_term_reads_back_the_same_in_rdflib_and_pyoxigraph(obj):
         assert q.object.value == str(obj)
     # canonical N-Triples: what pyoxigraph writes for the same triple
     assert ox.serialize([q.triple], format=ox.RdfFormat.N_TRIPLES).decode("utf-8") == line
+
+
+def test_light_literals_are_the_rdflib_literals_of_the_same_values():
+    """The generators' ``Lit`` terms are the literals rdflib made from the Python values before."""
+    for v in (0, 1, 17, 12345):
+        assert integer(v).rdflib() == Literal(v)
+    for b in (True, False, 0, 1, None):
+        assert boolean(b).rdflib() == Literal(bool(b))
+    for x in (0.0, 0.1, 0.855, 0.30000000000000004, 1.0, 0.99951, 1e-5, 0.0005, 1, 0.6754):
+        assert decimal3(x).rdflib() == Literal(round(float(x), 3), datatype=URIRef(XSD + "decimal"))
+    assert Lit("x", "zh").rdflib() == Literal("x", lang="zh") and Lit("x").rdflib() == Literal("x")
+    for lit in (integer(42), boolean(True), decimal3(0.855), Lit(HARD), Lit("间充质", "zh")):
+        line = _line(lit)
+        assert line == _line(lit.rdflib())
+        (q,) = list(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        assert ox.serialize([q.triple], format=ox.RdfFormat.N_TRIPLES).decode("utf-8") == line
 
 
 def test_escapes_are_canonical():
