@@ -69,6 +69,7 @@ class BuildResult:
 
 
 def kg_version() -> str:
+    """The installed kg's version (part of the fingerprint: another version may write other shards)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -93,6 +94,7 @@ def fingerprint(spec: PipelineSpec, options: BuildOptions) -> dict:
 
 
 def work_folder(output: Path, options: BuildOptions) -> WorkFolder:
+    """``--work``, else ``OUTPUT.work`` beside the output."""
     return WorkFolder(options.work if options.work is not None else output.with_name(output.name + ".work"))
 
 
@@ -226,7 +228,7 @@ def _run(files: list[Path], spec: PipelineSpec, options: BuildOptions, work: Wor
     progress = _Progress(options.progress, files, options.input_format)
     runner = None
     seconds = {"pipeline": 0.0, "rdf": 0.0}
-    in_flight = max(2, 2 * max(1, options.workers))
+    in_flight = 2
 
     def collect(summaries: list[dict]) -> None:
         for s in summaries:
@@ -243,6 +245,7 @@ def _run(files: list[Path], spec: PipelineSpec, options: BuildOptions, work: Wor
                 continue
             if runner is None:
                 runner = _runner(options, spec, work, here, many=len(first) > 1)
+                in_flight = 2 * max(runner.capacity(), 1)  # two chunks a worker: one running, one waiting
             while runner.pending() >= in_flight:
                 collect(runner.completed(block=True))
             runner.submit(index, batch)

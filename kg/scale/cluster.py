@@ -96,6 +96,13 @@ class DaskRunner:
     def pending(self) -> int:
         return len(self.futures)
 
+    def capacity(self) -> int:
+        """How many chunks the cluster runs at once (its worker threads)."""
+        try:
+            return max(1, sum(self.client.nthreads().values()))
+        except (OSError, TimeoutError):
+            return 1
+
     def close(self, cancel: bool = False) -> None:
         if cancel and self.futures:
             self.client.cancel(list(self.futures))

@@ -119,6 +119,7 @@ class WorkFolder:
             return None
 
     def read_manifest(self) -> dict | None:
+        """The manifest of the run that made the folder (None when there is none)."""
         path = self.root / MANIFEST
         if not path.is_file():
             return None
@@ -164,6 +165,7 @@ class WorkFolder:
         return path
 
     def has_chunks(self) -> bool:
+        """Whether any chunk is done."""
         return self.chunks.is_dir() and any(self.chunks.glob("*.json"))
 
     def remove(self) -> None:

@@ -35,6 +35,8 @@ class Runner(Protocol):
 
     def pending(self) -> int: ...
 
+    def capacity(self) -> int: ...
+
     def close(self, cancel: bool = False) -> None: ...
 
 
@@ -54,6 +56,9 @@ class Inline:
 
     def pending(self) -> int:
         return 0
+
+    def capacity(self) -> int:
+        return 1
 
     def close(self, cancel: bool = False) -> None:
         pass
@@ -100,6 +105,7 @@ class Pool:
         self.executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                                initializer=_init_worker, initargs=(spec, str(work.root), mentions))
         self.futures: set[cf.Future] = set()
+        self.workers = workers
 
     def submit(self, index: int, docs: Sequence[Document]) -> None:
         self.futures.add(self.executor.submit(_run_chunk, index, list(docs)))
@@ -112,6 +118,9 @@ class Pool:
 
     def pending(self) -> int:
         return len(self.futures)
+
+    def capacity(self) -> int:
+        return self.workers
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
