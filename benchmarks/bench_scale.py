@@ -5,6 +5,7 @@ alone on the same texts, measured in the same run.
 Usage:  python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--workers 1 2] [--chunk-size 500]
 
 The corpora are the PubTator train and dev abstracts of BC5CDR and NCBI-disease in ../shared/corpora
+(or $KG_CORPORA)
 (about 1,690 distinct abstracts; never a test split), repeated with fresh PMIDs up to each size. Each build
 is ``kg build CORPUS -o OUT.nq`` through the library (``kg.scale.build_corpus``, what the command runs) in
 a fresh process, start-up and writing included. It prints abstracts/s and words/s end to end, the
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
+SHARED = Path(os.environ.get("KG_CORPORA") or ROOT.parent / "shared" / "corpora")
 SOURCES = [
     SHARED / "bc5cdr" / "CDR_TrainingSet.PubTator.txt",
     SHARED / "bc5cdr" / "CDR_DevelopmentSet.PubTator.txt",

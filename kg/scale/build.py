@@ -186,7 +186,7 @@ def build_corpus(sources: Sequence[str | Path], output: str | Path, spec: Pipeli
     here: dict = {"pipeline": pipeline}  # the pipeline of this process, once one is built
     try:
         _run(files, spec, options, work, here, result)
-    except KgError:
+    except (KgError, KeyboardInterrupt):
         if not work.has_chunks():
             work.remove()
         else:
