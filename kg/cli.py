@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import logging
 import signal
@@ -35,34 +33,50 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kg.ingest import read_sources
-    from kg.pipeline import Pipeline
-    from kg.rdf import format_for
+    from pathlib import Path
 
-    fmt = format_for(args.output)  # an unknown suffix fails before any work
+    from kg.pipeline import PipelineSpec, parse_langs
+    from kg.rdf import format_for
+    from kg.scale import BuildOptions, build_corpus, default_workers
+
+    format_for(args.output)  # an unknown suffix fails before any work
     check_outputs(args.output, args.mentions)
     config = _config(args)
-    docs = read_sources(args.sources, args.input_format)
-    pipeline = Pipeline(args.ontology, lang=args.lang, zh_lexicons=args.zh_lexicon, config=config, **_nlp_options(args))
-    kg = pipeline.run(docs, progress=_progress(args))
-    kg.write(args.output, fmt)
-    if args.mentions:
-        rows = kg.mentions()
-        buf = io.StringIO()
-        fields = ["document", "section", "lang", "sentence", "start", "end", "text", "type", "concept", "label",
-                  "category", "long_form", "context", "groundings"]
-        w = csv.DictWriter(buf, fieldnames=fields, delimiter="\t", lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        write_atomic(args.mentions, buf.getvalue())
+    for f in [*args.ontology, *args.zh_lexicon]:
+        if not Path(f).is_file():
+            raise KgError("no such ontology file", f)
+    nlp = _nlp_options(args)
+    spec = PipelineSpec(config, tuple(str(p) for p in args.ontology), tuple(str(p) for p in args.zh_lexicon),
+                        parse_langs(args.lang, config), nlp["ner"] if isinstance(nlp["ner"], bool) else str(nlp["ner"]),
+                        nlp["fuzzy"], nlp.get("use_annotations", False))
+    options = BuildOptions(
+        workers=args.workers or default_workers(), chunk_size=args.chunk_size, dask=_dask_address(args.dask),
+        resume=args.resume, work=Path(args.work) if args.work else None, keep_work=args.keep_work,
+        on_error=args.on_error, input_format=args.input_format, mentions=Path(args.mentions) if args.mentions else None,
+        store=Path(args.store) if args.store else None, progress=_progress(args))
+    r = build_corpus(args.sources, args.output, spec, options)
     if not args.quiet:
-        g = kg.graph
-        aligned = g.graph.get("alignment")
-        both = f" ({aligned['aligned']} read in both languages, {aligned['single_language']} in one)" if aligned else ""
-        deleted = f" and {g.graph['deleted']} deleted citation(s)" if g.graph.get("deleted") else ""
-        print(f"kg: {len(kg.documents)} document(s){deleted}, {sum(len(a.mentions) for a in kg.annotated)} mentions, "
-              f"{g.number_of_nodes()} nodes, {g.number_of_edges()} claims{both} -> {args.output}", file=sys.stderr)
+        g = r.graph
+        both = f" ({g.aligned} read in both languages, {g.single_language} in one)" if g.multilingual else ""
+        skipped = f", {r.skipped} bad record(s) skipped" if r.skipped else ""
+        resumed = f", {r.resumed} of {r.chunks} chunks from the earlier run" if r.resumed else ""
+        deleted = f" and {r.deleted} deleted citation(s)" if r.deleted else ""
+        print(f"kg: {r.documents - r.deleted} document(s){deleted}, {r.mentions} mentions, {g.nodes} nodes, {g.claims} claims{both}"
+              f"{skipped}{resumed} -> {args.output}", file=sys.stderr)
+        if r.store is not None:
+            print(f"kg: {'created' if r.store.created else 'added to'} store {r.store.store}: "
+                  f"{r.store.quads_after - r.store.quads_before:+,} triples, {r.store.quads_after:,} in all", file=sys.stderr)
     return 0
+
+
+def _dask_address(value: str | None) -> str | None:
+    """``--dask`` alone: a LocalCluster; ``--dask tcp://host:8786``: that scheduler."""
+    if value is None or value == "local":
+        return value
+    if "://" not in value:
+        raise KgError(f"--dask {value}: give a scheduler address such as tcp://host:8786 (or --dask alone for a "
+                      "cluster on this machine, written after the sources)")
+    return value
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -142,7 +156,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from kg.rdf.store import load_store
 
-    r = load_store(args.graphs, args.store)
+    r = load_store(args.graphs, args.store, replace_graphs=not args.add)
     if not args.quiet:
         removed = f", {r.deleted} deleted document(s) removed" if r.deleted else ""
         print(f"kg: {'created' if r.created else 'added to'} store {r.store}: {r.files} file(s), "
@@ -314,6 +328,24 @@ def _build_parser(sub) -> argparse.ArgumentParser:
                    help="extra Chinese lexicon rows (term, id, scope, en, source; see ontologies/zh/lexicon.tsv)")
     _nlp_arguments(b)
     _annotation_arguments(b)
+    scale = b.add_argument_group("scale", "large corpora: chunks, workers, clusters, resuming, stores")
+    scale.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="worker processes (default: the machine's cores; a single chunk runs in this process)")
+    scale.add_argument("--chunk-size", type=int, default=500, metavar="DOCS", help="documents per chunk (default 500)")
+    scale.add_argument("--dask", nargs="?", const="local", metavar="ADDRESS",
+                       help="run the chunks on Dask: alone, a local cluster of --workers processes; with "
+                            "tcp://host:8786, that scheduler's cluster (pip install 'kg[dask]')")
+    scale.add_argument("--work", metavar="DIR",
+                       help="the work folder for the manifest and the chunks' shards (default OUTPUT.work; with "
+                            "--dask, a folder every worker reaches under the same path)")
+    scale.add_argument("--resume", action="store_true",
+                       help="keep the chunks an earlier, interrupted run of the same inputs and configuration did")
+    scale.add_argument("--keep-work", action="store_true", help="keep the work folder after the build")
+    scale.add_argument("--on-error", choices=["stop", "skip"], default="stop",
+                       help="a bad record: stop with an error (default), or skip it and count it")
+    scale.add_argument("--store", metavar="DIR",
+                       help="also load the graph into this Oxigraph store (created, or added to: a document "
+                            "built again replaces its named graph)")
     b.set_defaults(func=cmd_build)
     return b
 
@@ -376,6 +408,8 @@ def _load_parser(sub) -> argparse.ArgumentParser:
     ld = sub.add_parser("load", help="load graph files into an on-disk Oxigraph store")
     ld.add_argument("graphs", nargs="+", metavar="GRAPH", help="RDF files (.ttl .nt .jsonld .trig .nq .owl)")
     ld.add_argument("--store", required=True, metavar="DIR", help="the store folder (created when missing)")
+    ld.add_argument("--add", action="store_true",
+                    help="add named graphs to those of the same name instead of replacing them")
     ld.set_defaults(func=cmd_load)
     return ld
 

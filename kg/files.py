@@ -4,17 +4,20 @@ written or none: ``check_output`` before any work, ``output_group`` around it.
 Every output goes through ``write_atomic``: a temporary file beside it, moved into place when complete.
 Inside ``output_group()`` the moves wait until the group ends: then all are made, one after the other, or
 (an error, Ctrl-C, SIGTERM) none, and the temporary files are removed; the old outputs stay as they were.
+Also: sorting more lines than memory holds (sorted runs on disk, merged).
 """
 
 from __future__ import annotations
 
 import contextvars
 import errno
+import heapq
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import KgError
 
@@ -85,9 +88,13 @@ def _remove(tmp: str) -> None:
         pass
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write text (UTF-8) or bytes to a temporary file beside ``path`` and move it into place, so no
-    half-written output is ever left; the file gets the usual permissions (umask), not mkstemp's 0600."""
+@contextmanager
+def atomic_output(path: str | Path, group: bool = True) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through: a temporary file beside it, moved into place when the
+    block ends without an exception (else removed; inside ``output_group``, moved when the group ends),
+    so no half-written output is ever left; the file gets the usual permissions (umask), not mkstemp's
+    0600. A full disk or a refused write is a one-line ``KgError``. ``group=False``: moved at once even
+    in a group (a file the command itself reads again)."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -100,13 +107,13 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         raise KgError(f"cannot write here: {exc.strerror or exc}", directory) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            yield fh
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        group = _GROUP.get()
-        if group is not None:
-            group.append((tmp, path))
+        pending = _GROUP.get() if group else None
+        if pending is not None:
+            pending.append((tmp, path))
         else:
             os.replace(tmp, path)
     except OSError as exc:
@@ -116,6 +123,83 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         _remove(tmp)
         raise
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to ``path`` atomically (``atomic_output``)."""
+    with atomic_output(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+# ---------------------------------------------------------------- sorting on disk
+
+
+def _write_run(lines: list[str], directory: Path) -> Path:
+    fd, name = tempfile.mkstemp(dir=directory, prefix="run-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.writelines(lines)
+    return Path(name)
+
+
+def _read_lines(path: Path) -> Iterator[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        yield from fh
+
+
+def merge_sorted_files(paths: list[Path], directory: Path, fan_in: int = 128, unique: bool = False) -> Iterator[str]:
+    """The lines of files that are each sorted, merged in order (each line once when ``unique``). More
+    than ``fan_in`` files are first merged in groups into runs in ``directory`` (few files open at once);
+    those runs are removed when the merge is done."""
+    paths = list(paths)
+    made: list[Path] = []
+    try:
+        while len(paths) > fan_in:
+            merged = []
+            for i in range(0, len(paths), fan_in):
+                fd, name = tempfile.mkstemp(dir=directory, prefix="merge-", suffix=".txt")
+                made.append(Path(name))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    fh.writelines(_merge(paths[i:i + fan_in], unique))
+                merged.append(Path(name))
+            paths = merged
+        yield from _merge(paths, unique)
+    finally:
+        for p in made:
+            p.unlink(missing_ok=True)
+
+
+def _merge(paths: list[Path], unique: bool) -> Iterator[str]:
+    merged = heapq.merge(*(_read_lines(p) for p in paths))
+    if not unique:
+        yield from merged
+        return
+    last = None
+    for line in merged:
+        if line != last:
+            yield line
+            last = line
+
+
+def sorted_unique(lines: Iterable[str], directory: Path, run_size: int = 400_000) -> Iterator[str]:
+    """``lines`` sorted, each once, holding at most ``run_size`` lines in memory: longer input is sorted
+    in runs written to ``directory`` and merged. Lines end with a newline."""
+    runs: list[Path] = []
+    batch: set[str] = set()
+    for line in lines:
+        batch.add(line)
+        if len(batch) >= run_size:
+            runs.append(_write_run(sorted(batch), directory))
+            batch = set()
+    if not runs:
+        yield from sorted(batch)
+        return
+    if batch:
+        runs.append(_write_run(sorted(batch), directory))
+    try:
+        yield from merge_sorted_files(runs, directory, unique=True)
+    finally:
+        for p in runs:
+            p.unlink(missing_ok=True)
 
 
 def cache_dir() -> Path:

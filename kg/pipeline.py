@@ -68,18 +68,54 @@ class KnowledgeGraph:
 
     def mentions(self) -> list[dict]:
         """One row per grounded mention: where it is, its type, its concept and ranked groundings."""
-        rows = []
-        for ad in self.annotated:
-            for m in ad.mentions:
-                rows.append({
-                    "document": m.doc_id, "section": m.section, "lang": m.lang, "sentence": m.sentence,
-                    "start": m.start, "end": m.end, "text": m.text, "type": m.type,
-                    "concept": m.concept.curie if m.concept else "", "label": m.concept.label if m.concept else "",
-                    "category": m.concept.category if m.concept else "", "long_form": m.long_form or "",
-                    "context": ",".join(sorted(m.context)),
-                    "groundings": ";".join(f"{g.curie}={g.score:.3f}" for g in m.groundings),
-                })
-        return rows
+        return mention_rows(self.annotated)
+
+
+MENTION_FIELDS = ["document", "section", "lang", "sentence", "start", "end", "text", "type", "concept", "label",
+                  "category", "long_form", "context", "groundings"]
+
+
+def mention_rows(annotated: Iterable[AnnotatedDocument]) -> list[dict]:
+    """One row per grounded mention (the columns of ``MENTION_FIELDS``)."""
+    rows = []
+    for ad in annotated:
+        for m in ad.mentions:
+            rows.append({
+                "document": m.doc_id, "section": m.section, "lang": m.lang, "sentence": m.sentence,
+                "start": m.start, "end": m.end, "text": m.text, "type": m.type,
+                "concept": m.concept.curie if m.concept else "", "label": m.concept.label if m.concept else "",
+                "category": m.concept.category if m.concept else "", "long_form": m.long_form or "",
+                "context": ",".join(sorted(m.context)),
+                "groundings": ";".join(f"{g.curie}={g.score:.3f}" for g in m.groundings),
+            })
+    return rows
+
+
+def mentions_tsv(rows: Iterable[dict], header: bool = True) -> str:
+    """Mention rows as tab-separated text (with the header line unless ``header`` is false)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=MENTION_FIELDS, delimiter="\t", lineterminator="\n")
+    if header:
+        w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+@dataclass
+class Reading:
+    """What the pipeline read in some documents, before assembly: the documents, their grounded
+    annotations, the claims, the languages read and the concepts nodes point to that no mention or claim
+    gives (a therapy's cell type, a composition's head, mediators)."""
+
+    documents: list[Document]
+    annotated: list[AnnotatedDocument]
+    claims: list[Claim]
+    langs: tuple[str, ...]
+    referenced: list[Concept]
+    deleted: tuple[Document, ...] = ()  # PubMed DeleteCitations: written as kg:deleted, read for nothing
 
 
 @dataclass(frozen=True)
@@ -170,6 +206,13 @@ class Pipeline:
     def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
         """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
         the pipeline's languages)."""
+        reading = self.read(documents, progress, lang)
+        graph = self.assemble(reading)
+        return KnowledgeGraph(reading.documents, reading.annotated, reading.claims, graph, self.lexicon, self.config)
+
+    def read(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> "Reading":
+        """Recognition, grounding and extraction (claims of both languages of a document reconciled):
+        what assembly needs, for documents already read."""
         docs, deleted = withdraw(list(documents))
         langs = self._languages_to_read(docs, lang)
         annotated = self._annotate(docs, langs, progress)
@@ -179,23 +222,29 @@ class Pipeline:
         for a in grounded:
             for ex in extractors:
                 claims.extend(ex.extract(a))
-        multilingual = len(langs) > 1
-        if multilingual:
+        if len(langs) > 1:
             claims = reconcile(claims, self.config)
-        graph = assemble(claims, docs + deleted, grounded, self._referenced(claims, grounded))
-        if "zh" in langs:
+        return Reading(docs, grounded, claims, tuple(langs), self._referenced(claims, grounded), tuple(deleted))
+
+    def assemble(self, reading: "Reading", labels: bool = True) -> nx.MultiDiGraph:
+        """The graph of a reading: nodes, edges, alignment across languages and (``labels``) the
+        nodes' Chinese labels when Chinese was read."""
+        docs, langs = reading.documents, reading.langs
+        graph = assemble(reading.claims, docs + list(reading.deleted), reading.annotated, reading.referenced)
+        if labels and "zh" in langs:
             add_labels(graph, self.zh_lexicon, self.config)
-        if multilingual:
+        if len(langs) > 1:
             both, single = mark_alignment(graph, document_languages(docs, langs, self.config.sections))
             graph.graph["alignment"] = {"aligned": both, "single_language": single}
             if single:
                 log.info("%d claim(s) read in both languages, %d in one only", both, single)
-        if deleted:
-            graph.graph["deleted"] = len(deleted)
-            log.info("%d deleted citation(s) marked kg:deleted", len(deleted))
+        if reading.deleted:
+            graph.graph["deleted"] = len(reading.deleted)
+            log.info("%d deleted citation(s) marked kg:deleted", len(reading.deleted))
         log.info("%d documents, %d mentions, %d claims, %d nodes, %d edges", len(docs),
-                 sum(len(a.mentions) for a in grounded), len(claims), graph.number_of_nodes(), graph.number_of_edges())
-        return KnowledgeGraph(docs, grounded, claims, graph, self.lexicon, self.config)
+                 sum(len(a.mentions) for a in reading.annotated), len(reading.claims), graph.number_of_nodes(),
+                 graph.number_of_edges())
+        return graph
 
     def _languages_to_read(self, docs: Sequence[Document], lang: str | Sequence[str] | None) -> list[str]:
         """The languages among those wanted that the documents have sections to read in (else the first)."""

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "kg"
 STAGES = ["ingest", "ontology", "nlp", "ground", "extract", "graph", "rdf", "draw", "browse", "corpora", "evaluation",
-          "training"]
+          "training", "scale"]
 
 
 def test_import_contracts_hold():

@@ -130,3 +130,30 @@ def test_cli_bad_chinese_lexicon_is_a_one_line_error(tmp_path, capsys):
     assert main(["build", str(SEED), "-o", str(out), "--zh-lexicon", str(bad), "-q"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"kg: error: {bad}:1: ") and "\n" not in err and not out.exists()
+
+
+def test_cli_skips_bad_records_and_counts_them(tmp_path, capsys, caplog):
+    src = _write(tmp_path / "a.jsonl", '{"id": "a", "abstract": "Metformin treats type 2 diabetes."}\n{broken\n'
+                                       '{"id": "b", "abstract": "Metformin may be used to treat type 2 diabetes."}\n')
+    out = tmp_path / "kg.nq"
+    assert main(["build", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().startswith(f"kg: error: {src}:2: invalid JSON") and not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]  # no chunk was done: no work folder either
+    assert main(["build", str(src), "-o", str(out), "--on-error", "skip", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"{src}:2: invalid JSON" in caplog.text and "(skipped)" in caplog.text
+    assert "kg: 2 document(s)" in err and ", 1 bad record(s) skipped ->" in err
+    assert main(["build", str(src), "-o", str(out), "--dask", "somewhere"]) == 1
+    assert "give a scheduler address such as tcp://host:8786" in capsys.readouterr().err
+
+
+def test_cli_build_into_a_store_twice_replaces_the_documents_graph(tmp_path, capsys):
+    store = tmp_path / "kg.store"
+    out = tmp_path / "kg.nq"
+    assert main(["build", str(SEED), "-o", str(out), "--store", str(store)]) == 0
+    assert "created store" in capsys.readouterr().err
+    assert main(["build", str(SEED), "-o", str(out), "--store", str(store)]) == 0
+    assert "added to store" in capsys.readouterr().err
+    assert main(["load", str(out), "--store", str(store)]) == 0
+    assert "0 new triples, 996 in all" in capsys.readouterr().err

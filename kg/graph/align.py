@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import networkx as nx
 
@@ -92,35 +92,50 @@ def mark_alignment(graph: nx.MultiDiGraph, doc_langs: Mapping[str, frozenset[str
     return aligned, single
 
 
-def add_labels(graph: nx.MultiDiGraph, zh: ZhLexicon, config: Config, lang: str = "zh") -> int:
-    """Give each node its label in ``lang`` (``labels[lang]``): the language's lexicon's label of its
-    identifier or an equivalent; for composed concepts and minted therapies, their rule's label in that
-    language around the label of their head. Returns how many nodes got one."""
-    templates = {name: r.languages[lang].label for name, r in config.compositions.items() if lang in r.languages}
-    therapy = TypePolicy.from_config(config).therapy.minted_labels.get(lang)
+class Labeller:
+    """Node labels in one language (``lang``): the language's lexicon's label of the node's identifier
+    or an equivalent; for composed concepts and minted therapies, their rule's label in that language
+    around the label of their head or agent."""
 
-    def label_of(node: str) -> str | None:
-        d = graph.nodes[node]
-        found = zh.label([node, *sorted(d.get("equivalents") or ())])
+    def __init__(self, zh: ZhLexicon, config: Config, lang: str = "zh"):
+        self.zh = zh
+        self.templates = {name: r.languages[lang].label for name, r in config.compositions.items() if lang in r.languages}
+        self.therapy = TypePolicy.from_config(config).therapy.minted_labels.get(lang)
+
+    def label(self, node: str, d: Mapping, lookup: Callable[[str], Mapping | None]) -> str | None:
+        """The label of ``node`` (attributes ``d``); ``lookup`` gives another node's attributes (or None)."""
+        found = self.zh.label([node, *sorted(d.get("equivalents") or ())])
         if found:
             return found
         head = d.get("composed_of")
-        if head and head in graph:
+        head_d = lookup(head) if head else None
+        if head_d is not None:
             name = ids.composition_rule(node, head)
-            head_label = zh.label([head, *sorted(graph.nodes[head].get("equivalents") or ())])
-            if templates.get(name) and head_label:
-                return templates[name].format(label=head_label)
+            head_label = self.zh.label([head, *sorted(head_d.get("equivalents") or ())])
+            if self.templates.get(name) and head_label:
+                return self.templates[name].format(label=head_label)
         agent = d.get("agent")
-        if agent and therapy and ids.is_therapy(node) and agent in graph:
-            agent_label = zh.label([agent, *sorted(graph.nodes[agent].get("equivalents") or ())])
+        agent_d = lookup(agent) if agent and self.therapy and ids.is_therapy(node) else None
+        if agent_d is not None:
+            agent_label = self.zh.label([agent, *sorted(agent_d.get("equivalents") or ())])
             if agent_label:
-                return therapy.format(label=agent_label)
+                return self.therapy.format(label=agent_label)
         return None
+
+
+def add_labels(graph: nx.MultiDiGraph, zh: ZhLexicon, config: Config, lang: str = "zh") -> int:
+    """Give each node its label in ``lang`` (``labels[lang]``, see ``Labeller``). Returns how many nodes
+    got one."""
+    labeller = Labeller(zh, config, lang)
+    nodes = graph.nodes
+
+    def lookup(curie: str) -> Mapping | None:
+        return nodes[curie] if curie in graph else None
 
     n = 0
     for node in sorted(graph.nodes):
-        label = label_of(node)
+        label = labeller.label(node, nodes[node], lookup)
         if label:
-            graph.nodes[node].setdefault("labels", {})[lang] = label
+            nodes[node].setdefault("labels", {})[lang] = label
             n += 1
     return n

@@ -13,7 +13,7 @@ import msgspec
 from kg import ids
 from kg.errors import KgError
 from kg.ingest.metadata import pmcid as clean_pmcid
-from kg.ingest.source import text_lines
+from kg.ingest.source import OnError, text_lines
 from kg.ingest.text import clean
 from kg.lang import detect_lang
 from kg.model import Author, Document, MeshHeading, Section, Tag
@@ -23,18 +23,26 @@ SECTION_KEYS = (("title", "title", None), ("abstract", "abstract", None), ("text
                 ("title_zh", "title", "zh"), ("abstract_zh", "abstract", "zh"))
 
 
-def read_jsonl(path: Path, text: str | None = None) -> Iterator[Document]:
+def read_jsonl(path: Path, text: str | None = None, *, on_error: OnError | None = None) -> Iterator[Document]:
     """One JSON object a line, read lazily: ``id``, ``title``, ``abstract`` and optional metadata
     (``doi``, ``pmid``, ``pmcid``, ``journal``, ``year``, ``volume``, ``issue``, ``pages``, ``authors``,
     ``keywords``, ``publication_types``, ``mesh``, ``title_zh``, ``abstract_zh``). Each field's type is
-    checked (``Record``); other keys are ignored."""
+    checked (``Record``); other keys are ignored. A bad record is an error; with ``on_error`` it is
+    reported there and the next line read."""
     lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
     n = 0
     for lineno, line in lines:
         if not line.strip():
             continue
         n += 1
-        yield _document(_record(line, path, lineno), line, path, lineno)
+        try:
+            doc = _document(_record(line, path, lineno), line, path, lineno)
+        except KgError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        yield doc
     if not n:
         raise KgError("no records", path)
 

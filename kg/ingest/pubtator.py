@@ -9,16 +9,17 @@ from pathlib import Path
 
 from kg import ids
 from kg.errors import KgError
-from kg.ingest.source import text_lines
+from kg.ingest.source import OnError, text_lines
 from kg.lang import detect_lang
 from kg.model import Document, Section
 
 TEXT_LINE = re.compile(r"^(\d+|[^|\t]+)\|([ta])\|(.*)$")
 
 
-def read_pubtator(path: Path, text: str | None = None) -> Iterator[Document]:
+def read_pubtator(path: Path, text: str | None = None, *, on_error: OnError | None = None) -> Iterator[Document]:
     """PubTator documents, read lazily (``PMID|t|title``, ``PMID|a|abstract``; annotation lines are read by
-    the evaluator). A document's lines are consecutive."""
+    the evaluator). A document's lines are consecutive. A line of no PubTator kind is an error; with
+    ``on_error`` it is reported there and skipped."""
     lines = enumerate(text.split("\n"), start=1) if text is not None else text_lines(path)
     pid, parts, n = None, {}, 0
     for lineno, line in lines:
@@ -33,7 +34,11 @@ def read_pubtator(path: Path, text: str | None = None) -> Iterator[Document]:
                 pid, parts = m.group(1), {}
             parts[m.group(2)] = m.group(3)
         elif "\t" not in line:
-            raise KgError("not a PubTator line (expected 'ID|t|title', 'ID|a|abstract' or a tab-separated annotation)", path, lineno)
+            exc = KgError("not a PubTator line (expected 'ID|t|title', 'ID|a|abstract' or a tab-separated annotation)",
+                          path, lineno)
+            if on_error is None:
+                raise exc
+            on_error(exc)
     if pid is not None:
         n += 1
         yield _document(pid, parts, path)

@@ -5,10 +5,16 @@ by the content where it says little (``.txt``, ``.xml``, ``.json``: the XML root
 A reader is a function ``(path, text=None) -> Iterator[Document]``: it yields the file's documents lazily
 (``text``, when given, is the file's text already read), and raises ``KgError`` naming the file and line
 for input it cannot use. ``iter_documents`` streams the documents of many files.
+
+Skipping bad records (``kg build --on-error skip``): a reader whose records can be read one by one (JSONL,
+PubTator) takes a keyword ``on_error`` and, when given one, reports a bad record to it and reads on. For
+a reader without it (a journal page, a plain text: one document per file) an error drops the rest of
+that file, reported the same way. A record without text and a repeated document id are bad records too.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -23,7 +29,7 @@ from kg.ingest.medline import looks_like_medline, read_medline
 from kg.ingest.pubmed import ROOTS as PUBMED_ROOTS
 from kg.ingest.pubmed import read_pubmed
 from kg.ingest.pubtator import TEXT_LINE, read_pubtator
-from kg.ingest.source import peek
+from kg.ingest.source import OnError, peek
 from kg.ingest.text import read_plain_text
 from kg.ingest.xml import root_of
 from kg.model import Document
@@ -84,8 +90,17 @@ def sniff(path: Path, head: str | None = None) -> str:
     return "text"
 
 
-def read_documents(path: str | Path, input_format: str | None = None) -> Iterator[Document]:
-    """Documents of one file, lazily, with the named reader or a sniffed one."""
+def skips_records(reader: Reader) -> bool:
+    """Whether a reader can report a bad record and read on (it takes a keyword ``on_error``)."""
+    try:
+        return "on_error" in inspect.signature(reader).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def read_documents(path: str | Path, input_format: str | None = None, on_error: OnError | None = None) -> Iterator[Document]:
+    """Documents of one file, lazily, with the named reader or a sniffed one; with ``on_error``, bad
+    records are reported there instead of raised."""
     path = Path(path)
     if input_format is not None and input_format not in READERS:
         raise KgError(f"unknown input format {input_format!r}; known: {', '.join(sorted(READERS))}", path)
@@ -97,13 +112,30 @@ def read_documents(path: str | Path, input_format: str | None = None) -> Iterato
         raise KgError("no such file", path)
     fmt = input_format or sniff(path)
     log.debug("%s: read as %s", path, fmt)
-    return _with_text(READERS[fmt](path), path)
+    reader = READERS[fmt]
+    if on_error is None:
+        return _with_text(reader(path), path, None)
+    if skips_records(reader):
+        return _with_text(reader(path, on_error=on_error), path, on_error)
+    return _with_text(_rest_skipped(reader(path), on_error), path, on_error)
 
 
-def _with_text(documents: Iterator[Document], path: Path) -> Iterator[Document]:
+def _rest_skipped(documents: Iterator[Document], on_error: OnError) -> Iterator[Document]:
+    """A reader that cannot read past a bad record: its error is reported and the rest of the file dropped."""
+    try:
+        yield from documents
+    except KgError as exc:
+        on_error(exc)
+
+
+def _with_text(documents: Iterator[Document], path: Path, on_error: OnError | None) -> Iterator[Document]:
     for n, d in enumerate(documents, start=1):
         if not d.sections and not d.deleted:
-            raise KgError(f"no text to read (record {n}, {d.id})" if n > 1 or d.pmid else "no text to read", path)
+            exc = KgError(f"no text to read (record {n}, {d.id})" if n > 1 or d.pmid else "no text to read", path)
+            if on_error is None:
+                raise exc
+            on_error(exc)
+            continue
         yield d
 
 
@@ -126,18 +158,25 @@ def iter_source_files(sources: Iterable[str | Path]) -> Iterator[Path]:
             raise KgError("no such file or folder", p)
 
 
-def iter_documents(sources: Iterable[str | Path], input_format: str | None = None) -> Iterator[Document]:
-    """Documents of every source (files and folders), lazily, in order; a duplicate document id is an error."""
+def iter_documents(sources: Iterable[str | Path], input_format: str | None = None,
+                   on_error: OnError | None = None) -> Iterator[Document]:
+    """Documents of every source (files and folders), lazily, in order; a duplicate document id is an
+    error. With ``on_error``, bad records (and repeated ids) are reported there and skipped."""
     seen: dict[str, str] = {}
     for path in iter_source_files(sources):
-        for d in read_documents(path, input_format):
+        where = str(path)  # one string per file, shared by its documents' entries
+        for d in read_documents(path, input_format, on_error):
             if d.deleted:  # a PubMed DeleteCitation: the record withdrawn; a later file may add it again
                 seen.pop(d.id, None)
                 yield d
                 continue
             if d.id in seen:
-                raise KgError(f"document {d.id} was already read from {seen[d.id]}", path)
-            seen[d.id] = str(path)
+                exc = KgError(f"document {d.id} was already read from {seen[d.id]}", path)
+                if on_error is None:
+                    raise exc
+                on_error(exc)
+                continue
+            seen[d.id] = where
             yield d
 
 

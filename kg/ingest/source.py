@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kg.errors import KgError
+
+# What a reader that can skip a bad record calls with the error before reading on (``--on-error skip``).
+OnError = Callable[[KgError], None]
 
 GZIP_MAGIC = b"\x1f\x8b"
 

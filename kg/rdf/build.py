@@ -1,13 +1,23 @@
 """The graph as RDF (Biolink): entities, a direct triple ``<subject> <biolink predicate> <object>`` per
 asserted claim, a ``biolink:Association`` node per claim with its qualifiers, and each document's
 metadata, evidence (sentence, character offsets) and publication links in a named graph of its own.
-Minted IRIs are functions of their content (``kg.ids``), so output is byte-for-byte reproducible."""
+Minted IRIs are functions of their content (``kg.ids``), so output is byte-for-byte reproducible.
+
+The mapping from the graph to RDF is written once, as generators that ``add`` triples to a sink:
+``document_triples``, ``node_triples``, ``association_triples``, ``evidence_triples``. The sink is an
+rdflib graph (``to_dataset``) or ``kg.rdf.ntriples.Lines`` (the canonical lines the writers stream:
+``default_lines`` and ``document_blocks``).
+
+Canonical N-Quads, the layout every writer starts from: the default graph first (each entity's triples,
+entities in CURIE order; then each subject-object pair's associations, pairs in order; each block's lines
+sorted, each line once), then each document's named graph, documents in input order, each graph's lines
+sorted.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
-from urllib.parse import quote
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -20,11 +30,11 @@ from kg.errors import KgError
 from kg.graph.attributes import EdgeAttributes, NodeAttributes
 from kg.lang import detect_lang, has_cjk
 from kg.model import Author, Document, Evidence
+from kg.rdf.ntriples import Lines, Lit, boolean, decimal3, integer, safe_iri
 from kg.rdf.vocab import BIOLINK, CATEGORY_IRIS, KG
 
 log = logging.getLogger(__name__)
 
-_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 DATE_SLOTS = {"received": KG.dateReceived, "revised": KG.dateRevised, "online": KG.dateOnline,
               "published": KG.datePublished, "accepted": DCTERMS.dateAccepted, "completed": KG.dateCompleted}
@@ -36,18 +46,33 @@ class Minter:
 
     def __init__(self, curies: Curies | None = None):
         self.curies = curies or default_curies()
+        self._iris: dict[str, URIRef] = {}
+        self._ns = self.curies.prefix_map()  # canonical prefixes: expanded without the converter
 
-    def iri(self, curie: str) -> URIRef:
-        """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg.
-        A character no IRI may hold (white space, ``<>"{}|\\^```, control characters) is percent-encoded:
-        no identifier of a user's file can break an output."""
+    def _expand(self, curie: str) -> str:
+        prefix, _, local = curie.partition(":")
+        ns = self._ns.get(prefix)
+        if ns is not None and local:
+            return ns + local
         try:
-            out = self.curies.expand(curie)
+            return self.curies.expand(curie)
         except ValueError:
             raise KgError(f"the identifier {curie!r} has a prefix prefixes.toml does not know") from None
-        if _NOT_IRI.search(out):
-            out = _NOT_IRI.sub(lambda m: quote(m.group(0), safe=""), out)
-        return URIRef(out)
+
+    def iri(self, curie: str) -> URIRef:
+        """The IRI of a CURIE: ontology PURLs, MeSH at id.nlm.nih.gov, kg's own terms under w3id.org/kg;
+        characters no IRI may hold (a DOI's ``<``, a space) percent-encoded."""
+        out = self._iris.get(curie)
+        if out is None:
+            out = URIRef(safe_iri(self._expand(curie)))
+            if len(self._iris) >= 100_000:  # documents and authors come and go: start afresh
+                self._iris.clear()
+            self._iris[curie] = out
+        return out
+
+    def minted(self, curie: str) -> URIRef:
+        """The IRI of a node minted once (an association, an evidence): not remembered."""
+        return URIRef(safe_iri(self._expand(curie)))
 
     def predicate(self, curie: str) -> URIRef:
         """A Biolink predicate CURIE as a ``BIOLINK`` term (a name Biolink lacks fails here)."""
@@ -57,10 +82,10 @@ class Minter:
         return BIOLINK[name]
 
     def association(self, s: str, key: str, o: str) -> URIRef:
-        return self.iri(ids.association(s, key, o))
+        return self.minted(ids.association(s, key, o))
 
     def evidence(self, assoc: URIRef, e: Evidence) -> URIRef:
-        return self.iri(ids.evidence(str(assoc), e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start,
+        return self.minted(ids.evidence(str(assoc), e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start,
                                      e.object_start))
 
 
@@ -113,7 +138,7 @@ def document_triples(g: Graph, d: Document, mint: Minter) -> URIRef:
     _subjects(g, doc, d, mint)
     _authors(g, doc, d, mint)
     for f in d.funding:
-        grant = mint.iri(ids.grant(d.id, f.name, f.grants))
+        grant = mint.minted(ids.grant(d.id, f.name, f.grants))
         g.add((doc, KG.funding, grant))
         g.add((grant, RDF.type, KG.Grant))
         g.add((grant, RDFS.label, _lit(f.name, f.lang)))
@@ -217,7 +242,7 @@ def _authors(g: Graph, doc: URIRef, d: Document, mint: Minter) -> None:
 
 
 def _author(g: Graph, doc: URIRef, d: Document, position: int, names: list[Author], mint: Minter) -> None:
-    node = mint.iri(ids.author(d.id, position))
+    node = mint.minted(ids.author(d.id, position))
     g.add((doc, BIOLINK.authors, node))
     g.add((node, RDF.type, BIOLINK.Agent))
     g.add((node, KG.authorPosition, Literal(position + 1)))
@@ -237,17 +262,18 @@ def _author(g: Graph, doc: URIRef, d: Document, position: int, names: list[Autho
 
 
 def node_triples(default: Graph, node: str, d: NodeAttributes, mint: Minter) -> None:
-    """An entity: its categories, labels (one per language), type, equivalents, superclasses and parts."""
+    """An entity: its categories, labels (one per language), type, equivalents, superclasses and parts
+    (literals as ``Lit``, like evidence: thousands of entities and claims a chunk)."""
     s = mint.iri(node)
     for cat in sorted(d.get("categories") or ()):
         if cat in CATEGORY_IRIS:
             default.add((s, RDF.type, CATEGORY_IRIS[cat]))
     if d.get("label"):
-        default.add((s, RDFS.label, Literal(d["label"])))
+        default.add((s, RDFS.label, Lit(d["label"])))
     for lang, label in sorted((d.get("labels") or {}).items()):  # labels in other languages (kg.graph.align)
-        default.add((s, RDFS.label, Literal(label, lang=lang)))
+        default.add((s, RDFS.label, Lit(label, lang)))
     if d.get("type"):
-        default.add((s, KG.entityType, Literal(d["type"])))
+        default.add((s, KG.entityType, Lit(d["type"])))
     for e in sorted(d.get("equivalents") or ()):
         default.add((s, SKOS.exactMatch, mint.iri(e)))
     for b in sorted(d.get("broader") or ()):
@@ -270,54 +296,69 @@ def association_triples(default: Graph, s_curie: str, o_curie: str, key: str, d:
     default.add((assoc, BIOLINK.subject, s))
     default.add((assoc, BIOLINK.predicate, pred))
     default.add((assoc, BIOLINK.object, o))
-    default.add((assoc, BIOLINK.negated, Literal(bool(d["negated"]))))
-    default.add((assoc, KG.hedged, Literal(bool(d["hedged"]))))
-    default.add((assoc, BIOLINK.knowledge_level, Literal("knowledge_assertion")))
-    default.add((assoc, BIOLINK.agent_type, Literal("text_mining_agent")))
-    default.add((assoc, BIOLINK.has_confidence_score, Literal(round(float(d["score"]), 3), datatype=XSD.decimal)))
+    default.add((assoc, BIOLINK.negated, boolean(d["negated"])))
+    default.add((assoc, KG.hedged, boolean(d["hedged"])))
+    default.add((assoc, BIOLINK.knowledge_level, Lit("knowledge_assertion")))
+    default.add((assoc, BIOLINK.agent_type, Lit("text_mining_agent")))
+    default.add((assoc, BIOLINK.has_confidence_score, decimal3(d["score"])))
     for ct in sorted(d["claim_types"]):
-        default.add((assoc, KG.claimType, Literal(ct)))
+        default.add((assoc, KG.claimType, Lit(ct)))
     if d.get("direction"):
-        default.add((assoc, BIOLINK.object_direction_qualifier, Literal(d["direction"])))
+        default.add((assoc, BIOLINK.object_direction_qualifier, Lit(d["direction"])))
     if d.get("relation"):
         default.add((assoc, KG.relation, mint.iri(d["relation"])))
     for m in sorted(d["mediators"]):
         default.add((assoc, KG.mediatedBy, mint.iri(m)))
     for name, value in sorted(d["qualifiers"]):
         if name == "product":
-            default.add((assoc, KG.product, _lit(value, "zh" if has_cjk(value) else None)))
+            default.add((assoc, KG.product, Lit(value, "zh" if has_cjk(value) else None)))
     for lang in sorted(d.get("languages") or ()):  # set for claims of multilingual documents (kg.graph.align)
-        default.add((assoc, KG.evidenceLanguage, Literal(lang)))
+        default.add((assoc, KG.evidenceLanguage, Lit(lang)))
     if d.get("aligned") is not None:
-        default.add((assoc, KG.aligned, Literal(bool(d["aligned"]))))
+        default.add((assoc, KG.aligned, boolean(d["aligned"])))
     if d["evidence"] and all(e.prior_knowledge for e in d["evidence"]):  # read only as what was known
-        default.add((assoc, KG.priorKnowledge, Literal(True)))
+        default.add((assoc, KG.priorKnowledge, boolean(True)))
     return assoc
 
 
 def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> None:
-    """One sentence of a claim, in its document's graph: the text, section, language, offsets and cues."""
+    """One sentence of a claim, in its document's graph: the text, section, language, offsets and cues
+    (literals as ``Lit``: the most frequent triples of a build)."""
     doc = mint.iri(e.doc_id)
     ev = mint.evidence(assoc, e)
+    sentence = Lit(e.sentence, e.lang or None)
     dg.add((assoc, BIOLINK.publications, doc))
-    dg.add((assoc, BIOLINK.supporting_text, _lit(e.sentence, e.lang)))
+    dg.add((assoc, BIOLINK.supporting_text, sentence))
     dg.add((assoc, BIOLINK.has_evidence, ev))
     dg.add((ev, RDF.type, KG.TextEvidence))
     dg.add((ev, KG.document, doc))
-    dg.add((ev, KG.section, Literal(e.section)))
-    dg.add((ev, KG.lang, Literal(e.lang)))
-    dg.add((ev, BIOLINK.supporting_text, _lit(e.sentence, e.lang)))
-    dg.add((ev, KG.trigger, Literal(e.trigger)))
+    dg.add((ev, KG.section, Lit(e.section)))
+    dg.add((ev, KG.lang, Lit(e.lang)))
+    dg.add((ev, BIOLINK.supporting_text, sentence))
+    dg.add((ev, KG.trigger, Lit(e.trigger)))
     for slot, value in ((KG.sentenceStart, e.sentence_start), (KG.sentenceEnd, e.sentence_end),
                         (KG.subjectStart, e.subject_start), (KG.subjectEnd, e.subject_end),
                         (KG.objectStart, e.object_start), (KG.objectEnd, e.object_end)):
-        dg.add((ev, slot, Literal(int(value))))
+        dg.add((ev, slot, integer(value)))
     for cue in e.hedge_cues:
-        dg.add((ev, KG.hedgeCue, Literal(cue)))
+        dg.add((ev, KG.hedgeCue, Lit(cue)))
     for cue in e.negation_cues:
-        dg.add((ev, KG.negationCue, Literal(cue)))
+        dg.add((ev, KG.negationCue, Lit(cue)))
     if e.prior_knowledge:
-        dg.add((ev, KG.priorKnowledge, Literal(True)))
+        dg.add((ev, KG.priorKnowledge, boolean(True)))
+
+
+class RdflibSink:
+    """An rdflib graph behind the generators: ``Lit`` literals become rdflib ``Literal``s."""
+
+    __slots__ = ("graph",)
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def add(self, triple: tuple) -> None:
+        s, p, o = triple
+        self.graph.add((s, p, o.rdflib() if type(o) is Lit else o))
 
 
 # ---------------------------------------------------------------- the dataset
@@ -341,17 +382,17 @@ def to_dataset(g: nx.MultiDiGraph, curies: Curies | None = None) -> Dataset:
     mint = Minter(curies)
     ds = Dataset()
     bind_prefixes(ds, mint.curies)
-    default = ds.graph(DEFAULT_GRAPH)
+    default = RdflibSink(ds.graph(DEFAULT_GRAPH))
     docs: dict[str, Document] = g.graph.get("documents", {})
-    doc_graphs: dict[str, Graph] = {}
+    doc_graphs: dict[str, RdflibSink] = {}
     for doc_id in sorted(docs):
-        dg = ds.graph(mint.iri(doc_id))
+        dg = RdflibSink(ds.graph(mint.iri(doc_id)))
         document_triples(dg, docs[doc_id], mint)
         doc_graphs[doc_id] = dg
 
-    def graph_for(doc_id: str) -> Graph:
+    def graph_for(doc_id: str) -> RdflibSink:
         if doc_id not in doc_graphs:
-            doc_graphs[doc_id] = ds.graph(mint.iri(doc_id))
+            doc_graphs[doc_id] = RdflibSink(ds.graph(mint.iri(doc_id)))
         return doc_graphs[doc_id]
 
     for node in sorted(g.nodes):
@@ -376,3 +417,62 @@ def to_graph(g: nx.MultiDiGraph, curies: Curies | None = None) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         out.add((s, p, o))
     return out
+
+
+# ---------------------------------------------------------------- canonical lines
+
+
+def node_lines(node: str, d: NodeAttributes, mint: Minter, iris: dict | None = None) -> list[str]:
+    """An entity's triples as sorted N-Triples lines."""
+    sink = Lines(iris=iris)
+    node_triples(sink, node, d, mint)
+    return sink.sorted()
+
+
+def association_lines(s_curie: str, o_curie: str, edges: Iterable[tuple[str, EdgeAttributes]], mint: Minter,
+                      iris: dict | None = None) -> list[str]:
+    """The associations of one subject and object (``(key, attributes)`` each) as sorted N-Triples lines,
+    each once (two directions of ``biolink:affects`` share their direct triple)."""
+    sink = Lines(iris=iris)
+    for key, d in edges:
+        association_triples(sink, s_curie, o_curie, key, d, mint)
+    return sink.sorted()
+
+
+def default_lines(g: nx.MultiDiGraph, mint: Minter) -> Iterator[str]:
+    """The default graph of ``g`` (entities, then associations) as canonical N-Triples lines."""
+    iris: dict = {}
+    for node in sorted(g.nodes):
+        yield from node_lines(node, g.nodes[node], mint, iris)
+    pairs: dict[tuple[str, str], list[tuple[str, EdgeAttributes]]] = {}
+    for s, o, key, d in g.edges(keys=True, data=True):
+        pairs.setdefault((s, o), []).append((key, d))
+    for (s, o), edges in sorted(pairs.items()):
+        yield from association_lines(s, o, sorted(edges, key=lambda x: x[0]), mint, iris)
+
+
+def document_blocks(g: nx.MultiDiGraph, mint: Minter) -> Iterator[tuple[str, list[str]]]:
+    """Each document's named graph as ``(document id, sorted N-Quads lines)``: its metadata, the entities
+    mentioned in it and the evidence it gives, in the order of ``g.graph["documents"]`` (input order;
+    documents only evidence names come last, sorted)."""
+    docs: dict[str, Document] = g.graph.get("documents", {})
+    iris: dict = {}
+    sinks: dict[str, Lines] = {}
+
+    def sink(doc_id: str) -> Lines:
+        if doc_id not in sinks:
+            sinks[doc_id] = Lines(graph=mint.iri(doc_id), iris=iris)
+        return sinks[doc_id]
+
+    for doc_id, d in docs.items():
+        document_triples(sink(doc_id), d, mint)
+    for node in sorted(g.nodes):
+        for doc_id in sorted(g.nodes[node].get("mentioned_in") or ()):
+            sink(doc_id).add((mint.iri(node), KG.mentionedIn, mint.iri(doc_id)))
+    for s_curie, o_curie, key, d in sorted(g.edges(keys=True, data=True), key=lambda x: (x[0], x[2], x[1])):
+        assoc = mint.association(s_curie, key, o_curie)
+        for e in d["evidence"]:
+            evidence_triples(sink(e.doc_id), assoc, e, mint)
+    order = list(docs) + sorted(set(sinks) - set(docs))
+    for doc_id in order:
+        yield doc_id, sinks[doc_id].sorted()

@@ -396,8 +396,14 @@ def _creation_lock(location: Path):
     return held()
 
 
-def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
-    """Load graph files into an Oxigraph store folder (created when missing). All files or none are added."""
+def load_store(files: list[str | Path], location: str | Path, replace_graphs: bool = True) -> LoadReport:
+    """Load graph files into an Oxigraph store folder (created when missing); every file is parsed before
+    anything is written, so a bad input leaves the store unchanged.
+
+    A graph grows as papers arrive (``replace_graphs``): a named graph (a document's, in kg's TriG and
+    N-Quads) already in the store is replaced, not added to, and what the store holds for the whole
+    corpus is folded again (``fold_associations``): an association is hedged only if every load says so,
+    keeps its best score, is aligned only if every load says so; one left without evidence is removed."""
     ox = _ox()
     location = Path(location)
     paths = [Path(f) for f in files]
@@ -409,6 +415,7 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
         rdf_format(p)
     if location.exists() and not (location.is_dir() and (is_store(location) or not any(location.iterdir()))):
         raise KgError("not an Oxigraph store folder (and not empty): refusing to write there", location)
+    graphs = [_named_graphs(p) for p in paths]  # parses each file: a syntax error stops here
     if is_store(location):
         readers = served_by(location)
         if readers:
@@ -422,8 +429,10 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
                               "--writable); stop it first", location) from None
             raise KgError(f"cannot open the store: {exc}", location) from None
         before = len(store)
-        _load_quads(store, paths)
+        for p, names in zip(paths, graphs):
+            _add_file(store, p, names if replace_graphs else set())
         deleted = _apply_deletions(store)
+        fold_associations(store)
         store.flush()
         after = len(store)
         del store
@@ -434,12 +443,16 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
         raise KgError("the store's parent folder does not exist", parent)
     with _creation_lock(location):
         if is_store(location):  # made by the load we waited for: add to it
-            return load_store(paths, location)
+            return load_store(paths, location, replace_graphs)
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{location.name}.", suffix=".loading"))
         try:
             store = ox.Store(str(tmp))
-            _load_quads(store, paths, bulk=True)
+            _load_quads(store, paths[:1], bulk=True)
+            for p, names in zip(paths[1:], graphs[1:]):
+                _add_file(store, p, names if replace_graphs else set())
             deleted = _apply_deletions(store)
+            if len(paths) > 1:
+                fold_associations(store)
             store.optimize()
             store.flush()
             after = len(store)
@@ -451,3 +464,81 @@ def load_store(files: list[str | Path], location: str | Path) -> LoadReport:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return LoadReport(str(location), len(paths), 0, after, True, deleted)
+
+
+def _named_graphs(path: Path) -> set:
+    """The named graphs of a graph file (parsing all of it: a syntax error is a ``KgError``)."""
+    ox = _ox()
+    names = set()
+    try:
+        for q in ox.parse(format=rdf_format(path), **_source(path, rdf_format(path), ox)):
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                names.add(q.graph_name)
+    except SyntaxError as exc:
+        msg = str(exc.msg if hasattr(exc, "msg") else exc).split(" (", 1)[0]
+        raise KgError(f"cannot parse RDF: {msg}", exc.filename or path, exc.lineno) from None
+    except UnicodeDecodeError as exc:
+        raise KgError(f"not UTF-8 text ({exc.reason})", path) from None
+    return names
+
+
+def _add_file(store, path: Path, replace: set) -> None:
+    """Add a file's quads; the named graphs in ``replace`` that the store has are emptied first, and the
+    associations whose evidence they held and no longer hold anywhere are removed."""
+    ox = _ox()
+    has_evidence = ox.NamedNode(BIOLINK_NS + "has_evidence")
+    touched = set()
+    for g in replace:
+        if store.contains_named_graph(g):
+            touched.update(q.subject for q in store.quads_for_pattern(None, has_evidence, None, g))
+            store.remove_graph(g)
+    _load_quads(store, [path])
+    for assoc in touched:
+        if next(iter(store.quads_for_pattern(assoc, has_evidence, None, None)), None) is None:
+            _remove_association(store, assoc)
+
+
+BIOLINK_NS = "https://w3id.org/biolink/vocab/"
+KG_NS = "https://w3id.org/kg/vocab/"
+
+
+def _remove_association(store, assoc) -> None:
+    """Remove an association node from the default graph, and its direct triple when no other asserted
+    association of the same subject, predicate and object remains."""
+    ox = _ox()
+    dg = ox.DefaultGraph()
+
+    def value(pred: str):
+        q = next(iter(store.quads_for_pattern(assoc, ox.NamedNode(BIOLINK_NS + pred), None, dg)), None)
+        return q.object if q is not None else None
+
+    s, p, o, negated = value("subject"), value("predicate"), value("object"), value("negated")
+    for q in list(store.quads_for_pattern(assoc, None, None, dg)):
+        store.remove(q)
+    if s is None or p is None or o is None or (negated is not None and negated.value == "true"):
+        return
+    others = store.query(
+        f"ASK {{ ?a <{BIOLINK_NS}subject> {s} ; <{BIOLINK_NS}predicate> {p} ; <{BIOLINK_NS}object> {o} ; "
+        f"<{BIOLINK_NS}negated> false }}")
+    if not bool(others):
+        store.remove(ox.Quad(s, p, o, dg))
+
+
+FOLD = f"""PREFIX kg: <{KG_NS}>
+PREFIX biolink: <{BIOLINK_NS}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+DELETE {{ ?a kg:hedged true }} WHERE {{ ?a kg:hedged true . ?a kg:hedged false }} ;
+DELETE {{ ?a kg:aligned true }} WHERE {{ ?a kg:aligned true . ?a kg:aligned false }} ;
+DELETE {{ ?a biolink:has_confidence_score ?low }}
+WHERE {{ ?a biolink:has_confidence_score ?low . ?a biolink:has_confidence_score ?high FILTER (?high > ?low) }} ;
+DELETE {{ ?n rdfs:label ?bare }}
+WHERE {{ ?n rdfs:label ?bare , ?label ; kg:entityType ?type
+        FILTER (lang(?bare) = "" && lang(?label) = "" && ?bare != ?label && REGEX(STR(?bare), "^[A-Za-z][A-Za-z0-9_.-]*:[^ ]+$")) }}
+"""
+
+
+def fold_associations(store) -> None:
+    """What loads of several builds give an association (or a node) twice, folded as one build would:
+    hedged only if all say so, aligned only if all say so, the best score; a node's bare label (its
+    CURIE, from a build where only a reference named it) dropped where it has a real one."""
+    store.update(FOLD)

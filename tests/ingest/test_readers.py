@@ -264,3 +264,27 @@ def test_jsonl_ids_make_valid_iris_in_every_format(tmp_path, record, doc_id):
         g.add((Minter().iri(doc.id), Minter().iri("biolink:name"), Minter().iri("MONDO:0005148")))
         back = (Dataset() if fmt == "nq" else Graph()).parse(data=g.serialize(format=fmt), format=fmt)
         assert {str(s) for s in back.subjects()} == {iri}
+
+
+def test_bad_records_are_skipped_and_reported_with_their_line(tmp_path):
+    """``on_error``: a reader that reads record by record (JSONL, PubTator) reports a bad record and reads on;
+    a journal page, one document a file, is dropped whole; a record without text and a repeated id too."""
+    from kg.ingest import READERS, iter_documents
+    from kg.ingest.registry import skips_records
+
+    assert skips_records(READERS["jsonl"]) and skips_records(READERS["pubtator"])
+    assert not skips_records(READERS["journal"])
+    j = tmp_path / "a.jsonl"
+    j.write_text('{"id": "a", "abstract": "One."}\n{bad\n[1]\n{"id": "b"}\n{"id": "a", "abstract": "Again."}\n'
+                 '{"id": "c", "abstract": "Three."}\n', encoding="utf-8")
+    t = tmp_path / "b.pubtator"
+    t.write_text("1|t|A title\n1|a|An abstract.\nnot a pubtator line\n2|t|Another\n2|a|Text.\n", encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    errors = []
+    docs = list(iter_documents([j, t], on_error=errors.append))
+    assert [d.id for d in docs] == ["kgdoc:a", "kgdoc:c", "PMID:1", "PMID:2"]
+    assert [str(e).split(": ", 1)[0] for e in errors] == [f"{j}:2", f"{j}:3", f"{j}:4", str(j), f"{t}:3"]
+    assert "already read" in str(errors[3])
+    with pytest.raises(KgError, match=r"a\.jsonl:2: invalid JSON"):
+        list(iter_documents([j]))
