@@ -164,11 +164,16 @@ def test_sigterm_during_a_build_leaves_no_output(tmp_path):
     import time
 
     big = tmp_path / "big.jsonl"
-    big.write_text("".join('{"id": "d%d", "abstract": "Metformin is used to treat type 2 diabetes in adults."}\n' % i
-                           for i in range(20000)), encoding="utf-8")
+    big.write_text("".join('{"id": "d%d", "abstract": "Metformin %d is used to treat type 2 diabetes in adults."}\n' % (i, i)
+                           for i in range(200000)), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(big), "-o", str(tmp_path / "kg.ttl"), "-q"],
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(8)  # reading and recognising by now
+    chunks = tmp_path / "kg.ttl.work" / "chunks"
+    deadline = time.monotonic() + 120
+    # signal once the build is working (its first shard is written), whatever the machine's speed
+    while proc.poll() is None and time.monotonic() < deadline and not (chunks.is_dir() and any(chunks.glob("*.json"))):
+        time.sleep(0.05)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
