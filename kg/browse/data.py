@@ -462,6 +462,15 @@ class Reader:
         assocs = [a.value for a, p, d in sorted(rows, key=lambda r: (r[1].value, value(r[2]) or "", r[0].value))]
         mentioned = sorted(r[0].value for r in self.service.select(
             f"SELECT ?x WHERE {{ ?x <{KGV}mentionedIn> {ref} }} LIMIT {LISTED * 5}"))
+        spans: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+        for span in facts[KGV + "mentionSpan"]:
+            parsed = parse_span(span.value)
+            if parsed is not None:
+                start, end, language, curie, section = parsed
+                iri = self.expand(curie)
+                if iri is not None:
+                    spans[(section, language)].append((start, end, iri))
+        span_nodes = self.nodes({iri for rows in spans.values() for *_, iri in rows})
         authors = sorted(linked[BL + "authors"].values(), key=lambda f: integer(_one(f[KGV + "authorPosition"])) or 0)
         claims = self.claims(assocs[:CLAIMS_PER_PAGE * 5])
         return Document(
@@ -474,7 +483,20 @@ class Reader:
             funding=[(_pick([(o.value, lang(o)) for o in f[LABEL]]), sorted(o.value for o in f[KGV + "grantNumber"]))
                      for f in linked[KGV + "funding"].values()],
             claims=claims, claims_total=len(assocs),
-            mentioned=sorted(self.nodes(mentioned).values(), key=lambda n: (n.categories[:1], n.name.lower())))
+            mentioned=sorted(self.nodes(mentioned).values(), key=lambda n: (n.categories[:1], n.name.lower())),
+            mentions={k: sorted((s, t, span_nodes[i]) for s, t, i in rows) for k, rows in spans.items()})
+
+
+def parse_span(value: str) -> tuple[int, int, str, str, str] | None:
+    """``kg:mentionSpan``'s "START-END LANG CURIE SECTION" as (start, end, language, CURIE, section); None
+    when it is malformed."""
+    parts = value.split(" ", 3)
+    if len(parts) != 4 or "-" not in parts[0]:
+        return None
+    a, _, b = parts[0].partition("-")
+    if not (a.isdigit() and b.isdigit()) or int(a) >= int(b):
+        return None
+    return int(a), int(b), parts[1], parts[2], parts[3]
 
 
 DOCUMENT_FIELDS = {"year": KGV + "year", "volume": BL + "volume", "issue": BL + "issue", "pages": BL + "pages",
@@ -495,6 +517,7 @@ class Document:
     claims: list[Claim]
     claims_total: int
     mentioned: list[Node]
+    mentions: dict[tuple[str, str], list[tuple[int, int, Node]]] = field(default_factory=dict)  # (section, lang) -> spans
 
     def section_text(self, section: str, language: str) -> str | None:
         """The text a section's offsets count in: the title or the abstract in that language."""

@@ -303,8 +303,8 @@ def document_page(d: Document, style: Style) -> str:
     claims = "".join(claim_html(c, style, [ev for ev in c.evidence if ev.document and ev.document.iri == ref.iri])
                      for c in d.claims)
     body = (f'{titles}<dl class="meta">{"".join(meta)}</dl>{abstracts}'
-            '<p class="legend muted">Marked in the text: the subject and object of every claim read there, coloured by '
-            'category and linked to their pages.</p>'
+            '<p class="legend muted">Marked in the text: every entity kg recognised there, coloured by category and '
+            'linked to its page.</p>'
             + (f'<section><h2>Entities mentioned</h2><dl class="structure">{mentioned}</dl></section>' if mentioned else "")
             + f'<section><h2>Claims read here ({d.claims_total})</h2><ul class="claims">{claims}</ul></section>')
     return layout(ref.title, body)
@@ -315,7 +315,8 @@ def _in_lang(text: str, language: str) -> str:
 
 
 def _section_html(d: Document, section: str, language: str, text: str, style: Style) -> str:
-    """A title or abstract with the subjects and objects of the claims read in it marked (from the offsets)."""
+    """A title or abstract with every recognised mention and the subjects and objects of the claims read in it
+    marked (from the offsets), each linked to its entity."""
     spans: dict[tuple[int, int], tuple[str, Node]] = {}
     for c in d.claims:
         for ev in c.evidence:
@@ -327,5 +328,8 @@ def _section_html(d: Document, section: str, language: str, text: str, style: St
                     s, t = ev.sentence_start + span[0], ev.sentence_start + span[1]
                     if text[s:t] == ev.text[span[0]:span[1]]:
                         spans.setdefault((s, t), (kind, node))
+    for s, t, node in d.mentions.get((section, language), ()):  # every recognised mention (kg:mentionSpan)
+        if t <= len(text):
+            spans.setdefault((s, t), ("ment", node))
     marks = [(s, t, "ment", node) for (s, t), (_, node) in spans.items()]
     return marked(text, marks, style)

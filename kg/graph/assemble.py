@@ -81,6 +81,17 @@ def node_contributions(
         yield CLAIMED, claim.object, None
 
 
+def mention_spans(annotated: Iterable[AnnotatedDocument]) -> dict[str, list[tuple[str, str, int, int, str]]]:
+    """Each document's grounded mentions as ``(section, language, start, end, concept)``, sorted: where a
+    concept is named in the text, for a reader that marks them (the browser's document page)."""
+    out = {}
+    for ad in annotated:
+        rows = sorted({(m.section, m.lang, m.start, m.end, m.concept.curie) for m in ad.mentions if m.concept is not None})
+        if rows:
+            out[ad.document.id] = rows
+    return out
+
+
 def evidence_key(e) -> tuple:
     """What makes two pieces of evidence one: the same sentence and the same subject and object spans."""
     return e.doc_id, e.section, e.lang, e.sentence_start, e.subject_start, e.object_start
@@ -120,6 +131,7 @@ def assemble(
         g.graph["documents"].setdefault(ad.document.id, ad.document)
     for _, concept, doc_id in node_contributions(claims, annotated, extra_concepts):
         _add_node(g, concept, doc_id)
+    g.graph["mention_spans"] = mention_spans(annotated)
     seen_of: dict[tuple[str, str, str], set[tuple]] = {}  # each edge's evidence keys: one set per edge
     for claim in claims:
         key = edge_key(claim)

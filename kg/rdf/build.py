@@ -321,6 +321,15 @@ def association_triples(default: Graph, s_curie: str, o_curie: str, key: str, d:
     return assoc
 
 
+def mention_triples(dg: Graph, doc_id: str, spans, mint: Minter) -> None:
+    """Where the document names each concept, in its graph: ``<document> kg:mentionSpan "START-END LANG
+    CURIE SECTION"`` (character offsets in the section's text; one triple a mention, which a graph without
+    named graphs keeps too; ``kg:mentionedIn`` links the concept's node to the document)."""
+    doc = mint.iri(doc_id)
+    for section, lang, start, end, curie in spans:
+        dg.add((doc, KG.mentionSpan, Lit(f"{start}-{end} {lang} {curie} {section}")))
+
+
 def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> None:
     """One sentence of a claim, in its document's graph: the text, section, language, offsets and cues
     (literals as ``Lit``: the most frequent triples of a build)."""
@@ -401,6 +410,8 @@ def to_dataset(g: nx.MultiDiGraph, curies: Curies | None = None) -> Dataset:
         s = mint.iri(node)
         for doc_id in sorted(d.get("mentioned_in") or ()):
             graph_for(doc_id).add((s, KG.mentionedIn, mint.iri(doc_id)))
+    for doc_id, spans in sorted(g.graph.get("mention_spans", {}).items()):
+        mention_triples(graph_for(doc_id), doc_id, spans, mint)
     for s_curie, o_curie, key, d in sorted(g.edges(keys=True, data=True), key=lambda x: (x[0], x[2], x[1])):
         assoc = association_triples(default, s_curie, o_curie, key, d, mint)
         for e in d["evidence"]:
@@ -469,6 +480,8 @@ def document_blocks(g: nx.MultiDiGraph, mint: Minter) -> Iterator[tuple[str, lis
     for node in sorted(g.nodes):
         for doc_id in sorted(g.nodes[node].get("mentioned_in") or ()):
             sink(doc_id).add((mint.iri(node), KG.mentionedIn, mint.iri(doc_id)))
+    for doc_id, spans in g.graph.get("mention_spans", {}).items():
+        mention_triples(sink(doc_id), doc_id, spans, mint)
     for s_curie, o_curie, key, d in sorted(g.edges(keys=True, data=True), key=lambda x: (x[0], x[2], x[1])):
         assoc = mint.association(s_curie, key, o_curie)
         for e in d["evidence"]:

@@ -103,6 +103,7 @@ class KG(DefinedNamespace):
     majorTopic: URIRef
     mediatedBy: URIRef
     mentionedIn: URIRef
+    mentionSpan: URIRef
     meshHeading: URIRef
     meshQualified: URIRef
     negationCue: URIRef

@@ -125,6 +125,24 @@ def test_document_page_by_any_id(server, key):
     assert "<h2>Claims read here (17)</h2>" in page and "Entities mentioned" in page
 
 
+def test_document_page_marks_every_recognised_mention(server, seed_kg):
+    """Mentions that take part in no claim are marked too (kg:mentionSpan), each linked to its entity."""
+    from kg.rdf.build import Minter
+
+    ad = seed_kg.annotated[0]
+    in_claims = {c.subject.curie for c in seed_kg.claims} | {c.object.curie for c in seed_kg.claims}
+    lonely = [m for m in ad.mentions if m.section == "abstract" and m.lang == "en" and m.concept is not None
+              and m.concept.curie not in in_claims]
+    assert lonely  # the seed's abstract names entities no claim joins
+    status, _, page, _ = get(server, "/document/" + urllib.parse.quote(DOC, safe=":/"))
+    english = page.split("<h2>Abstract (English)</h2>", 1)[1].split("</section>", 1)[0]
+    marked = re.findall(r'<mark class="ment"[^>]*><a href="/entity/([^"]+)"[^>]*>([^<]+)</a></mark>', english)
+    mint = Minter()
+    for m in lonely:
+        assert any(text == m.text and mint.iri(curie) == mint.iri(m.concept.curie) for curie, text in marked), m.text
+    assert len(marked) >= len({(m.start, m.end) for m in ad.mentions if m.section == "abstract" and m.lang == "en"}) - 3
+
+
 def test_sparql_page_runs_named_queries_and_reports_bad_sparql(server):
     status, _, page, _ = get(server, "/sparql")
     assert status == 200 and "<textarea" in page and all(f"<b>{n}</b>" for n in ("treats", "evidence", "hedged"))
