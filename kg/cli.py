@@ -197,18 +197,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from kg.corpora import default_corpora_dir
+
+    root = args.corpora or default_corpora_dir()
+    if args.model == "claims":
+        from kg.training import train_claims
+
+        model = train_claims(root, args.output, config=_config(args), limit=args.limit, seed=args.seed)
+        if not args.quiet:
+            print(f"kg: claim model, {len(model.weights)} features ({', '.join(model.classes)}) -> "
+                  f"{args.output or 'kg/models/claims'}", file=sys.stderr)
+        return 0
     from kg.nlp.ner import MODEL_DIR
     from kg.training import train_from_corpora
 
     out = args.output or MODEL_DIR
-    root = args.corpora or default_corpora_dir()
     bar = None
     if _progress(args):
         from tqdm import tqdm
 
         bar = tqdm(total=args.epochs, desc="kg train", unit="epoch", leave=False)
     try:
-        train_from_corpora(root, out, epochs=args.epochs, seed=args.seed, limit=args.limit,
+        train_from_corpora(root, out, epochs=args.epochs, seed=args.seed or 0, limit=args.limit,
                            progress=(lambda epoch, loss: bar.update(1)) if bar is not None else None,
                            config=_config(args))
     finally:
@@ -403,11 +412,15 @@ def _eval_parser(sub) -> argparse.ArgumentParser:
 
 
 def _train_parser(sub) -> argparse.ArgumentParser:
-    t = sub.add_parser("train", help="train the NER model on the corpora's train splits (fixed seeds)")
+    t = sub.add_parser("train", help="train the recogniser (ner) or the claim classifier (claims) on the "
+                                     "corpora's annotations (fixed seeds)")
+    t.add_argument("model", nargs="?", choices=["ner", "claims"], default="ner",
+                   help="what to train: the NER model (default) or the claim classifier (claims.toml [training])")
     t.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
-    t.add_argument("-o", "--output", metavar="DIR", help="where to write the model (default: the package's kg/models/ner)")
-    t.add_argument("--epochs", type=int, default=15)
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("-o", "--output", metavar="PATH",
+                   help="where to write the model (default: the package's kg/models/ner, or the claims model file)")
+    t.add_argument("--epochs", type=int, default=15, help="NER training epochs")
+    t.add_argument("--seed", type=int, default=None, help="random seed (default 0; claims: [training] seed)")
     t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
     t.set_defaults(func=cmd_train)
     return t

@@ -53,6 +53,7 @@ POLICY_FILES: dict[str, str] = {
     "relations.en.toml": "English claim triggers, clause and list punctuation",
     "relations.zh.toml": "Chinese claim triggers, clause and list punctuation",
     "predicates.tsv": "claim kinds -> Biolink predicates, RO relations, directions",
+    "claims.toml": "the claim classifier: its languages, model files, families and thresholds; how kg train trains it",
     "corpora.toml": "annotated corpora for kg eval and kg train",
     "draw.toml": "figure styles: colours by category, edge families",
 }
@@ -431,6 +432,11 @@ class Config:
     def triggers(self, lang: str) -> Table:
         """A language's claim triggers and punctuation (``relations.<lang>.toml``)."""
         return self.file(f"relations.{self._lang(lang)}.toml")
+
+    @property
+    def claims(self) -> Table:
+        """The claim classifier's policy (``claims.toml``)."""
+        return self.file("claims.toml")
 
     @property
     def predicates(self) -> dict[str, Predicate]:

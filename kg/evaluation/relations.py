@@ -1,13 +1,16 @@
-"""Scores of relations, by the corpus's ``relation.kind`` in ``corpora.toml``:
+"""Scores of relations, by the ``kind`` of each of a corpus's ``relations`` in ``corpora.toml``; ``family``
+names the predicate family of relations.toml ``[families]`` whose claims are read (default ``treats``):
 
 - ``treats_pairs``: document-level (chemical, disease) identifier pairs of the gold relation type against
-  the pairs of treats-like claims (a treats-family claim, or a drug lowering a disease);
+  the pairs of the family's claims (for treats, treats-like claims: a treats-family claim, or a drug
+  lowering a disease);
 - ``not_treats``: how many gold pairs of the relation (BC5CDR's chemical-induced disease) the extractor
   reads as treats-like, and how many treats-like claims it makes at all;
-- ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when a
-  treats-family, unnegated claim joins a mention overlapping the tagged treatment to one overlapping the
-  tagged disease (in positive sentences) or joins any two mentions (in the other classes); measured end to
-  end (the recogniser's mentions) and with the tagged spans given as the entities (the extractor alone).
+- ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when an
+  unnegated claim of the family joins a mention overlapping the tagged subject to one overlapping the
+  tagged object (in sentences of the positive class) or joins any two mentions (in the other classes);
+  measured end to end (the recogniser's mentions) and with the tagged spans given as the entities (the
+  extractor alone).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from kg import ids
 from kg.config import Config
 from kg.corpora import GoldDocument
+from kg.errors import KgError
 from kg.evaluation.scores import PRF
 from kg.model import AnnotatedDocument, Claim, Concept, Grounding, Mention
 
@@ -48,6 +52,13 @@ class Reading:
                    frozenset(t.strings("chemical_categories")), treats.strings("subject_types"),
                    treats.strings("object_types"), t.string("tagged_treatment_type"), t.string("tagged_disease_type"))
 
+    families: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)  # family -> Biolink predicates
+
+    @classmethod
+    def with_families(cls, config: Config) -> "Reading":
+        r = cls.from_config(config)
+        return dataclasses.replace(r, families={k: frozenset(v) for k, v in config.families.items()})
+
     def treats_like(self, c: Claim) -> bool:
         """A claim that says the subject makes the disease better: treats family, or lowers a disease."""
         if c.negated:
@@ -55,6 +66,15 @@ class Reading:
         if c.predicate in self.treats_family:
             return True
         return c.direction == "decreased" and c.object.category in self.lowered
+
+    def reads(self, family: str):
+        """Whether an unnegated claim is of ``family`` (for treats: treats-like, ``treats_like``)."""
+        if family == "treats":
+            return self.treats_like
+        if family not in self.families:
+            raise KgError(f"no predicate family {family!r} in relations.toml [families]")
+        preds = self.families[family]
+        return lambda c: not c.negated and c.predicate in preds
 
 
 def _concept_ids(concept: Concept, prefixes: Sequence[str]) -> list[str]:
@@ -65,12 +85,15 @@ def _concept_ids(concept: Concept, prefixes: Sequence[str]) -> list[str]:
 
 
 def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, subject_type: str,
-                       object_type: str, type_map: dict[str, str], prefixes: Sequence[str], reading: Reading) -> dict:
-    """Document-level (subject id, object id) pairs of ``rel_type`` against treats-like claims."""
+                       object_type: str, type_map: dict[str, str], prefixes: Sequence[str], reading: Reading,
+                       family: str = "treats") -> dict:
+    """Document-level (subject id, object id) pairs of ``rel_type`` against the claims of ``family``
+    (treats: treats-like claims)."""
     prf = PRF()
     by_doc: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    like = reading.reads(family)
     for c in claims:
-        if not reading.treats_like(c) or c.subject.category not in reading.chemicals:
+        if not like(c) or c.subject.category not in reading.chemicals:
             continue
         s_ids, o_ids = _concept_ids(c.subject, prefixes), _concept_ids(c.object, prefixes)
         by_doc[c.evidence[0].doc_id].add((s_ids[0] if s_ids else c.subject.curie, o_ids[0] if o_ids else c.object.curie))
@@ -89,7 +112,7 @@ def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], re
         prf.tp += len(pairs & pred)
         prf.fp += len(pred - pairs)
         prf.fn += len(pairs - pred)
-    return {"kind": "treats_pairs", "relation": rel_type, **prf.as_dict()}
+    return {"kind": "treats_pairs", "relation": rel_type, "family": family, **prf.as_dict()}
 
 
 def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, prefixes: Sequence[str],
@@ -115,13 +138,14 @@ def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_
 
 
 def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim], positive: str, subject: str,
-                           obj: str) -> dict:
-    """Sentence classification: the positive class must get a treats-family claim joining the tagged
-    treatment and disease; other sentences must get no treats-family claim at all."""
+                           obj: str, predicates: frozenset[str] | None = None, family: str = "treats") -> dict:
+    """Sentence classification: the positive class must get a claim of the family (``predicates``, its
+    Biolink predicates; default: the treats rules' claims) joining the tagged subject and object; other
+    sentences must get no such claim at all."""
     by_doc: dict[str, list[Claim]] = defaultdict(list)
-    flagged: dict[str, Counter] = defaultdict(Counter)  # doc -> negated / hedged treats claims
+    flagged: dict[str, Counter] = defaultdict(Counter)  # doc -> negated / hedged claims of the family
     for c in claims:
-        if c.claim_type == "treats":
+        if (c.predicate in predicates) if predicates is not None else c.claim_type == "treats":
             flagged[c.evidence[0].doc_id]["negated"] += c.negated
             flagged[c.evidence[0].doc_id]["hedged"] += c.hedged and not c.negated
             if not c.negated:
@@ -147,7 +171,7 @@ def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim]
             prf.fp += found
         per_class[g.label or ""]["sentences"] += 1
         per_class[g.label or ""]["with_treats_claim"] += found
-    return {"kind": "treats_sentence", "relation": positive, **prf.as_dict(),
+    return {"kind": "treats_sentence", "relation": positive, "family": family, **prf.as_dict(),
             "classes": {k: dict(v) for k, v in sorted(per_class.items())}}
 
 

@@ -47,7 +47,7 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     ``half_of``) and score it."""
     corpora = Corpora(pipeline.config, root)
     cfg = corpora.spec(name)
-    reading = Reading.from_config(pipeline.config)
+    reading = Reading.with_families(pipeline.config)
     identifiers = Identifiers(pipeline.lexicon, pipeline.config)
     gold = half_of(corpora.load(name, split), half)
     if limit:
@@ -61,21 +61,37 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     if type_map:
         result.types = score_mentions(gold, kg.annotated, type_map, cfg.strings("normalise", ()), identifiers)
         result.kinds = score_kinds(gold, kg.annotated, type_map, identifiers)
-    if "relation" in cfg:
-        rel = cfg.table("relation")
-        prefixes = cfg.strings("normalise", ("MESH",))
-        kind = rel.choice("kind", RELATION_KINDS)
-        if kind == "treats_pairs":
-            result.relation = score_treats_pairs(gold, kg.claims, rel.string("type"), rel.string("subject"),
-                                                 rel.string("object"), type_map, prefixes, reading)
-        elif kind == "not_treats":
-            result.relation = score_not_treats(gold, kg.claims, rel.string("type"), prefixes, reading)
-        else:
-            positive, subject, obj = rel.string("positive"), rel.string("subject"), rel.string("object")
-            result.relation = score_treats_sentences(gold, kg.claims, positive, subject, obj)
-            given = with_tagged_entities(pipeline, kg.annotated, gold, subject, obj, reading)
-            result.relation_given = score_treats_sentences(gold, given, positive, subject, obj)
+    if "relation" in cfg or "relations" in cfg:
+        given: list | None = None
+        for rel in (cfg.tables("relations") if "relations" in cfg else (cfg.table("relation"),)):
+            x, given = _score_relation(pipeline, rel, cfg, gold, kg, type_map, reading, given)
+            result.relations.append(x[0])
+            if x[1] is not None:
+                result.relations_given.append(x[1])
     return result
+
+
+def _score_relation(pipeline, rel, cfg, gold, kg, type_map, reading: Reading, given):
+    """One relation of a corpus: (its scores, the same with the tagged entities given or None), and the
+    claims made with the tagged entities given (made once per corpus, on first need)."""
+    prefixes = cfg.strings("normalise", ("MESH",))
+    kind = rel.choice("kind", RELATION_KINDS)
+    family = rel.string("family", "treats")
+    if family != "treats" and family not in reading.families:
+        raise rel.error("family", f"no predicate family {family!r} in relations.toml [families]")
+    if kind == "treats_pairs":
+        return (score_treats_pairs(gold, kg.claims, rel.string("type"), rel.string("subject"), rel.string("object"),
+                                   type_map, prefixes, reading, family), None), given
+    if kind == "not_treats":
+        return (score_not_treats(gold, kg.claims, rel.string("type"), prefixes, reading), None), given
+    positive, subject, obj = rel.string("positive"), rel.string("subject"), rel.string("object")
+    predicates = reading.families.get(family) if family != "treats" else None
+    if given is None:  # the spans tagged as any treatment or disease: `tagged` of the corpus, else this relation's
+        tagged = cfg.table("tagged", None)
+        s_tag, o_tag = (tagged.string("subject"), tagged.string("object")) if tagged is not None else (subject, obj)
+        given = with_tagged_entities(pipeline, kg.annotated, gold, s_tag, o_tag, reading)
+    return (score_treats_sentences(gold, kg.claims, positive, subject, obj, predicates, family),
+            score_treats_sentences(gold, given, positive, subject, obj, predicates, family)), given
 
 
 def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", root: str | Path | None = None,

@@ -14,6 +14,16 @@ class Treats(RuleFamily):
     "efficacy of X in Y", verbless templates ("X treatment of Y"), and objects between an opening and a
     closing phrase where the language has them ("X对Y有治疗作用")."""
 
+    name = "treats"
+
+    @property
+    def subject_types(self) -> tuple[str, ...]:
+        return self.rules.treats.subject_types
+
+    @property
+    def object_types(self) -> tuple[str, ...]:
+        return self.rules.treats.object_types
+
     def __call__(self, st: SentenceView, previous: Mention | None) -> list[Claim]:
         out = self._triggered(st, previous)
         if self.rules.circumfix_open is not None:

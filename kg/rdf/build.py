@@ -214,7 +214,8 @@ def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> Non
     dg.add((ev, KG.section, Literal(e.section)))
     dg.add((ev, KG.lang, Literal(e.lang)))
     dg.add((ev, BIOLINK.supporting_text, _lit(e.sentence, e.lang)))
-    dg.add((ev, KG.trigger, Literal(e.trigger)))
+    if e.trigger:  # a claim the classifier made where no rule joined the pair has no trigger
+        dg.add((ev, KG.trigger, Literal(e.trigger)))
     for slot, value in ((KG.sentenceStart, e.sentence_start), (KG.sentenceEnd, e.sentence_end),
                         (KG.subjectStart, e.subject_start), (KG.subjectEnd, e.subject_end),
                         (KG.objectStart, e.object_start), (KG.objectEnd, e.object_end)):

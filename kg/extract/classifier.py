@@ -1,0 +1,386 @@
+"""The claim classifier: for each candidate (therapy, condition) pair of a sentence, the probability that
+the sentence states that the therapy treats the condition, prevents it, or brings it as an adverse effect.
+
+The rule families still read every sentence; their verdicts are features of the pair, beside the words
+between and around the two mentions (mentions masked as ``<T>`` therapy, ``<D>`` condition, ``<E>``
+another entity), the sentence's words, the mentions' types and head words, the trigger patterns of each
+family found between them, and the ConText cues whose scope holds them. A linear model (multinomial
+logistic regression, trained by ``kg train claims``, ``kg.training.claims``) turns them into one
+probability per family; a pair becomes a claim of its most probable family when that probability reaches
+the family's threshold (``claims.toml``), and the probability is the claim's confidence score. Which
+predicate of the treats family a claim gets (treats, studied to treat, in trials for, applied to treat) and
+whether it is negated or hedged stay with the rules (``ClaimBuilder``).
+
+The model is a text file (JSON: classes, intercepts, one weight per class for each feature) shipped in
+``kg/models/claims/``. Nothing here imports spaCy: the features come from kg's records.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from kg.config import Config
+from kg.errors import KgError
+from kg.extract.sentence import SentenceView
+from kg.model import Claim, Mention
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "claims"
+NONE = "none"  # the class of a pair that states none of the families
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+_LENGTHS = ((0, "0"), (1, "1"), (2, "2"), (4, "3-4"), (7, "5-7"), (12, "8-12"))
+
+
+class PairReader(Protocol):
+    """What the classifier needs of a rule family: its types, and the claim it makes for a pair."""
+
+    name: str
+
+    @property
+    def subject_types(self) -> tuple[str, ...]: ...
+
+    @property
+    def object_types(self) -> tuple[str, ...]: ...
+
+    def claim(self, st: SentenceView, subj: Mention, obj: Mention, trigger: str, tstart: int) -> list[Claim]: ...
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """How a pair becomes features; stored in the model, so that training and use agree."""
+
+    window: int = 3  # words on each side of the pair
+    max_between: int = 20  # the most words between the two mentions that give features
+    sentence_words: bool = True  # the sentence's words, wherever they stand
+    heads: bool = True  # the last word of each mention (therapy, surgery, toxicity, ...)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, object]) -> "FeatureSpec":
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in d.items() if k in known})  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, object]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A candidate pair of one sentence: the therapy and condition mentions, the rule claims that join
+    them, and its features."""
+
+    subject: Mention
+    object: Mention
+    ruled: tuple[Claim, ...]
+    features: tuple[str, ...]
+
+
+def _length(n: int) -> str:
+    for limit, name in _LENGTHS:
+        if n <= limit:
+            return name
+    return "13+"
+
+
+def _norm(word: str) -> str:
+    w = word.lower()
+    return "<num>" if any(ch.isdigit() for ch in w) else w
+
+
+class SentenceTokens:
+    """One sentence as lowercased words with its mentions masked: each placed mention is one token
+    (``<T>``, ``<D>`` or ``<E>``); mentions overlapping one placed before are left out."""
+
+    def __init__(self, st: SentenceView, subject_types: frozenset[str], object_types: frozenset[str]):
+        s = st.sentence
+        self.tokens: list[str] = []
+        self.index: dict[int, int] = {}  # mention start -> token position
+        self.placed: list[Mention] = []
+        pos = s.start
+        for m in st.mentions:
+            if m.start < pos:
+                continue
+            self.tokens.extend(_norm(w) for w in _TOKEN.findall(s.text[pos - s.start:m.start - s.start]))
+            if m.concept_of(object_types) is not None and (m.concept_of(subject_types) is None or m.type in object_types):
+                kind = "<D>"
+            elif m.concept_of(subject_types) is not None:
+                kind = "<T>"
+            else:
+                kind = "<E>"
+            self.index[m.start] = len(self.tokens)
+            self.tokens.append(kind)
+            self.placed.append(m)
+            pos = m.end
+        self.tokens.extend(_norm(w) for w in _TOKEN.findall(s.text[pos - s.start:]))
+        self.words = frozenset(t for t in self.tokens if t[0] != "<")
+
+
+class Featurizer:
+    """Features of the candidate pairs of a sentence (``FeatureSpec``), with the verdicts of the rules
+    and the trigger patterns of the rule families (``patterns``: name -> compiled pattern)."""
+
+    def __init__(self, spec: FeatureSpec, patterns: Mapping[str, re.Pattern]):
+        self.spec = spec
+        self.patterns = tuple(sorted(patterns.items()))
+
+    def pair(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
+             ruled: Sequence[Claim]) -> tuple[str, ...]:
+        spec = self.spec
+        i, j = toks.index[subj.start], toks.index[obj.start]
+        first, second = (i, j) if i < j else (j, i)
+        out = ["o:SO" if i < j else "o:OS"]
+        between = toks.tokens[first + 1:second]
+        out.append("n:" + _length(len(between)))
+        if len(between) > spec.max_between:
+            between = between[: spec.max_between // 2] + ["…"] + between[-(spec.max_between // 2):]
+        seq = ["S" if i < j else "O", *between, "O" if i < j else "S"]
+        out.extend("b:" + w for w in set(between))
+        out.extend("bb:" + a + " " + b for a, b in zip(seq, seq[1:]))
+        left = toks.tokens[max(0, first - spec.window):first]
+        right = toks.tokens[second + 1:second + 1 + spec.window]
+        out.extend("l:" + w for w in left)
+        out.extend("r:" + w for w in right)
+        out.append("l1:" + (left[-1] if left else "^"))
+        out.append("r1:" + (right[0] if right else "$"))
+        if spec.sentence_words:
+            out.extend("w:" + w for w in toks.words)
+        s_concept, o_concept = subj.concept, obj.concept
+        out.append("st:" + (s_concept.type if s_concept else subj.type))
+        out.append("ot:" + (o_concept.type if o_concept else obj.type))
+        if spec.heads:
+            out.append("sh:" + _head(subj.text))
+            out.append("oh:" + _head(obj.text))
+        lo, hi = (subj.end, obj.start) if subj.start < obj.start else (obj.end, subj.start)
+        text = st.text(lo, hi)
+        out.extend("t:" + name for name, rx in self.patterns if rx.search(text))
+        for c in ruled:
+            out.append("v:" + c.claim_type)
+            out.append("v:" + c.claim_type + ":" + c.predicate)
+            if c.negated:
+                out.append("v:negated")
+            if c.hedged:
+                out.append("v:hedged")
+        if not ruled:
+            out.append("v:none")
+        for c in st.cues:
+            if c.scope_start <= subj.start < c.scope_end or c.scope_start <= obj.start < c.scope_end:
+                out.append("c:" + c.category)
+        return tuple(sorted(set(out)))
+
+
+def _head(text: str) -> str:
+    words = _TOKEN.findall(text)
+    return _norm(words[-1]) if words else ""
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """One logistic regression per family over string features (one against the rest): a weight per
+    family for each feature, and an intercept per family."""
+
+    classes: tuple[str, ...]  # the families
+    intercept: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]
+    spec: FeatureSpec = field(default_factory=FeatureSpec)
+    info: Mapping[str, object] = field(default_factory=dict)  # how it was trained (sources, counts, options)
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        """The probability of each family for a pair with these features."""
+        z = list(self.intercept)
+        w = self.weights
+        for f in features:
+            row = w.get(f)
+            if row is not None:
+                for k, x in enumerate(row):
+                    z[k] += x
+        return {c: 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0 for c, x in zip(self.classes, z)}
+
+    def dumps(self) -> str:
+        """The model as JSON text, one feature per line, sorted: the same model gives the same bytes."""
+        head = {"classes": list(self.classes), "features": self.spec.as_dict(), "info": self.info}
+        intercept = "[" + ", ".join(_num(x) for x in self.intercept) + "]"
+        lines = [json.dumps(head, sort_keys=True, ensure_ascii=False)[:-1] + f', "intercept": {intercept}, "weights": {{']
+        rows = [f"{json.dumps(k, ensure_ascii=False)}: [{', '.join(_num(x) for x in v)}]"
+                for k, v in sorted(self.weights.items())]
+        lines.append(",\n".join(rows))
+        lines.append("}}")
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def loads(cls, text: str, where: str = "<model>") -> "ClaimModel":
+        try:
+            d = json.loads(text)
+            classes = tuple(str(c) for c in d["classes"])
+            intercept = tuple(float(x) for x in d["intercept"])
+            weights = {str(k): tuple(float(x) for x in v) for k, v in d["weights"].items()}
+            spec = FeatureSpec.from_dict(d.get("features", {}))
+        except json.JSONDecodeError as exc:
+            raise KgError(f"malformed claim model: {exc.msg}", where, exc.lineno) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise KgError(f"not a claim model (classes, intercept, weights): {exc}", where) from None
+        if not classes or len(intercept) != len(classes) or any(len(v) != len(classes) for v in weights.values()):
+            raise KgError("not a claim model: needs families and one weight per family", where)
+        return cls(classes, intercept, weights, spec, d.get("info", {}))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ClaimModel":
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KgError(f"cannot read the claim model: {exc.strerror}", path) from None
+        return cls.loads(text, str(path))
+
+
+def _num(x: float) -> str:
+    """A weight as written: 4 decimals, no negative zero."""
+    s = f"{x:.4f}"
+    return "0.0000" if s == "-0.0000" else s
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A family's probability thresholds: for a pair one of its rules joined, and for one none did."""
+
+    ruled: float
+    unruled: float
+
+
+def model_path(config: Config, lang: str) -> Path | None:
+    """The model file ``claims.toml`` names for a language (None: the language has no classifier)."""
+    t = config.claims.table("classifier")
+    if lang not in t.strings("languages"):
+        return None
+    models = t.table("models")
+    if lang not in models:
+        raise models.error(lang, f"no model file for {lang!r}, which [classifier] languages lists")
+    p = Path(models.string(lang))
+    return p if p.is_absolute() else MODEL_DIR / p
+
+
+def deferred(config: Config) -> tuple[str, ...]:
+    """The families whose pairs the classifier leaves to their rules (``[classifier] deferred``)."""
+    return config.claims.table("classifier").strings("deferred", ())
+
+
+def thresholds(config: Config) -> dict[str, Thresholds]:
+    """The families the classifier decides, with their thresholds (``[classifier.thresholds]``)."""
+    t = config.claims.table("classifier")
+    th = t.table("thresholds")
+    out = {}
+    for name in t.strings("families"):
+        if name not in th:
+            raise th.error(name, f"no thresholds for family {name!r}")
+        f = th.table(name)
+        out[name] = Thresholds(f.number("ruled"), f.number("unruled"))
+    return out
+
+
+def choose(probs: Mapping[str, float], ruled: set[str] | frozenset[str], limits: Mapping[str, Thresholds]
+           ) -> tuple[str | None, float]:
+    """The family a pair is a claim of, and its probability: the most probable family whose probability
+    reaches its threshold (``ruled`` when one of its rules joined the pair); (None, 0) when none does."""
+    best, score = None, 0.0
+    for name, limit in limits.items():
+        x = probs.get(name, 0.0)
+        if x >= (limit.ruled if name in ruled else limit.unruled) and x > score:
+            best, score = name, x
+    return best, score
+
+
+class ClaimClassifier:
+    """Decides the therapy -> condition claims of a sentence from its candidate pairs."""
+
+    def __init__(self, model: ClaimModel | None, limits: Mapping[str, Thresholds], families: Mapping[str, PairReader],
+                 patterns: Mapping[str, re.Pattern], spec: FeatureSpec | None = None,
+                 deferred: Iterable[str] = ()):
+        self.model = model
+        self.limits = dict(limits)
+        self.families = {k: v for k, v in families.items() if k in self.limits}
+        self.deferred = frozenset(deferred)  # families whose pairs are left to their rules
+        self.featurizer = Featurizer(spec or (model.spec if model is not None else FeatureSpec()), patterns)
+        self.subject_types = frozenset(t for f in self.families.values() for t in f.subject_types)
+        self.object_types = frozenset(t for f in self.families.values() for t in f.object_types)
+        if model is not None:
+            unknown = [c for c in model.classes if c not in self.families]
+            if unknown:
+                raise KgError(f"the claim model has classes no family of claims.toml decides: {', '.join(unknown)}")
+
+    def pairs(self, st: SentenceView, found: Sequence[Claim]) -> list[Pair]:
+        """The sentence's candidate pairs (a therapy and a condition mention in one clause: no claim joins
+        two mentions across a clause break), each with the claims of the decided families that join it."""
+        if not st.has(self.object_types) or not st.has(self.subject_types):
+            return []
+        toks = SentenceTokens(st, self.subject_types, self.object_types)
+        ruled: dict[tuple[int, int], list[Claim]] = {}
+        for c in found:
+            if c.claim_type in self.families:
+                e = c.evidence[0]
+                ruled.setdefault((e.subject_start, e.object_start), []).append(c)
+        out = []
+        for s in toks.placed:
+            if s.concept_of(self.subject_types) is None:
+                continue
+            clause = st.clause(s.start)
+            for o in toks.placed:
+                if o is s or o.concept_of(self.object_types) is None or st.clause(o.start) != clause:
+                    continue
+                r = tuple(ruled.get((s.start, o.start), ()))
+                out.append(Pair(s, o, r, self.featurizer.pair(st, toks, s, o, r)))
+        return out
+
+    def decide(self, st: SentenceView, found: list[Claim]) -> list[Claim]:
+        """``found`` (the rules' claims of the sentence) with the decided families' claims replaced by the
+        classifier's: a pair's claim of its most probable family when that probability reaches the
+        family's threshold, scored with it. Claims whose subject is not a mention of the sentence (an
+        anaphor's) are kept as the rules made them, and so are the pairs a rule of a deferred family
+        (``claims.toml`` ``deferred``) joined: that rule's claim stands and no other is made for them."""
+        if self.model is None:
+            return found
+        pairs = self.pairs(st, found)
+        if not pairs:
+            return found
+        left = {(c.evidence[0].subject_start, c.evidence[0].object_start) for c in found if c.claim_type in self.deferred}
+        pairs = [p for p in pairs if (p.subject.start, p.object.start) not in left]
+        judged = {(p.subject.start, p.object.start) for p in pairs}
+        out = [c for c in found if c.claim_type not in self.families
+               or (c.evidence[0].subject_start, c.evidence[0].object_start) not in judged]
+        chosen: dict[tuple[str, int, str], tuple[bool, float, Pair]] = {}
+        for p in pairs:
+            fits = {name for name, f in self.families.items() if p.subject.concept_of(f.subject_types) is not None
+                    and p.object.concept_of(f.object_types) is not None}
+            ruled = {c.claim_type for c in p.ruled}
+            best, score = choose(self.model.probabilities(p.features), ruled,
+                                 {k: v for k, v in self.limits.items() if k in fits})
+            if best is None:
+                continue
+            # one claim per subject concept, object mention and family: a short form and its long form
+            # ("mesenchymal stem cells (MSCs) ... for X") are one subject; the ruled pair, else the likelier
+            concept = p.subject.concept_of(self.families[best].subject_types)
+            key = (concept.curie if concept is not None else "", p.object.start, best)
+            rank = (best in ruled, score, p)
+            if key not in chosen or rank[:2] > chosen[key][:2]:
+                chosen[key] = rank
+        for (_, _, best), (_, score, p) in sorted(chosen.items(), key=lambda kv: (kv[1][2].object.start, kv[0])):
+            made = [c for c in p.ruled if c.claim_type == best] or \
+                self.families[best].claim(st, p.subject, p.object, "", min(p.subject.start, p.object.start))
+            out.extend(replace(c, score=round(score, 3)) for c in made)
+        return out
+
+
+def trigger_patterns(rules) -> dict[str, re.Pattern]:
+    """The trigger patterns of the pair families (``kg.extract.rules.Rules``) whose presence between a
+    pair is a feature: treats forward/backward triggers and blockers, prevention and adverse triggers."""
+    out: dict[str, re.Pattern] = {"treats.forward": rules.treats_forward, "treats.backward": rules.treats_backward}
+    if rules.treats_not_between is not None:
+        out["treats.not_between"] = rules.treats_not_between
+    if rules.treats_backward_not_between is not None:
+        out["treats.backward_not_between"] = rules.treats_backward_not_between
+    for pr in (rules.prevention, rules.adverse):
+        if pr is not None:
+            out[pr.name + ".forward"] = pr.forward
+            out[pr.name + ".backward"] = pr.backward
+    return out
