@@ -219,7 +219,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     try:
         train_from_corpora(root, out, epochs=args.epochs, seed=args.seed or 0, limit=args.limit,
                            progress=(lambda epoch, loss: bar.update(1)) if bar is not None else None,
-                           config=_config(args))
+                           config=_config(args), lexicon_features=args.lexicon_features)
     finally:
         if bar is not None:
             bar.close()
@@ -420,6 +420,8 @@ def _train_parser(sub) -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", metavar="PATH",
                    help="where to write the model (default: the package's kg/models/ner, or the claims model file)")
     t.add_argument("--epochs", type=int, default=15, help="NER training epochs")
+    t.add_argument("--lexicon-features", action="store_true",
+                   help="NER: also learn from the lexicon matcher's tag of each token (the --accurate recogniser)")
     t.add_argument("--seed", type=int, default=None, help="random seed (default 0; claims: [training] seed)")
     t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
     t.set_defaults(func=cmd_train)

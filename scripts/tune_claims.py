@@ -24,8 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kg.config import Config  # noqa: E402
-from kg.corpora import Corpora, default_corpora_dir  # noqa: E402
-from kg.evaluation.run import half_of  # noqa: E402
+from kg.corpora import Corpora, default_corpora_dir, half_of  # noqa: E402
 from kg.extract.classifier import Thresholds, choose  # noqa: E402
 from kg.training.claims import Options, collect, fit  # noqa: E402
 

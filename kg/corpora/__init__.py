@@ -5,8 +5,8 @@ mentions written as PubTator annotations (``pubtator``). No spaCy here."""
 from kg.corpora.gold import (GOLD_READERS, GoldDocument, GoldMention, GoldRelation, locate, normalise_id,
                              read_knowtator, read_pubtator_gold, read_rosario_hearst, section_offsets, split_ids)
 from kg.corpora.pubtator import pubtator_id, write_pubtator
-from kg.corpora.registry import Corpora, default_corpora_dir
+from kg.corpora.registry import HALVES, Corpora, default_corpora_dir, half_of
 
-__all__ = ["Corpora", "GOLD_READERS", "GoldDocument", "GoldMention", "GoldRelation", "default_corpora_dir", "locate",
+__all__ = ["HALVES", "Corpora", "GOLD_READERS", "GoldDocument", "GoldMention", "GoldRelation", "default_corpora_dir", "half_of", "locate",
            "normalise_id", "pubtator_id", "read_knowtator", "read_pubtator_gold", "read_rosario_hearst",
            "section_offsets", "split_ids", "write_pubtator"]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.config import Config
-from kg.corpora import Corpora, GoldDocument
+from kg.corpora import HALVES, Corpora, GoldDocument, half_of
 from kg.errors import KgError
 from kg.evaluation.relations import (Reading, score_not_treats, score_treats_pairs, score_treats_sentences,
                                      with_tagged_entities)
@@ -25,20 +25,6 @@ from kg.pipeline import Pipeline
 log = logging.getLogger(__name__)
 
 RELATION_KINDS = ("treats_pairs", "not_treats", "treats_sentence")
-
-
-HALVES = ("even", "odd")
-
-
-def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:
-    """One deterministic half of a split: the documents at even (0, 2, 4, ...) or odd positions in the
-    split's file order (``None``: all). Rosario–Hearst has a single file; rules are chosen on its even
-    half and its odd half is the held-out figure (EVALUATION.md)."""
-    if half is None:
-        return list(gold)
-    if half not in HALVES:
-        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
-    return [g for i, g in enumerate(gold) if i % 2 == HALVES.index(half)]
 
 
 def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,

@@ -176,6 +176,10 @@ def add_ner(nlp: Language, lexicon: Lexicon, config: Config, path: str | Path | 
     if path is None or not (Path(path) / "meta.json").is_file():
         raise KgError("no trained NER model (build one with 'kg train')", path or MODEL_DIR)
     trained = spacy.load(path, exclude=["tokenizer"])
+    if (trained.meta.get("kg") or {}).get("lexicon_tags"):  # trained on the lexicon's tags: it reads them
+        from kg.nlp.lexicon_tags import add_lexicon_tags
+
+        add_lexicon_tags(nlp, lexicon, config)
     before = "medspacy_context" if "medspacy_context" in nlp.pipe_names else None
     nlp.add_pipe("ner", name="kg_ner", source=trained, before=before)
     cfg = config.linking.table("ner")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Config, Table
-from kg.corpora import Corpora, GoldDocument
+from kg.corpora import Corpora, GoldDocument, half_of
 from kg.errors import KgError
 from kg.extract.classifier import MODEL_DIR, NONE, ClaimModel, FeatureSpec, Pair, model_path
 from kg.files import write_atomic
@@ -163,8 +163,6 @@ def source_examples(pipeline, source: Source, gold: Sequence[GoldDocument], spec
 def source_gold(corpora: Corpora, source: Source, held: set[str], limit: int = 0) -> list[GoldDocument]:
     """The documents of a source: its split (or half), without any document of an evaluation split when
     the split is a train split."""
-    from kg.evaluation.run import half_of
-
     gold = corpora.load(source.corpus, source.split)
     if source.split == "train":
         gold = [g for g in gold if g.id not in held]
