@@ -241,9 +241,10 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _nlp_options(args: argparse.Namespace) -> dict:
-    """Pipeline options from --ner / --ner-model / --no-fuzzy."""
-    ner = args.ner_model or getattr(args, "ner", False)
-    return {"ner": ner, "fuzzy": not args.no_fuzzy}
+    """Pipeline options from --ner / --accurate / --ner-model / --no-fuzzy / --claims-model / --rules-only."""
+    ner = args.ner_model or ("accurate" if getattr(args, "accurate", False) else getattr(args, "ner", False))
+    classifier = False if getattr(args, "rules_only", False) else (getattr(args, "claims_model", None) or True)
+    return {"ner": ner, "fuzzy": not args.no_fuzzy, "classifier": classifier}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -267,9 +268,16 @@ INPUT_FORMATS = ["journal", "text", "jsonl", "pubtator"]
 def _nlp_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--ner", action="store_true",
                     help="also run the trained recogniser (kg/models/ner): higher recall, about 3.5x slower")
-    sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train' (implies --ner)")
+    sp.add_argument("--accurate", action="store_true",
+                    help="also run the recogniser trained on the lexicon's tags (kg/models/ner_lexicon): the best "
+                         "mention figures, about 3.5x slower (EVALUATION.md)")
+    sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train ner' (implies --ner)")
     sp.add_argument("--no-fuzzy", action="store_true",
                     help="do not ground mentions that match no lexicon term with the fuzzy linker")
+    sp.add_argument("--claims-model", metavar="FILE",
+                    help="a claim classifier written by 'kg train claims' (default: the shipped one, claims.toml)")
+    sp.add_argument("--rules-only", action="store_true",
+                    help="no claim classifier: the rules alone decide the treats and adverse-effect claims")
 
 
 def _build_parser(sub) -> argparse.ArgumentParser:

@@ -130,13 +130,15 @@ class Rules:
                          base.string("population", ""), gap_words=base.integer("gap_words", 3))
 
     def _pairs(self, neutral: Table, lt: Table, name: str) -> PairRules | None:
-        """A trigger-and-template family (``[name]`` of both files); None where the language has none."""
+        """A trigger-and-template family (``[name]`` of both files); None where the language has none. A
+        language may give forward or backward triggers, templates, or any of them."""
         if name not in neutral or name not in lt:
             return None
         nt, t = neutral.table(name), lt.table(name)
         tt = t.table("templates", {})
         return PairRules(name, self._family(nt, t), self.config.predicate(nt.string("predicate"), nt, "predicate").name,
-                         self.triggers(t, "forward"), self.triggers(t, "backward"),
+                         self.triggers(t, "forward") if t.strings("forward", ()) else NEVER,
+                         self.triggers(t, "backward") if t.strings("backward", ()) else NEVER,
                          _ci(t, "not_between", required=False), self._templates(tt), _hints(tt.strings("hints", ())))
 
     def _direction(self, nd: Table, d: Table) -> None:

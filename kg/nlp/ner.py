@@ -23,6 +23,9 @@ from kg.nlp.match import Match, abbreviation
 from kg.ontology import Lexicon, TypePolicy
 
 MODEL_DIR = PACKAGE / "models" / "ner"
+# the recogniser trained with the lexicon matcher's tags as features (``kg train ner --lexicon-features``):
+# ``Pipeline(ner="accurate")``, ``kg build --accurate``
+ACCURATE_DIR = PACKAGE / "models" / "ner_lexicon"
 
 
 def model_path() -> Path | None:
@@ -172,7 +175,7 @@ def add_ner(nlp: Language, lexicon: Lexicon, config: Config, path: str | Path | 
             labels: Sequence[str] | None = None, add_only: Sequence[str] | None = None) -> Language:
     """Add the trained NER (from ``path``, default the shipped model) and the merger to a recognition
     pipeline built by ``kg.nlp.english.build_english``, before ConText."""
-    path = Path(path) if path is not None else model_path()
+    path = ACCURATE_DIR if path == "accurate" else Path(path) if path is not None else model_path()
     if path is None or not (Path(path) / "meta.json").is_file():
         raise KgError("no trained NER model (build one with 'kg train')", path or MODEL_DIR)
     trained = spacy.load(path, exclude=["tokenizer"])
