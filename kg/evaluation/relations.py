@@ -20,12 +20,11 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg import ids
 from kg.config import Config
-from kg.corpora import GoldDocument
+from kg.corpora import GoldDocument, with_tagged_spans
 from kg.errors import KgError
 from kg.evaluation.scores import PRF
-from kg.model import AnnotatedDocument, Claim, Concept, Grounding, Mention
+from kg.model import AnnotatedDocument, Claim, Concept
 
 
 @dataclass(frozen=True)
@@ -177,35 +176,14 @@ def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim]
 
 def with_tagged_entities(pipeline, annotated: Sequence[AnnotatedDocument], gold: Sequence[GoldDocument],
                          subject: str, obj: str, reading: Reading) -> list[Claim]:
-    """Claims the extractor makes when the tagged spans are given as the entities: the recognised
-    mentions they overlap are replaced by mentions of exactly the tagged spans (a tag starting with
-    ``subject`` is a treatment, one starting with ``obj`` a disease), grounded as the recogniser grounded
-    the same span, else to a concept minted for the span. This measures the extractor alone."""
+    """Claims the extractor makes when the tagged spans are given as the entities (``with_tagged_spans``
+    of ``kg.corpora``: a tag starting with ``subject`` is a treatment, one starting with ``obj`` a
+    disease). This measures the extractor alone."""
     by_id = {g.id: g for g in gold}
-    treat_types = reading.treatment_types
     claims: list[Claim] = []
     for ad in annotated:
-        g = by_id[ad.document.id]
-        tagged = [m for m in g.mentions if m.type.startswith((subject, obj))]
-        if not tagged:
-            claims.extend(pipeline.extractor.extract(ad))
-            continue
-        kept = [m for m in ad.mentions if not any(m.start < t.end and t.start < m.end for t in tagged)]
-        for i, t in enumerate(tagged):
-            is_treat = t.type.startswith(subject)
-            allowed = treat_types if is_treat else reading.disease_types
-            same = next((m for m in ad.mentions if (m.start, m.end) == (t.start, t.end) and m.concept is not None
-                         and m.concept.type in allowed), None)
-            if same is not None:
-                kept.append(same)
-                continue
-            near = [m.concept.type for m in ad.mentions if m.start < t.end and t.start < m.end and m.concept is not None]
-            typ = (next((x for x in near if x in treat_types), reading.tagged_treatment) if is_treat
-                   else reading.tagged_disease)
-            concept = Concept(ids.tagged(i), t.text, pipeline.grounder.policy.category(typ), typ)
-            sent = next((s.index for s in ad.sentences if s.section == t.section and s.start <= t.start < s.end), 0)
-            kept.append(Mention(ad.document.id, t.section, "en", sent, t.start, t.end, t.text, typ,
-                                (Grounding(concept.curie, t.text, 1.0, "gold", "tagged"),), concept=concept))
-        kept.sort(key=lambda m: (m.start, -m.end))
-        claims.extend(pipeline.extractor.extract(dataclasses.replace(ad, mentions=tuple(kept))))
+        given = with_tagged_spans(ad, by_id[ad.document.id], subject, obj, reading.treatment_types,
+                                  reading.disease_types, reading.tagged_treatment, reading.tagged_disease,
+                                  pipeline.grounder.policy.category)
+        claims.extend(pipeline.extractor.extract(given))
     return claims

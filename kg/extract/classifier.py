@@ -123,9 +123,10 @@ class Featurizer:
     """Features of the candidate pairs of a sentence (``FeatureSpec``), with the verdicts of the rules
     and the trigger patterns of the rule families (``patterns``: name -> compiled pattern)."""
 
-    def __init__(self, spec: FeatureSpec, patterns: Mapping[str, re.Pattern]):
+    def __init__(self, spec: FeatureSpec, patterns: Mapping[str, re.Pattern], clause_break: re.Pattern | None = None):
         self.spec = spec
         self.patterns = tuple(sorted(patterns.items()))
+        self.clause_break = clause_break or re.compile("(?!)")
 
     def pair(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
              ruled: Sequence[Claim]) -> tuple[str, ...]:
@@ -157,6 +158,10 @@ class Featurizer:
         lo, hi = (subj.end, obj.start) if subj.start < obj.start else (obj.end, subj.start)
         text = st.text(lo, hi)
         out.extend("t:" + name for name, rx in self.patterns if rx.search(text))
+        crossed = st.clause(hi) - st.clause(lo)
+        if crossed:  # the rules never join across a clause break; the model learns which breaks matter
+            out.append("x:clause")
+            out.extend("x:" + _norm(m.group(0)) for m in self.clause_break.finditer(text))
         for c in ruled:
             out.append("v:" + c.claim_type)
             out.append("v:" + c.claim_type + ":" + c.predicate)
@@ -261,6 +266,12 @@ def model_path(config: Config, lang: str) -> Path | None:
     return p if p.is_absolute() else MODEL_DIR / p
 
 
+def may_cross(config: Config) -> re.Pattern | None:
+    """The clause breaks a candidate pair may span (``[classifier] may_cross``), None: none."""
+    t = config.claims.table("classifier")
+    return t.regex("may_cross", None, re.IGNORECASE)
+
+
 def deferred(config: Config) -> tuple[str, ...]:
     """The families whose pairs the classifier leaves to their rules (``[classifier] deferred``)."""
     return config.claims.table("classifier").strings("deferred", ())
@@ -296,12 +307,16 @@ class ClaimClassifier:
 
     def __init__(self, model: ClaimModel | None, limits: Mapping[str, Thresholds], families: Mapping[str, PairReader],
                  patterns: Mapping[str, re.Pattern], spec: FeatureSpec | None = None,
-                 deferred: Iterable[str] = ()):
+                 deferred: Iterable[str] = (), clause_break: re.Pattern | None = None,
+                 may_cross: re.Pattern | None = None):
         self.model = model
         self.limits = dict(limits)
         self.families = {k: v for k, v in families.items() if k in self.limits}
         self.deferred = frozenset(deferred)  # families whose pairs are left to their rules
-        self.featurizer = Featurizer(spec or (model.spec if model is not None else FeatureSpec()), patterns)
+        self.clause_break = clause_break
+        self.may_cross = may_cross  # the clause breaks a pair may span (None: none)
+        self.featurizer = Featurizer(spec or (model.spec if model is not None else FeatureSpec()), patterns,
+                                     clause_break)
         self.subject_types = frozenset(t for f in self.families.values() for t in f.subject_types)
         self.object_types = frozenset(t for f in self.families.values() for t in f.object_types)
         if model is not None:
@@ -310,27 +325,36 @@ class ClaimClassifier:
                 raise KgError(f"the claim model has classes no family of claims.toml decides: {', '.join(unknown)}")
 
     def pairs(self, st: SentenceView, found: Sequence[Claim]) -> list[Pair]:
-        """The sentence's candidate pairs (a therapy and a condition mention in one clause: no claim joins
-        two mentions across a clause break), each with the claims of the decided families that join it."""
+        """The sentence's candidate pairs (a therapy and a condition mention), each with the claims of the
+        decided and deferred families that join it."""
         if not st.has(self.object_types) or not st.has(self.subject_types):
             return []
         toks = SentenceTokens(st, self.subject_types, self.object_types)
         ruled: dict[tuple[int, int], list[Claim]] = {}
         for c in found:
-            if c.claim_type in self.families:
+            if c.claim_type in self.families or c.claim_type in self.deferred:
                 e = c.evidence[0]
                 ruled.setdefault((e.subject_start, e.object_start), []).append(c)
         out = []
         for s in toks.placed:
             if s.concept_of(self.subject_types) is None:
                 continue
-            clause = st.clause(s.start)
             for o in toks.placed:
-                if o is s or o.concept_of(self.object_types) is None or st.clause(o.start) != clause:
+                if o is s or o.concept_of(self.object_types) is None or not self._joinable(st, s, o):
                     continue
                 r = tuple(ruled.get((s.start, o.start), ()))
                 out.append(Pair(s, o, r, self.featurizer.pair(st, toks, s, o, r)))
         return out
+
+    def _joinable(self, st: SentenceView, a: Mention, b: Mention) -> bool:
+        """Whether two mentions may be a pair: in one clause, or across breaks ``may_cross`` allows only
+        (a title's colon, "which": not a contrast such as "but" or "however")."""
+        lo, hi = (a.end, b.start) if a.start < b.start else (b.end, a.start)
+        if self.clause_break is None or st.clause(lo) == st.clause(hi):
+            return True
+        if self.may_cross is None:
+            return False
+        return all(self.may_cross.fullmatch(m.group(0)) for m in self.clause_break.finditer(st.text(lo, hi)))
 
     def decide(self, st: SentenceView, found: list[Claim]) -> list[Claim]:
         """``found`` (the rules' claims of the sentence) with the decided families' claims replaced by the

@@ -20,8 +20,8 @@ from kg import ids
 from kg.config import Config
 from kg.extract.adverse import Adverse
 from kg.extract.capability import Capability
-from kg.extract.classifier import (ClaimClassifier, ClaimModel, Pair, deferred, model_path, thresholds,
-                                   trigger_patterns)
+from kg.extract.classifier import (ClaimClassifier, ClaimModel, Pair, deferred, may_cross, model_path,
+                                   thresholds, trigger_patterns)
 from kg.extract.claims import ClaimBuilder
 from kg.extract.differentiation import Differentiation, differentiation_processes
 from kg.extract.direction import Direction
@@ -67,7 +67,8 @@ class Extractor:
             return None
         families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
         return ClaimClassifier(ClaimModel.load(path), thresholds(self.config), families, trigger_patterns(self.rules),
-                               deferred=deferred(self.config))
+                               deferred=deferred(self.config), clause_break=self.rules.clause_break,
+                               may_cross=may_cross(self.config))
 
     def pair_reader(self, spec=None) -> ClaimClassifier:
         """A classifier without a model over this extractor's families: what ``kg train claims`` reads
@@ -75,7 +76,8 @@ class Extractor:
         families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
         return ClaimClassifier(None, thresholds(self.config), families, trigger_patterns(self.rules),
                                spec or (self.classifier.model.spec if self.classifier and self.classifier.model else None),
-                               deferred=deferred(self.config))
+                               deferred=deferred(self.config), clause_break=self.rules.clause_break,
+                               may_cross=may_cross(self.config))
 
     @property
     def lang(self) -> str:

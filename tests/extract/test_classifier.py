@@ -84,3 +84,11 @@ def test_the_classifier_adds_a_claim_no_rule_makes(pipeline):
 def test_a_pair_a_prevention_rule_joined_is_left_to_it(extract):
     claims, _ = extract("Aspirin for the prevention of colorectal cancer.")
     assert {c.claim_type for c in claims if c.claim_type in ("treats", "prevention", "adverse")} == {"prevention"}
+
+
+def test_a_pair_may_span_a_titles_colon_but_not_a_contrast(extract):
+    claims, _ = extract("Treatment of psoriasis: colchicine.")
+    (c,) = [c for c in claims if c.claim_type == "treats"]
+    assert (c.subject.label, c.object.label, c.evidence[0].trigger) == ("Colchicine", "psoriasis", "")
+    claims, _ = extract("Aspirin is cheap, whereas stroke is deadly.")
+    assert claims == []
