@@ -139,6 +139,8 @@ def main(argv=None) -> int:
     for fam in SENTENCE_CLASSES:
         p, r, f, tp, fp, fn = rules_prf(data, positives, fam)
         print(f"rules alone, {fam}: P {100 * p:.1f} R {100 * r:.1f} F1 {100 * f:.1f} (tp {tp} fp {fp} fn {fn})")
+    cid = [e for src, exs in data if src.corpus == "bc5cdr" for e in exs if e.label == "adverse"]
+    print(f"rules alone, bc5cdr CID pairs read as treats: {sum('v:treats' in e.features for e in cid)} of {len(cid)}")
     for src, exs in data:
         for fam in sorted(src.families):
             if src.corpus == "rosario_hearst":
@@ -166,6 +168,14 @@ def main(argv=None) -> int:
             if fam == "treats":
                 for (tr, tu), x in sorted(rows):
                     print(f"    {tr} {tu}: P {100 * x[0]:.1f} R {100 * x[1]:.1f} F1 {100 * x[2]:.1f}")
+        for tr, tu in itertools.product(args.thresholds, args.thresholds):
+            limits = {"treats": Thresholds(tr, tu), "adverse": Thresholds(0.4, 0.4)}
+            n = wrong = 0
+            for c, e, p in preds:
+                if c == "bc5cdr" and e.label == "adverse" and not any("v:" + d in e.features for d in DEFERRED):
+                    n += 1
+                    wrong += choose(p, {f for f in limits if "v:" + f in e.features}, limits)[0] == "treats"
+            print(f"  bc5cdr CID pairs read as treats at {tr}/{tu}: {wrong} of {n}")
         for corpus, fam in (("bc5cdr", "adverse"), ("biored", "adverse"), ("biored", "treats")):
             if w <= 0:
                 continue

@@ -292,14 +292,16 @@ def thresholds(config: Config) -> dict[str, Thresholds]:
 
 def choose(probs: Mapping[str, float], ruled: set[str] | frozenset[str], limits: Mapping[str, Thresholds]
            ) -> tuple[str | None, float]:
-    """The family a pair is a claim of, and its probability: the most probable family whose probability
-    reaches its threshold (``ruled`` when one of its rules joined the pair); (None, 0) when none does."""
-    best, score = None, 0.0
-    for name, limit in limits.items():
-        x = probs.get(name, 0.0)
-        if x >= (limit.ruled if name in ruled else limit.unruled) and x > score:
-            best, score = name, x
-    return best, score
+    """The family a pair is a claim of, and its probability: the pair's most probable family among
+    ``limits``, when that probability reaches the family's threshold (``ruled``: the families one of
+    whose rules joined the pair, which have their own threshold); (None, 0) otherwise. A pair likelier to
+    state an adverse effect than a treatment is never read as a treatment, whatever the thresholds."""
+    best = max(limits, key=lambda k: (probs.get(k, 0.0), k), default=None)
+    if best is None:
+        return None, 0.0
+    x = probs.get(best, 0.0)
+    limit = limits[best].ruled if best in ruled else limits[best].unruled
+    return (best, x) if x >= limit else (None, 0.0)
 
 
 class ClaimClassifier:

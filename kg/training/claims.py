@@ -195,9 +195,10 @@ def collect(root: str | Path, config: Config, limit: int = 0, spec: FeatureSpec 
 
 def fit(data: Sequence[tuple[Source, Sequence[Example]]], options: Options, info: dict | None = None) -> ClaimModel:
     """One logistic regression per family (one against the rest) over the examples' features (those in
-    at least ``min_count`` examples), for the families ``options`` decides. A family learns only from the
-    sources that annotate it (BC5CDR annotates chemical-induced diseases, not treatments: its other pairs
-    say nothing about treats); a pair labelled with another family is a negative of it.
+    at least ``min_count`` examples), for the families ``options`` decides. A family learns its positives
+    and its "none" negatives only from the sources that annotate it (BC5CDR annotates chemical-induced
+    diseases, not treatments: its unrelated pairs say nothing about treats); a pair labelled with another
+    family, in any source, is a negative of it (an induced disease is not a treated one).
     Deterministic for the same examples in the same order."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -215,9 +216,9 @@ def fit(data: Sequence[tuple[Source, Sequence[Example]]], options: Options, info
     for k, family in enumerate(families):
         rows, cols, y, w = [], [], [], []
         for src, exs in data:
-            if family not in src.families:
-                continue
             for e in exs:
+                if family not in src.families and e.label == NONE:
+                    continue  # the source does not annotate the family: only its other families' pairs are negatives
                 r = len(y)
                 for f in e.features:
                     j = index.get(f)

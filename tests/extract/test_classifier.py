@@ -38,11 +38,12 @@ def test_a_malformed_model_is_one_error_naming_the_file(tmp_path):
         ClaimModel.load(bad)
 
 
-def test_the_most_probable_family_over_its_threshold_wins():
+def test_the_most_probable_family_is_chosen_when_over_its_threshold():
     limits = {"treats": Thresholds(0.2, 0.5), "adverse": Thresholds(0.4, 0.4)}
     assert choose({"treats": 0.3, "adverse": 0.1}, {"treats"}, limits) == ("treats", 0.3)
     assert choose({"treats": 0.3, "adverse": 0.1}, set(), limits) == (None, 0.0)  # no rule: the higher bar
     assert choose({"treats": 0.45, "adverse": 0.6}, {"treats"}, limits) == ("adverse", 0.6)
+    assert choose({"treats": 0.3, "adverse": 0.35}, {"treats"}, limits) == (None, 0.0)  # likelier adverse, below its bar
 
 
 def test_pair_features_mask_the_mentions_and_carry_the_rules_verdict(pipeline):
