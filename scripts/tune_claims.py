@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kg.config import Config  # noqa: E402
 from kg.corpora import Corpora, default_corpora_dir, half_of  # noqa: E402
-from kg.extract.classifier import Thresholds, choose  # noqa: E402
+from kg.extract.classifier import Thresholds, choose, list_probabilities  # noqa: E402
 from kg.training.claims import Options, collect, fit  # noqa: E402
 
 SENTENCE_CLASSES = {"treats": "TREAT_FOR_DIS", "prevention": "PREVENT", "adverse": "SIDE_EFF"}
@@ -48,9 +48,15 @@ def cross_predict(data, options: Options, weights: dict[str, float], folds: int)
             train.append((src, [replace(e, weight=w) for e in exs if fold_of(e.doc, folds) != k]))
         model = fit(train, options)
         for src, exs in data:
-            for e in exs:
-                if fold_of(e.doc, folds) == k:
-                    out.append((src.corpus, e, model.probabilities(e.features)))
+            held = [e for e in exs if fold_of(e.doc, folds) == k]
+            # as the classifier decides: the items of one coordinated list share the likeliest's probability
+            by_sentence = defaultdict(list)
+            for e in held:
+                by_sentence[(e.doc, e.lists[0].rsplit("|", 3)[0] if e.lists else id(e))].append(e)
+            for group in by_sentence.values():
+                probs = list_probabilities([(tuple(x.split("|", 2)[2] for x in e.lists), model.probabilities(e.features))
+                                            for e in group])
+                out.extend((src.corpus, e, p) for e, p in zip(group, probs))
     return out
 
 

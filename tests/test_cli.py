@@ -10,7 +10,7 @@ from rdflib.namespace import RDFS
 
 from kg.cli import main
 from kg.rdf.vocab import BIOLINK, KG
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, run_cli
 
 QUERY = """PREFIX biolink: <https://w3id.org/biolink/vocab/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -130,3 +130,12 @@ def test_cli_bad_chinese_lexicon_is_a_one_line_error(tmp_path, capsys):
     assert main(["build", str(SEED), "-o", str(out), "--zh-lexicon", str(bad), "-q"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"kg: error: {bad}:1: ") and "\n" not in err and not out.exists()
+
+
+def test_a_missing_claim_model_is_one_line_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "kg.ttl"
+    code, _, err = run_cli(capsys, "build", SEED, "-o", out, "--lang", "en", "--claims-model", tmp_path / "none.json")
+    assert code == 1 and not out.exists()
+    assert err.startswith("kg: error: ") and "none.json" in err and len(err.strip().splitlines()) == 1
+    code, _, _ = run_cli(capsys, "build", SEED, "-o", out, "--lang", "en", "--rules-only", "-q")
+    assert code == 0 and out.exists()

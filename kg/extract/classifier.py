@@ -58,6 +58,7 @@ class FeatureSpec:
     max_between: int = 20  # the most words between the two mentions that give features
     sentence_words: bool = True  # the sentence's words, wherever they stand
     heads: bool = True  # the last word of each mention (therapy, surgery, toxicity, ...)
+    triggers: bool = True  # which families' trigger patterns match between the two mentions
 
     @classmethod
     def from_dict(cls, d: Mapping[str, object]) -> "FeatureSpec":
@@ -78,6 +79,32 @@ class Pair:
     ruled: tuple[Claim, ...]
     features: tuple[str, ...]
 
+    @property
+    def lists(self) -> tuple[str, ...]:
+        """The rule readings this pair is one item of: family, subject and trigger of each rule claim. The
+        items of one coordinated list ("X for A, B and C") share a reading, and with it one verdict."""
+        return tuple(sorted({f"{c.claim_type}|{c.evidence[0].subject_start}|{c.evidence[0].trigger}" for c in self.ruled}))
+
+
+def list_probabilities(pairs: Sequence[tuple[tuple[str, ...], dict[str, float]]]) -> list[dict[str, float]]:
+    """Each pair's probabilities (``(lists, probabilities)``, see ``Pair.lists``), with a family's
+    probability raised to the highest of the pairs that share one of its rule readings: the items of a
+    coordinated list the rules read stand or fall together, by the likeliest of them."""
+    best: dict[str, float] = {}
+    for lists, probs in pairs:
+        for key in lists:
+            family = key.split("|", 1)[0]
+            best[key] = max(best.get(key, 0.0), probs.get(family, 0.0))
+    out = []
+    for lists, probs in pairs:
+        raised = dict(probs)
+        for key in lists:
+            family = key.split("|", 1)[0]
+            if family in raised:
+                raised[family] = max(raised[family], best[key])
+        out.append(raised)
+    return out
+
 
 def _length(n: int) -> str:
     for limit, name in _LENGTHS:
@@ -86,25 +113,41 @@ def _length(n: int) -> str:
     return "13+"
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _norm(word: str) -> str:
     w = word.lower()
-    return "<num>" if any(ch.isdigit() for ch in w) else w
+    return "<num>" if _DIGIT.search(w) else w
 
 
 class SentenceTokens:
     """One sentence as lowercased words with its mentions masked: each placed mention is one token
-    (``<T>``, ``<D>`` or ``<E>``); mentions overlapping one placed before are left out."""
+    (``<T>``, ``<D>`` or ``<E>``); mentions overlapping one placed before are left out. Also what every
+    pair of the sentence shares: its words as features, and where each trigger pattern matches."""
 
-    def __init__(self, st: SentenceView, subject_types: frozenset[str], object_types: frozenset[str]):
+    def __init__(self, st: SentenceView, subject_types: frozenset[str], object_types: frozenset[str],
+                 norms: dict[str, str] | None = None):
         s = st.sentence
+        norms = {} if norms is None else norms
         self.tokens: list[str] = []
         self.index: dict[int, int] = {}  # mention start -> token position
         self.placed: list[Mention] = []
         pos = s.start
+
+        def words(a: int, b: int) -> list[str]:
+            out = []
+            for w in _TOKEN.findall(s.text[a - s.start:b - s.start]):
+                n = norms.get(w)
+                if n is None:
+                    n = norms[w] = _norm(w)
+                out.append(n)
+            return out
+
         for m in st.mentions:
             if m.start < pos:
                 continue
-            self.tokens.extend(_norm(w) for w in _TOKEN.findall(s.text[pos - s.start:m.start - s.start]))
+            self.tokens.extend(words(pos, m.start))
             if m.concept_of(object_types) is not None and (m.concept_of(subject_types) is None or m.type in object_types):
                 kind = "<D>"
             elif m.concept_of(subject_types) is not None:
@@ -115,8 +158,10 @@ class SentenceTokens:
             self.tokens.append(kind)
             self.placed.append(m)
             pos = m.end
-        self.tokens.extend(_norm(w) for w in _TOKEN.findall(s.text[pos - s.start:]))
+        self.tokens.extend(words(pos, s.end))
         self.words = frozenset(t for t in self.tokens if t[0] != "<")
+        self.word_features = tuple("w:" + w for w in self.words)
+        self.hits: list[tuple[str, int, int]] = []  # (pattern name, start, end) in section offsets
 
 
 class Featurizer:
@@ -127,6 +172,22 @@ class Featurizer:
         self.spec = spec
         self.patterns = tuple(sorted(patterns.items()))
         self.clause_break = clause_break or re.compile("(?!)")
+        self._norms: dict[str, str] = {}  # word -> its normalised form (words repeat across sentences)
+
+    def sentence(self, st: SentenceView, subject_types: frozenset[str], object_types: frozenset[str]) -> SentenceTokens:
+        """The sentence's tokens, and where the trigger patterns match in it (once for all its pairs)."""
+        toks = SentenceTokens(st, subject_types, object_types, self._norms)
+        s = st.sentence
+        ends = [m.end for m in toks.placed]
+        starts = [m.start for m in toks.placed]
+        if len(ends) < 2 or not self.spec.triggers:
+            return toks
+        lo, hi = min(ends) - s.start, max(starts) - s.start  # no pair's between-text reaches beyond these
+        if lo >= hi:
+            return toks
+        for name, rx in self.patterns:  # lookbehinds still see the text before ``lo``
+            toks.hits.extend((name, s.start + m.start(), s.start + m.end()) for m in rx.finditer(s.text, lo, hi))
+        return toks
 
     def pair(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
              ruled: Sequence[Claim]) -> tuple[str, ...]:
@@ -148,7 +209,7 @@ class Featurizer:
         out.append("l1:" + (left[-1] if left else "^"))
         out.append("r1:" + (right[0] if right else "$"))
         if spec.sentence_words:
-            out.extend("w:" + w for w in toks.words)
+            out.extend(toks.word_features)
         s_concept, o_concept = subj.concept, obj.concept
         out.append("st:" + (s_concept.type if s_concept else subj.type))
         out.append("ot:" + (o_concept.type if o_concept else obj.type))
@@ -156,12 +217,11 @@ class Featurizer:
             out.append("sh:" + _head(subj.text))
             out.append("oh:" + _head(obj.text))
         lo, hi = (subj.end, obj.start) if subj.start < obj.start else (obj.end, subj.start)
-        text = st.text(lo, hi)
-        out.extend("t:" + name for name, rx in self.patterns if rx.search(text))
+        out.extend("t:" + name for name, a, b in toks.hits if lo <= a and b <= hi)
         crossed = st.clause(hi) - st.clause(lo)
         if crossed:  # the rules never join across a clause break; the model learns which breaks matter
             out.append("x:clause")
-            out.extend("x:" + _norm(m.group(0)) for m in self.clause_break.finditer(text))
+            out.extend("x:" + _norm(m.group(0)) for m in self.clause_break.finditer(st.text(lo, hi)))
         for c in ruled:
             out.append("v:" + c.claim_type)
             out.append("v:" + c.claim_type + ":" + c.predicate)
@@ -174,7 +234,7 @@ class Featurizer:
         for c in st.cues:
             if c.scope_start <= subj.start < c.scope_end or c.scope_start <= obj.start < c.scope_end:
                 out.append("c:" + c.category)
-        return tuple(sorted(set(out)))
+        return tuple(set(out))  # unordered: training sorts them (kg.training.claims)
 
 
 def _head(text: str) -> str:
@@ -195,13 +255,9 @@ class ClaimModel:
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
         """The probability of each family for a pair with these features."""
-        z = list(self.intercept)
         w = self.weights
-        for f in features:
-            row = w.get(f)
-            if row is not None:
-                for k, x in enumerate(row):
-                    z[k] += x
+        rows = [w[f] for f in features if f in w]
+        z = [b + sum(col) for b, col in zip(self.intercept, zip(*rows))] if rows else list(self.intercept)
         return {c: 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0 for c, x in zip(self.classes, z)}
 
     def dumps(self) -> str:
@@ -331,7 +387,7 @@ class ClaimClassifier:
         decided and deferred families that join it."""
         if not st.has(self.object_types) or not st.has(self.subject_types):
             return []
-        toks = SentenceTokens(st, self.subject_types, self.object_types)
+        toks = self.featurizer.sentence(st, self.subject_types, self.object_types)
         ruled: dict[tuple[int, int], list[Claim]] = {}
         for c in found:
             if c.claim_type in self.families or c.claim_type in self.deferred:
@@ -361,7 +417,8 @@ class ClaimClassifier:
     def decide(self, st: SentenceView, found: list[Claim]) -> list[Claim]:
         """``found`` (the rules' claims of the sentence) with the decided families' claims replaced by the
         classifier's: a pair's claim of its most probable family when that probability reaches the
-        family's threshold, scored with it. Claims whose subject is not a mention of the sentence (an
+        family's threshold, scored with it (the items of a coordinated list a rule read share the
+        likeliest item's probability, ``list_probabilities``). Claims whose subject is not a mention of the sentence (an
         anaphor's) are kept as the rules made them, and so are the pairs a rule of a deferred family
         (``claims.toml`` ``deferred``) joined: that rule's claim stands and no other is made for them."""
         if self.model is None:
@@ -375,12 +432,12 @@ class ClaimClassifier:
         out = [c for c in found if c.claim_type not in self.families
                or (c.evidence[0].subject_start, c.evidence[0].object_start) not in judged]
         chosen: dict[tuple[str, int, str], tuple[bool, float, Pair]] = {}
-        for p in pairs:
+        probs = list_probabilities([(p.lists, self.model.probabilities(p.features)) for p in pairs])
+        for p, prob in zip(pairs, probs):
             fits = {name for name, f in self.families.items() if p.subject.concept_of(f.subject_types) is not None
                     and p.object.concept_of(f.object_types) is not None}
             ruled = {c.claim_type for c in p.ruled}
-            best, score = choose(self.model.probabilities(p.features), ruled,
-                                 {k: v for k, v in self.limits.items() if k in fits})
+            best, score = choose(prob, ruled, {k: v for k, v in self.limits.items() if k in fits})
             if best is None:
                 continue
             # one claim per subject concept, object mention and family: a short form and its long form

@@ -78,6 +78,7 @@ class Example:
     weight: float
     doc: str
     doc_label: str | None = None
+    lists: tuple[str, ...] = ()  # the rule readings it is an item of (``Pair.lists``), within its sentence
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Options:
         t = config.claims.table("training")
         f = t.table("features", {})
         spec = FeatureSpec(f.integer("window", 3), f.integer("max_between", 20), f.boolean("sentence_words", True),
-                           f.boolean("heads", True))
+                           f.boolean("heads", True), f.boolean("triggers", True))
         return cls(t.integer("seed", 0), t.number("C", 1.0), t.integer("max_iter", 2000), t.integer("min_count", 2),
                    t.number("min_weight", 0.001), spec, t.boolean("balanced", False),
                    config.claims.table("classifier").strings("families"))
@@ -156,7 +157,8 @@ def source_examples(pipeline, source: Source, gold: Sequence[GoldDocument], spec
         for _st, pairs in pipeline.extractor.candidate_pairs(ad, reader):
             for p in pairs:
                 label = label_tagged(g, p, source.labels) if source.labels else label_related(g, p, source.relations)
-                out.append(Example(p.features, label, source.weight, g.id, g.label))
+                lists = tuple(f"{_st.sentence.section}|{_st.sentence.index}|{k}" for k in p.lists)
+                out.append(Example(tuple(sorted(p.features)), label, source.weight, g.id, g.label, lists))
     return out
 
 
@@ -254,13 +256,16 @@ def train_claims(root: str | Path, out: str | Path | None = None, config: Config
     options = Options.from_config(config)
     if seed is not None:
         options = dataclasses.replace(options, seed=seed)
+    target = Path(out) if out is not None else (model_path(config, "en") or MODEL_DIR / "claims.en.json")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # the output is checked before the work
+    except OSError as exc:
+        raise KgError(f"cannot write the claim model here: {exc.strerror}", target) from None
     data = collect(root, config, limit, options.features, progress)
     info = {"trained_by": "kg train claims", "seed": options.seed, "C": options.C, "min_count": options.min_count,
             "sources": [{"corpus": s.corpus, "split": s.split, "half": s.half, "weight": s.weight, "limit": limit,
                          "pairs": dict(sorted(Counter(e.label for e in ex).items()))} for s, ex in data]}
     model = fit(data, options, info)
-    target = Path(out) if out is not None else (model_path(config, "en") or MODEL_DIR / "claims.en.json")
-    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, model.dumps())
     log.info("claim model: %d features, classes %s -> %s", len(model.weights), ", ".join(model.classes), target)
     return model
