@@ -77,7 +77,12 @@ class Pair:
     subject: Mention
     object: Mention
     ruled: tuple[Claim, ...]
-    features: tuple[str, ...]
+    features: tuple[str, ...]  # the pair's own features
+    shared: tuple[str, ...] = ()  # the features every pair of its sentence has (its words)
+
+    @property
+    def all_features(self) -> tuple[str, ...]:
+        return self.features + self.shared
 
     @property
     def lists(self) -> tuple[str, ...]:
@@ -160,7 +165,7 @@ class SentenceTokens:
             pos = m.end
         self.tokens.extend(words(pos, s.end))
         self.words = frozenset(t for t in self.tokens if t[0] != "<")
-        self.word_features = tuple("w:" + w for w in self.words)
+        self.word_features = tuple(sorted("w:" + w for w in self.words))
         self.hits: list[tuple[str, int, int]] = []  # (pattern name, start, end) in section offsets
 
 
@@ -178,15 +183,10 @@ class Featurizer:
         """The sentence's tokens, and where the trigger patterns match in it (once for all its pairs)."""
         toks = SentenceTokens(st, subject_types, object_types, self._norms)
         s = st.sentence
-        ends = [m.end for m in toks.placed]
-        starts = [m.start for m in toks.placed]
-        if len(ends) < 2 or not self.spec.triggers:
+        if len(toks.placed) < 2 or not self.spec.triggers:
             return toks
-        lo, hi = min(ends) - s.start, max(starts) - s.start  # no pair's between-text reaches beyond these
-        if lo >= hi:
-            return toks
-        for name, rx in self.patterns:  # lookbehinds still see the text before ``lo``
-            toks.hits.extend((name, s.start + m.start(), s.start + m.end()) for m in rx.finditer(s.text, lo, hi))
+        for name, rx in self.patterns:  # the same matches the rule families used (``SentenceView.matches``)
+            toks.hits.extend((name, s.start + m.start(), s.start + m.end()) for m in st.matches(rx))
         return toks
 
     def pair(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
@@ -208,8 +208,6 @@ class Featurizer:
         out.extend("r:" + w for w in right)
         out.append("l1:" + (left[-1] if left else "^"))
         out.append("r1:" + (right[0] if right else "$"))
-        if spec.sentence_words:
-            out.extend(toks.word_features)
         s_concept, o_concept = subj.concept, obj.concept
         out.append("st:" + (s_concept.type if s_concept else subj.type))
         out.append("ot:" + (o_concept.type if o_concept else obj.type))
@@ -253,11 +251,17 @@ class ClaimModel:
     spec: FeatureSpec = field(default_factory=FeatureSpec)
     info: Mapping[str, object] = field(default_factory=dict)  # how it was trained (sources, counts, options)
 
-    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        """The probability of each family for a pair with these features."""
-        w = self.weights
-        rows = [w[f] for f in features if f in w]
-        z = [b + sum(col) for b, col in zip(self.intercept, zip(*rows))] if rows else list(self.intercept)
+    def scores(self, features: Iterable[str], base: Sequence[float] | None = None) -> list[float]:
+        """Each family's linear score for these features, added to ``base`` (default: the intercepts)."""
+        get = self.weights.get
+        rows = [r for r in map(get, features) if r is not None]
+        start = self.intercept if base is None else base
+        return [b + sum(col) for b, col in zip(start, zip(*rows))] if rows else list(start)
+
+    def probabilities(self, features: Iterable[str], base: Sequence[float] | None = None) -> dict[str, float]:
+        """The probability of each family for a pair with these features (``base``: the scores of
+        features the pair shares with others, ``scores``)."""
+        z = self.scores(features, base)
         return {c: 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0 for c, x in zip(self.classes, z)}
 
     def dumps(self) -> str:
@@ -388,6 +392,7 @@ class ClaimClassifier:
         if not st.has(self.object_types) or not st.has(self.subject_types):
             return []
         toks = self.featurizer.sentence(st, self.subject_types, self.object_types)
+        shared = toks.word_features if self.featurizer.spec.sentence_words else ()
         ruled: dict[tuple[int, int], list[Claim]] = {}
         for c in found:
             if c.claim_type in self.families or c.claim_type in self.deferred:
@@ -401,7 +406,7 @@ class ClaimClassifier:
                 if o is s or o.concept_of(self.object_types) is None or not self._joinable(st, s, o):
                     continue
                 r = tuple(ruled.get((s.start, o.start), ()))
-                out.append(Pair(s, o, r, self.featurizer.pair(st, toks, s, o, r)))
+                out.append(Pair(s, o, r, self.featurizer.pair(st, toks, s, o, r), shared))
         return out
 
     def _joinable(self, st: SentenceView, a: Mention, b: Mention) -> bool:
@@ -432,7 +437,9 @@ class ClaimClassifier:
         out = [c for c in found if c.claim_type not in self.families
                or (c.evidence[0].subject_start, c.evidence[0].object_start) not in judged]
         chosen: dict[tuple[str, int, str], tuple[bool, float, Pair]] = {}
-        probs = list_probabilities([(p.lists, self.model.probabilities(p.features)) for p in pairs])
+        model = self.model
+        base = model.scores(pairs[0].shared) if pairs else []  # the sentence's words: the same for every pair
+        probs = list_probabilities([(p.lists, model.probabilities(p.features, base)) for p in pairs])
         for p, prob in zip(pairs, probs):
             fits = {name for name, f in self.families.items() if p.subject.concept_of(f.subject_types) is not None
                     and p.object.concept_of(f.object_types) is not None}
@@ -456,12 +463,9 @@ class ClaimClassifier:
 
 def trigger_patterns(rules) -> dict[str, re.Pattern]:
     """The trigger patterns of the pair families (``kg.extract.rules.Rules``) whose presence between a
-    pair is a feature: treats forward/backward triggers and blockers, prevention and adverse triggers."""
+    pair is a feature: the treats, prevention and adverse forward and backward triggers (the rules have
+    already looked for most of them in the sentence: ``SentenceView.matches``)."""
     out: dict[str, re.Pattern] = {"treats.forward": rules.treats_forward, "treats.backward": rules.treats_backward}
-    if rules.treats_not_between is not None:
-        out["treats.not_between"] = rules.treats_not_between
-    if rules.treats_backward_not_between is not None:
-        out["treats.backward_not_between"] = rules.treats_backward_not_between
     for pr in (rules.prevention, rules.adverse):
         if pr is not None:
             out[pr.name + ".forward"] = pr.forward

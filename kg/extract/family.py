@@ -64,7 +64,7 @@ class PairFamily(RuleFamily):
         would be the condition's), no blocker between the trigger and the first object."""
         read, s, out = self.read, st.sentence, []
         otypes = c.family.object_types
-        for m in c.forward.finditer(s.text):
+        for m in st.matches(c.forward):
             tstart, tend = s.start + m.start(), s.start + m.end()
             subj = read.subject(st, tstart, c.family.subject_types, previous)
             if subj is None:
@@ -81,7 +81,7 @@ class PairFamily(RuleFamily):
     def _backward(self, st: SentenceView, c: PairRules) -> list[Claim]:
         """objects ... trigger ... subject: the subject follows the trigger, the objects end before it."""
         read, s, out = self.read, st.sentence, []
-        for m in c.backward.finditer(s.text):
+        for m in st.matches(c.backward):
             tstart, tend = s.start + m.start(), s.start + m.end()
             after = read.list_after(st, tend, c.family.subject_types, st.clause(tend))
             if not after:

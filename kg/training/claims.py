@@ -158,7 +158,7 @@ def source_examples(pipeline, source: Source, gold: Sequence[GoldDocument], spec
             for p in pairs:
                 label = label_tagged(g, p, source.labels) if source.labels else label_related(g, p, source.relations)
                 lists = tuple(f"{_st.sentence.section}|{_st.sentence.index}|{k}" for k in p.lists)
-                out.append(Example(tuple(sorted(p.features)), label, source.weight, g.id, g.label, lists))
+                out.append(Example(tuple(sorted(p.all_features)), label, source.weight, g.id, g.label, lists))
     return out
 
 

@@ -52,8 +52,9 @@ def test_pair_features_mask_the_mentions_and_carry_the_rules_verdict(pipeline):
     ((st, pairs),) = list(ex.candidate_pairs(kg.annotated[0], ex.pair_reader()))
     (p,) = pairs
     assert (p.subject.text, p.object.text) == ("Lithium", "bipolar disorder")
-    f = set(p.features)
+    f = set(p.all_features)
     assert {"o:SO", "b:used", "b:for", "bb:S is", "bb:for O", "r:in", "v:treats", "st:drug", "ot:disease"} <= f
+    assert "w:used" in p.shared and "w:used" not in p.features  # the sentence's words: scored once per sentence
     # the mentions are masked; only their head words are features of their own
     assert {x for x in f if "lithium" in x or "bipolar" in x or "disorder" in x} == {"sh:lithium", "oh:disorder"}
     toks = SentenceTokens(st, ex.classifier.subject_types, ex.classifier.object_types)
@@ -93,3 +94,23 @@ def test_a_pair_may_span_a_titles_colon_but_not_a_contrast(extract):
     assert (c.subject.label, c.object.label, c.evidence[0].trigger) == ("Colchicine", "psoriasis", "")
     claims, _ = extract("Aspirin is cheap, whereas stroke is deadly.")
     assert claims == []
+
+
+def test_the_items_of_a_coordinated_list_share_the_likeliest_items_probability():
+    from kg.extract.classifier import list_probabilities
+
+    probs = list_probabilities([(("treats|0|used for",), {"treats": 0.8, "adverse": 0.1}),
+                                (("treats|0|used for",), {"treats": 0.15, "adverse": 0.3}),
+                                ((), {"treats": 0.15, "adverse": 0.0})])
+    assert [p["treats"] for p in probs] == [0.8, 0.8, 0.15]  # the unruled pair keeps its own
+    assert probs[1]["adverse"] == 0.3
+
+
+def test_the_seeds_coordinated_list_is_read_whole(extract):
+    claims, _ = extract("Mesenchymal stem cells (MSCs) are expected to be used clinically for liver cirrhosis caused by "
+                        "various etiologies, acute-on-chronic liver failure, chronic liver failure, and complications "
+                        "post-liver transplantation.")
+    got = {c.object.label for c in claims if c.predicate == "biolink:studied_to_treat"}
+    assert got == {"cirrhosis of liver", "Acute-On-Chronic Liver Failure", "chronic liver failure",
+                   "complication of liver transplantation"}
+    assert len({c.score for c in claims if c.claim_type == "treats"}) == 1  # one verdict for the list
