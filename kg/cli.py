@@ -201,8 +201,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     root = args.corpora or default_corpora_dir()
     if args.model == "claims":
         from kg.training import train_claims
+        from kg.training.claims import sources
 
-        model = train_claims(root, args.output, config=_config(args), limit=args.limit, seed=args.seed)
+        config = _config(args)
+        bar = None
+        if _progress(args):
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(sources(config)), desc="kg train claims", unit="corpus", leave=False)
+        try:
+            model = train_claims(root, args.output, config=config, limit=args.limit, seed=args.seed,
+                                 progress=(lambda name: bar.update(1)) if bar is not None else None)
+        finally:
+            if bar is not None:
+                bar.close()
         if not args.quiet:
             print(f"kg: claim model, {len(model.weights)} features ({', '.join(model.classes)}) -> "
                   f"{args.output or 'kg/models/claims'}", file=sys.stderr)

@@ -1,17 +1,18 @@
 """The claim classifier: for each candidate (therapy, condition) pair of a sentence, the probability that
-the sentence states that the therapy treats the condition, prevents it, or brings it as an adverse effect.
+the sentence states that the therapy treats the condition or brings it as an adverse effect.
 
 The rule families still read every sentence; their verdicts are features of the pair, beside the words
 between and around the two mentions (mentions masked as ``<T>`` therapy, ``<D>`` condition, ``<E>``
 another entity), the sentence's words, the mentions' types and head words, the trigger patterns of each
-family found between them, and the ConText cues whose scope holds them. A linear model (multinomial
-logistic regression, trained by ``kg train claims``, ``kg.training.claims``) turns them into one
-probability per family; a pair becomes a claim of its most probable family when that probability reaches
-the family's threshold (``claims.toml``), and the probability is the claim's confidence score. Which
-predicate of the treats family a claim gets (treats, studied to treat, in trials for, applied to treat) and
-whether it is negated or hedged stay with the rules (``ClaimBuilder``).
+family found between them, and the ConText cues whose scope holds them. One logistic regression per family
+(trained by ``kg train claims``, ``kg.training.claims``) turns them into a probability; a pair becomes a
+claim of its most probable family when that probability reaches the family's threshold (``claims.toml``),
+and the probability is the claim's confidence score. The items of a coordinated list a rule read share
+one verdict. Which predicate of the treats family a claim gets (treats, studied to treat, in trials for,
+applied to treat) and whether it is negated or hedged stay with the rules (``ClaimBuilder``); the pairs a
+rule of a deferred family (prevention) joined are left to that rule.
 
-The model is a text file (JSON: classes, intercepts, one weight per class for each feature) shipped in
+The model is a text file (JSON: families, intercepts, one weight per family for each feature) shipped in
 ``kg/models/claims/``. Nothing here imports spaCy: the features come from kg's records.
 """
 
