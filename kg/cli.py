@@ -48,7 +48,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     nlp = _nlp_options(args)
     spec = PipelineSpec(config, tuple(str(p) for p in args.ontology), tuple(str(p) for p in args.zh_lexicon),
                         parse_langs(args.lang, config), nlp["ner"] if isinstance(nlp["ner"], bool) else str(nlp["ner"]),
-                        nlp["fuzzy"], nlp.get("use_annotations", False))
+                        nlp["fuzzy"], nlp.get("use_annotations", False),
+                        nlp["classifier"] if isinstance(nlp["classifier"], bool) else str(nlp["classifier"]))
     options = BuildOptions(
         workers=args.workers or default_workers(), chunk_size=args.chunk_size, dask=_dask_address(args.dask),
         resume=args.resume, work=Path(args.work) if args.work else None, keep_work=args.keep_work,
@@ -237,20 +238,41 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from kg.corpora import default_corpora_dir
+
+    root = args.corpora or default_corpora_dir()
+    if args.model == "claims":
+        from kg.training import train_claims
+        from kg.training.claims import sources
+
+        config = _config(args)
+        bar = None
+        if _progress(args):
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(sources(config)), desc="kg train claims", unit="corpus", leave=False)
+        try:
+            model = train_claims(root, args.output, config=config, limit=args.limit, seed=args.seed,
+                                 progress=(lambda name: bar.update(1)) if bar is not None else None)
+        finally:
+            if bar is not None:
+                bar.close()
+        if not args.quiet:
+            print(f"kg: claim model, {len(model.weights)} features ({', '.join(model.classes)}) -> "
+                  f"{args.output or 'kg/models/claims'}", file=sys.stderr)
+        return 0
     from kg.nlp.ner import MODEL_DIR
     from kg.training import train_from_corpora
 
     out = args.output or MODEL_DIR
-    root = args.corpora or default_corpora_dir()
     bar = None
     if _progress(args):
         from tqdm import tqdm
 
         bar = tqdm(total=args.epochs, desc="kg train", unit="epoch", leave=False)
     try:
-        train_from_corpora(root, out, epochs=args.epochs, seed=args.seed, limit=args.limit,
+        train_from_corpora(root, out, epochs=args.epochs, seed=args.seed or 0, limit=args.limit,
                            progress=(lambda epoch, loss: bar.update(1)) if bar is not None else None,
-                           config=_config(args))
+                           config=_config(args), lexicon_features=args.lexicon_features)
     finally:
         if bar is not None:
             bar.close()
@@ -272,9 +294,11 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _nlp_options(args: argparse.Namespace) -> dict:
-    """Pipeline options from --ner / --ner-model / --no-fuzzy / --use-annotations."""
-    ner = args.ner_model or getattr(args, "ner", False)
-    options = {"ner": ner, "fuzzy": not args.no_fuzzy}
+    """Pipeline options from --ner / --accurate / --ner-model / --no-fuzzy / --claims-model / --rules-only /
+    --use-annotations."""
+    ner = args.ner_model or ("accurate" if getattr(args, "accurate", False) else getattr(args, "ner", False))
+    classifier = False if getattr(args, "rules_only", False) else (getattr(args, "claims_model", None) or True)
+    options = {"ner": ner, "fuzzy": not args.no_fuzzy, "classifier": classifier}
     if getattr(args, "use_annotations", False):
         options["use_annotations"] = True
     return options
@@ -303,9 +327,16 @@ SOURCES_HELP = ("files or folders: PubMed XML, MEDLINE/.nbib, PMC JATS (.nxml), 
 def _nlp_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--ner", action="store_true",
                     help="also run the trained recogniser (kg/models/ner): higher recall, about 3.5x slower")
-    sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train' (implies --ner)")
+    sp.add_argument("--accurate", action="store_true",
+                    help="also run the recogniser trained on the lexicon's tags (kg/models/ner_lexicon): the best "
+                         "mention figures, about 3.5x slower (EVALUATION.md)")
+    sp.add_argument("--ner-model", metavar="DIR", help="a model written by 'kg train ner' (implies --ner)")
     sp.add_argument("--no-fuzzy", action="store_true",
                     help="do not ground mentions that match no lexicon term with the fuzzy linker")
+    sp.add_argument("--claims-model", metavar="FILE",
+                    help="a claim classifier written by 'kg train claims' (default: the shipped one, claims.toml)")
+    sp.add_argument("--rules-only", action="store_true",
+                    help="no claim classifier: the rules alone decide the treats and adverse-effect claims")
 
 
 def _annotation_arguments(sp: argparse.ArgumentParser) -> None:
@@ -492,11 +523,17 @@ def _eval_parser(sub) -> argparse.ArgumentParser:
 
 
 def _train_parser(sub) -> argparse.ArgumentParser:
-    t = sub.add_parser("train", help="train the NER model on the corpora's train splits (fixed seeds)")
+    t = sub.add_parser("train", help="train the recogniser (ner) or the claim classifier (claims) on the "
+                                     "corpora's annotations (fixed seeds)")
+    t.add_argument("model", nargs="?", choices=["ner", "claims"], default="ner",
+                   help="what to train: the NER model (default) or the claim classifier (claims.toml [training])")
     t.add_argument("--corpora", metavar="DIR", help="the corpora folder (default $KG_CORPORA or ../shared/corpora)")
-    t.add_argument("-o", "--output", metavar="DIR", help="where to write the model (default: the package's kg/models/ner)")
-    t.add_argument("--epochs", type=int, default=15)
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("-o", "--output", metavar="PATH",
+                   help="where to write the model (default: the package's kg/models/ner, or the claims model file)")
+    t.add_argument("--epochs", type=int, default=15, help="NER training epochs")
+    t.add_argument("--lexicon-features", action="store_true",
+                   help="NER: also learn from the lexicon matcher's tag of each token (the --accurate recogniser)")
+    t.add_argument("--seed", type=int, default=None, help="random seed (default 0; claims: [training] seed)")
     t.add_argument("--limit", type=int, default=0, help="only the first N documents of each corpus")
     t.set_defaults(func=cmd_train)
     return t

@@ -55,6 +55,7 @@ POLICY_FILES: dict[str, str] = {
     "predicates.tsv": "claim kinds -> Biolink predicates, RO relations, directions",
     "articles.toml": "publication types and sections: trial predicates, prior knowledge, section roles",
     "annotations.toml": "entities given with BioC / PubTator3 documents: their types, bare-id prefixes, score",
+    "claims.toml": "the claim classifier: its languages, model files, families and thresholds; how kg train trains it",
     "corpora.toml": "annotated corpora for kg eval and kg train",
     "draw.toml": "figure styles: colours by category, edge families",
 }
@@ -442,6 +443,11 @@ class Config:
     def triggers(self, lang: str) -> Table:
         """A language's claim triggers and punctuation (``relations.<lang>.toml``)."""
         return self.file(f"relations.{self._lang(lang)}.toml")
+
+    @property
+    def claims(self) -> Table:
+        """The claim classifier's policy (``claims.toml``)."""
+        return self.file("claims.toml")
 
     @property
     def predicates(self) -> dict[str, Predicate]:

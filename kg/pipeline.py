@@ -129,10 +129,12 @@ class PipelineSpec:
     ner: bool | str = False
     fuzzy: bool = True
     use_annotations: bool = False
+    classifier: bool | str = True
 
     def build(self) -> "Pipeline":
         return Pipeline(self.ontologies, lang=self.lang, zh_lexicons=self.zh_lexicons, ner=self.ner,
-                        fuzzy=self.fuzzy, config=self.config, use_annotations=self.use_annotations)
+                        fuzzy=self.fuzzy, config=self.config, use_annotations=self.use_annotations,
+                        classifier=self.classifier)
 
 
 class Pipeline:
@@ -145,13 +147,16 @@ class Pipeline:
     English pipeline (True: the shipped model; a path: that model); ``fuzzy``: ground mentions that match no
     lexicon term with the fuzzy linker (loaded on first use). ``use_annotations``: documents that come with
     entity annotations (BioC, PubTator3) take those entities as their English mentions instead of kg's
-    recognisers (still grounded, typed and read for negation and hedging as any mention).
+    recognisers (still grounded, typed and read for negation and hedging as any mention). ``classifier``:
+    the claim classifier decides the therapy -> condition claims of the languages ``claims.toml`` gives a
+    model (True: the shipped model; False: the rules alone; a path: that English model, written by
+    ``kg train claims``).
     """
 
     def __init__(self, ontologies: Sequence[str | Path] = (), lexicon: Lexicon | None = None,
                  lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = (),
                  ner: bool | str | Path = False, fuzzy: bool = True, config: Config | None = None,
-                 use_annotations: bool = False):
+                 use_annotations: bool = False, classifier: bool | str | Path = True):
         self.config = config or (lexicon.config if lexicon is not None else None) or Config.default()
         self.langs = parse_langs(lang, self.config)
         self.ontologies = tuple(str(p) for p in ontologies)
@@ -167,7 +172,8 @@ class Pipeline:
 
             linker = FuzzyLinker.from_config(self.lexicon, self.config)
         self.grounder = Grounder(self.lexicon, self.config, fuzzy=linker)
-        self.extractor = Extractor(self.lexicon, self.grounder, self.config, "en")
+        self.classifier = classifier
+        self.extractor = Extractor(self.lexicon, self.grounder, self.config, "en", classifier)
         self._zh_files = tuple(str(p) for p in zh_lexicons)
         self._zh_lexicon: ZhLexicon | None = None
         self._zh: tuple | None = None  # (nlp, Extractor), built on first use
@@ -177,7 +183,8 @@ class Pipeline:
     def spec(self) -> PipelineSpec:
         """The resources and options this pipeline was built from."""
         return PipelineSpec(self.config, self.ontologies, self._zh_files, self.langs,
-                            self.ner if isinstance(self.ner, bool) else str(self.ner), self.fuzzy, self.use_annotations)
+                            self.ner if isinstance(self.ner, bool) else str(self.ner), self.fuzzy, self.use_annotations,
+                            self.classifier if isinstance(self.classifier, bool) else str(self.classifier))
 
     def _english(self):
         """The English recognition pipeline, with the trained recogniser when asked for."""
@@ -199,7 +206,8 @@ class Pipeline:
 
             t = time.perf_counter()
             self._zh = (build_chinese(self.lexicon, self.zh_lexicon, self.config),
-                        Extractor(self.lexicon, self.grounder, self.config, "zh"))
+                        Extractor(self.lexicon, self.grounder, self.config, "zh",
+                                  self.classifier if isinstance(self.classifier, bool) else False))
             log.info("Chinese pipeline loaded in %.2f s", time.perf_counter() - t)
         return self._zh
 

@@ -2,7 +2,11 @@
 """Compare the ways the trained recogniser and the lexicon can combine, on the tuning part of the train
 splits (the 1 in 10 train documents ``kg train`` leaves out; see kg/training/ner.py ``tune_part``), never on dev.
 
-Usage:  python scripts/tune_ner_merge.py [--corpora ../shared/corpora] [--model kg/models/ner]
+Usage:  python scripts/tune_ner_merge.py [--corpora ../shared/corpora] [--model kg/models/ner] [--ontologies DIR]
+
+``--ontologies``: an ontologies folder whose corpus-derived files were built without the tuning part
+(``build_corpus_lexicon.py --without-tune``, copied aside), so that the lexicon does not know the tuning
+documents' own mention strings.
 
 Prints strict and overlap F1 and normalisation F1 per corpus and type for the lexicon alone and for each
 merge mode; the mode chosen goes in kg/data/linking.toml ([ner] mode).
@@ -30,11 +34,12 @@ def main() -> int:
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     ap.add_argument("--model", type=Path, default=MODEL_DIR)
     ap.add_argument("--only", nargs="*", help="only these modes (and the lexicon alone)")
+    ap.add_argument("--ontologies", type=Path, help="the ontologies folder to use (default: the shipped one)")
     args = ap.parse_args()
     from kg.nlp.ner import add_ner
     from kg.pipeline import Pipeline
 
-    config = Config.default()
+    config = Config.default() if args.ontologies is None else Config.default().with_ontologies(args.ontologies)
     corpora = Corpora(config, args.corpora)
     held = corpora.held_out_ids()
     gold = {name: [g for g in corpora.load(name, "train") if g.id not in held and tune_part(g.id)]

@@ -10,7 +10,7 @@ from rdflib.namespace import RDFS
 
 from kg.cli import main
 from kg.rdf.vocab import BIOLINK, KG
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, run_cli
 
 QUERY = """PREFIX biolink: <https://w3id.org/biolink/vocab/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -158,3 +158,10 @@ def test_cli_build_into_a_store_twice_replaces_the_documents_graph(tmp_path, cap
     assert main(["load", str(out), "--store", str(store)]) == 0
     quads = sum(1 for line in out.read_text(encoding="utf-8").splitlines() if line.strip())
     assert f"0 new triples, {quads:,} in all" in capsys.readouterr().err  # the second build replaced, not added
+def test_a_missing_claim_model_is_one_line_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "kg.ttl"
+    code, _, err = run_cli(capsys, "build", SEED, "-o", out, "--lang", "en", "--claims-model", tmp_path / "none.json")
+    assert code == 1 and not out.exists()
+    assert err.startswith("kg: error: ") and "none.json" in err and len(err.strip().splitlines()) == 1
+    code, _, _ = run_cli(capsys, "build", SEED, "-o", out, "--lang", "en", "--rules-only", "-q")
+    assert code == 0 and out.exists()

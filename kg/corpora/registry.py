@@ -6,12 +6,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from collections.abc import Sequence
+
 from kg.config import Config, Table
 from kg.corpora.gold import GOLD_READERS, GoldDocument, read_knowtator
 from kg.errors import KgError
 
 SPLITS = ("train", "dev", "test")
+HALVES = ("even", "odd")
 FORMATS = ("pubtator", "rosario_hearst", "knowtator", "cmeee", "cmeie", "bioc")
+
+
+def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:
+    """One deterministic half of a split: the documents at even (0, 2, 4, ...) or odd positions in the
+    split's file order (``None``: all). Rosario–Hearst has a single file; rules and the claim classifier
+    are chosen and trained on its even half, and its odd half is the held-out figure (EVALUATION.md)."""
+    if half is None:
+        return list(gold)
+    if half not in HALVES:
+        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
+    return [g for i, g in enumerate(gold) if i % 2 == HALVES.index(half)]
 
 
 def default_corpora_dir() -> Path:

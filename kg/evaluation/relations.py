@@ -1,17 +1,20 @@
-"""Scores of relations, by the corpus's ``relation.kind`` in ``corpora.toml``:
+"""Scores of relations, by the ``kind`` of each of a corpus's ``relations`` in ``corpora.toml``; ``family``
+names the predicate family of relations.toml ``[families]`` whose claims are read (default ``treats``):
 
 - ``treats_pairs``: document-level (chemical, disease) identifier pairs of the gold relation type against
-  the pairs of treats-like claims (a treats-family claim, or a drug lowering a disease);
+  the pairs of the family's claims (for treats, treats-like claims: a treats-family claim, or a drug
+  lowering a disease);
 - ``not_treats``: how many gold pairs of the relation (BC5CDR's chemical-induced disease) the extractor
   reads as treats-like, and how many treats-like claims it makes at all;
 - ``treats_strings``: CMeIE's (disease, therapy) string pairs of the given predicates against treats-like
   claims: a gold pair is found when a claim's object overlaps an occurrence of the disease string and its
   subject an occurrence of the therapy string in the same document (the format gives strings, no offsets);
   a predicted pair (the claim's subject and object texts) is right when it finds a gold pair;
-- ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when a
-  treats-family, unnegated claim joins a mention overlapping the tagged treatment to one overlapping the
-  tagged disease (in positive sentences) or joins any two mentions (in the other classes); measured end to
-  end (the recogniser's mentions) and with the tagged spans given as the entities (the extractor alone).
+- ``treats_sentence``: sentence classification (Rosario–Hearst): a sentence is predicted positive when an
+  unnegated claim of the family joins a mention overlapping the tagged subject to one overlapping the
+  tagged object (in sentences of the positive class) or joins any two mentions (in the other classes);
+  measured end to end (the recogniser's mentions) and with the tagged spans given as the entities (the
+  extractor alone).
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg import ids
 from kg.config import Config
-from kg.corpora import GoldDocument
+from kg.corpora import GoldDocument, with_tagged_spans
+from kg.errors import KgError
 from kg.evaluation.scores import PRF
-from kg.model import AnnotatedDocument, Claim, Concept, Grounding, Mention
+from kg.model import AnnotatedDocument, Claim, Concept
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,13 @@ class Reading:
                    frozenset(t.strings("chemical_categories")), treats.strings("subject_types"),
                    treats.strings("object_types"), t.string("tagged_treatment_type"), t.string("tagged_disease_type"))
 
+    families: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)  # family -> Biolink predicates
+
+    @classmethod
+    def with_families(cls, config: Config) -> "Reading":
+        r = cls.from_config(config)
+        return dataclasses.replace(r, families={k: frozenset(v) for k, v in config.families.items()})
+
     def treats_like(self, c: Claim) -> bool:
         """A claim that says the subject makes the disease better: treats family, or lowers a disease."""
         if c.negated:
@@ -59,6 +69,15 @@ class Reading:
         if c.predicate in self.treats_family:
             return True
         return c.direction == "decreased" and c.object.category in self.lowered
+
+    def reads(self, family: str):
+        """Whether an unnegated claim is of ``family`` (for treats: treats-like, ``treats_like``)."""
+        if family == "treats":
+            return self.treats_like
+        if family not in self.families:
+            raise KgError(f"no predicate family {family!r} in relations.toml [families]")
+        preds = self.families[family]
+        return lambda c: not c.negated and c.predicate in preds
 
 
 def _concept_ids(concept: Concept, prefixes: Sequence[str]) -> list[str]:
@@ -69,12 +88,15 @@ def _concept_ids(concept: Concept, prefixes: Sequence[str]) -> list[str]:
 
 
 def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, subject_type: str,
-                       object_type: str, type_map: dict[str, str], prefixes: Sequence[str], reading: Reading) -> dict:
-    """Document-level (subject id, object id) pairs of ``rel_type`` against treats-like claims."""
+                       object_type: str, type_map: dict[str, str], prefixes: Sequence[str], reading: Reading,
+                       family: str = "treats") -> dict:
+    """Document-level (subject id, object id) pairs of ``rel_type`` against the claims of ``family``
+    (treats: treats-like claims)."""
     prf = PRF()
     by_doc: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    like = reading.reads(family)
     for c in claims:
-        if not reading.treats_like(c) or c.subject.category not in reading.chemicals:
+        if not like(c) or c.subject.category not in reading.chemicals:
             continue
         s_ids, o_ids = _concept_ids(c.subject, prefixes), _concept_ids(c.object, prefixes)
         by_doc[c.evidence[0].doc_id].add((s_ids[0] if s_ids else c.subject.curie, o_ids[0] if o_ids else c.object.curie))
@@ -93,7 +115,7 @@ def score_treats_pairs(gold: Sequence[GoldDocument], claims: Sequence[Claim], re
         prf.tp += len(pairs & pred)
         prf.fp += len(pred - pairs)
         prf.fn += len(pairs - pred)
-    return {"kind": "treats_pairs", "relation": rel_type, **prf.as_dict()}
+    return {"kind": "treats_pairs", "relation": rel_type, "family": family, **prf.as_dict()}
 
 
 def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_type: str, prefixes: Sequence[str],
@@ -158,13 +180,14 @@ def score_treats_strings(gold: Sequence[GoldDocument], claims: Sequence[Claim], 
 
 
 def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim], positive: str, subject: str,
-                           obj: str) -> dict:
-    """Sentence classification: the positive class must get a treats-family claim joining the tagged
-    treatment and disease; other sentences must get no treats-family claim at all."""
+                           obj: str, predicates: frozenset[str] | None = None, family: str = "treats") -> dict:
+    """Sentence classification: the positive class must get a claim of the family (``predicates``, its
+    Biolink predicates; default: the treats rules' claims) joining the tagged subject and object; other
+    sentences must get no such claim at all."""
     by_doc: dict[str, list[Claim]] = defaultdict(list)
-    flagged: dict[str, Counter] = defaultdict(Counter)  # doc -> negated / hedged treats claims
+    flagged: dict[str, Counter] = defaultdict(Counter)  # doc -> negated / hedged claims of the family
     for c in claims:
-        if c.claim_type == "treats":
+        if (c.predicate in predicates) if predicates is not None else c.claim_type == "treats":
             flagged[c.evidence[0].doc_id]["negated"] += c.negated
             flagged[c.evidence[0].doc_id]["hedged"] += c.hedged and not c.negated
             if not c.negated:
@@ -190,41 +213,20 @@ def score_treats_sentences(gold: Sequence[GoldDocument], claims: Sequence[Claim]
             prf.fp += found
         per_class[g.label or ""]["sentences"] += 1
         per_class[g.label or ""]["with_treats_claim"] += found
-    return {"kind": "treats_sentence", "relation": positive, **prf.as_dict(),
+    return {"kind": "treats_sentence", "relation": positive, "family": family, **prf.as_dict(),
             "classes": {k: dict(v) for k, v in sorted(per_class.items())}}
 
 
 def with_tagged_entities(pipeline, annotated: Sequence[AnnotatedDocument], gold: Sequence[GoldDocument],
                          subject: str, obj: str, reading: Reading) -> list[Claim]:
-    """Claims the extractor makes when the tagged spans are given as the entities: the recognised
-    mentions they overlap are replaced by mentions of exactly the tagged spans (a tag starting with
-    ``subject`` is a treatment, one starting with ``obj`` a disease), grounded as the recogniser grounded
-    the same span, else to a concept minted for the span. This measures the extractor alone."""
+    """Claims the extractor makes when the tagged spans are given as the entities (``with_tagged_spans``
+    of ``kg.corpora``: a tag starting with ``subject`` is a treatment, one starting with ``obj`` a
+    disease). This measures the extractor alone."""
     by_id = {g.id: g for g in gold}
-    treat_types = reading.treatment_types
     claims: list[Claim] = []
     for ad in annotated:
-        g = by_id[ad.document.id]
-        tagged = [m for m in g.mentions if m.type.startswith((subject, obj))]
-        if not tagged:
-            claims.extend(pipeline.extractor.extract(ad))
-            continue
-        kept = [m for m in ad.mentions if not any(m.start < t.end and t.start < m.end for t in tagged)]
-        for i, t in enumerate(tagged):
-            is_treat = t.type.startswith(subject)
-            allowed = treat_types if is_treat else reading.disease_types
-            same = next((m for m in ad.mentions if (m.start, m.end) == (t.start, t.end) and m.concept is not None
-                         and m.concept.type in allowed), None)
-            if same is not None:
-                kept.append(same)
-                continue
-            near = [m.concept.type for m in ad.mentions if m.start < t.end and t.start < m.end and m.concept is not None]
-            typ = (next((x for x in near if x in treat_types), reading.tagged_treatment) if is_treat
-                   else reading.tagged_disease)
-            concept = Concept(ids.tagged(i), t.text, pipeline.grounder.policy.category(typ), typ)
-            sent = next((s.index for s in ad.sentences if s.section == t.section and s.start <= t.start < s.end), 0)
-            kept.append(Mention(ad.document.id, t.section, "en", sent, t.start, t.end, t.text, typ,
-                                (Grounding(concept.curie, t.text, 1.0, "gold", "tagged"),), concept=concept))
-        kept.sort(key=lambda m: (m.start, -m.end))
-        claims.extend(pipeline.extractor.extract(dataclasses.replace(ad, mentions=tuple(kept))))
+        given = with_tagged_spans(ad, by_id[ad.document.id], subject, obj, reading.treatment_types,
+                                  reading.disease_types, reading.tagged_treatment, reading.tagged_disease,
+                                  pipeline.grounder.policy.category)
+        claims.extend(pipeline.extractor.extract(given))
     return claims

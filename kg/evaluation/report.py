@@ -26,23 +26,9 @@ def format_table(results: Sequence[CorpusResult], markdown: bool = False, kinds:
     rel_head = ["corpus", "split", "relation", "measure", "P", "R", "F1", "counts"]
     rel_rows = []
     for r in results:
-        x = r.relation
-        if not x:
-            continue
-        if x["kind"] == "not_treats":
-            rel_rows.append([r.corpus, r.split, x["relation"], "gold pairs read as treats-like", "", "", "",
-                             f"{x['read_as_treats']} of {x['gold_pairs']} ({100 * x['error_rate']:.1f}%); "
-                             f"{x['treats_like_claims']} treats-like claims"])
-        else:
-            measure = {"treats_pairs": "document pairs vs treats-like claims",
-                       "treats_strings": "(disease, therapy) strings vs treats-like claims"}.get(
-                           x["kind"], "sentences with a treats claim")
-            rel_rows.append([r.corpus, r.split, x["relation"], measure, _pct(x["p"]), _pct(x["r"]), _pct(x["f1"]),
-                             f"tp {x['tp']} fp {x['fp']} fn {x['fn']}"])
-        if r.relation_given:
-            y = r.relation_given
-            rel_rows.append([r.corpus, r.split, y["relation"], "same, with the tagged entities given", _pct(y["p"]),
-                             _pct(y["r"]), _pct(y["f1"]), f"tp {y['tp']} fp {y['fp']} fn {y['fn']}"])
+        givens = {(y["relation"], y.get("family", "treats")): y for y in r.relations_given}
+        for x in r.relations:
+            rel_rows.extend(_relation_rows(r, x, givens.get((x["relation"], x.get("family", "treats")))))
     kind_head = ["corpus", "split", "found as", "predicted", "strict hits", "strict P", "overlap P"]
     kind_rows = []
     for r in results:
@@ -54,8 +40,9 @@ def format_table(results: Sequence[CorpusResult], markdown: bool = False, kinds:
                 "with a hedged one"]
     cls_rows = []
     for r in results:
-        for x, label in ((r.relation, "end to end"), (r.relation_given, "tagged entities given")):
-            for cls, v in ((x or {}).get("classes") or {}).items():
+        for xs, label in ((r.relations, "end to end"), (r.relations_given, "tagged entities given")):
+            x = next((y for y in xs if y.get("kind") == "treats_sentence" and y.get("family", "treats") == "treats"), {})
+            for cls, v in (x.get("classes") or {}).items():
                 cls_rows.append([r.corpus, f"{r.split} ({label})", cls, str(v.get("sentences", 0)),
                                  str(v.get("with_treats_claim", 0)), str(v.get("with_negated_claim", 0)),
                                  str(v.get("with_hedged_claim", 0))])
@@ -65,6 +52,28 @@ def format_table(results: Sequence[CorpusResult], markdown: bool = False, kinds:
         if cls_rows:
             out += "\n" + _table(cls_head, cls_rows, markdown)
     return out
+
+
+def _relation_rows(r: CorpusResult, x: dict, given: dict | None) -> list[list[str]]:
+    """The rows of one relation: its figure and, for tagged sentences, the same with the tags given."""
+    family = x.get("family", "treats")
+    if x["kind"] == "not_treats":
+        return [[r.corpus, r.split, x["relation"], "gold pairs read as treats-like", "", "", "",
+                 f"{x['read_as_treats']} of {x['gold_pairs']} ({100 * x['error_rate']:.1f}%); "
+                 f"{x['treats_like_claims']} treats-like claims"]]
+    what = "treats-like" if family == "treats" else family
+    if x["kind"] == "treats_pairs":
+        measure = f"document pairs vs {what} claims"
+    elif x["kind"] == "treats_strings":
+        measure = "(disease, therapy) strings vs treats-like claims"
+    else:
+        measure = f"sentences with a{'n' if what[0] in 'aeiou' else ''} {what if family != 'treats' else 'treats'} claim"
+    rows = [[r.corpus, r.split, x["relation"], measure, _pct(x["p"]), _pct(x["r"]), _pct(x["f1"]),
+             f"tp {x['tp']} fp {x['fp']} fn {x['fn']}"]]
+    if given:
+        rows.append([r.corpus, r.split, given["relation"], "same, with the tagged entities given", _pct(given["p"]),
+                     _pct(given["r"]), _pct(given["f1"]), f"tp {given['tp']} fp {given['fp']} fn {given['fn']}"])
+    return rows
 
 
 def _table(head: list[str], rows: list[list[str]], markdown: bool) -> str:
@@ -85,6 +94,6 @@ def results_json(results: Sequence[CorpusResult]) -> list[dict]:
             "types": {t: {"gold": s.gold, "predicted": s.predicted, "strict": s.strict.as_dict(),
                           "overlap": s.overlap.as_dict(), "normalisation": s.normalisation.as_dict()}
                       for t, s in r.types.items()},
-            "relation": r.relation, "relation_given": r.relation_given, "kinds": r.kinds,
+            "relations": r.relations, "relations_given": r.relations_given, "kinds": r.kinds,
         })
     return out

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.config import Config
-from kg.corpora import Corpora, GoldDocument
+from kg.corpora import HALVES, Corpora, GoldDocument, half_of
 from kg.errors import KgError
 from kg.evaluation.relations import (Reading, score_not_treats, score_treats_pairs, score_treats_sentences,
                                      score_treats_strings, with_tagged_entities)
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 RELATION_KINDS = ("treats_pairs", "not_treats", "treats_sentence", "treats_strings")
 
 
-HALVES = ("even", "odd")
 PARTS = ("choose", "held_out")
 
 
@@ -53,19 +52,6 @@ def part_of(gold: Sequence[GoldDocument], part: str | None, spec) -> list[GoldDo
     buckets, bucket = t.integer("buckets"), t.integer("bucket")
     keep = part == "held_out"
     return [g for g in gold if (bucket_of(g.document, buckets) == bucket) == keep]
-
-
-def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:
-    """One deterministic half of a split: the documents at even (0, 2, 4, ...) or odd positions in the
-    split's file order (``None``: all). Rosario–Hearst has a single file; rules are chosen on its even
-    half and its odd half is the held-out figure (EVALUATION.md)."""
-    if half is None:
-        return list(gold)
-    if half not in HALVES:
-        raise KgError(f"unknown half {half!r}; expected one of: {', '.join(HALVES)}")
-    return [g for i, g in enumerate(gold) if i % 2 == HALVES.index(half)]
-
-
 def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,
                     limit: int = 0, progress: bool = False, half: str | None = None,
                     part: str | None = None) -> CorpusResult:
@@ -73,7 +59,7 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     ``half_of``, or one part, see ``part_of``) and score it."""
     corpora = Corpora(pipeline.config, root)
     cfg = corpora.spec(name)
-    reading = Reading.from_config(pipeline.config)
+    reading = Reading.with_families(pipeline.config)
     cats = cfg.table("categories", {})
     identifiers = Identifiers(pipeline.lexicon, pipeline.config, {c: cats.string(c) for c in cats})
     gold = part_of(half_of(corpora.load(name, split), half), part, cfg)
@@ -90,23 +76,39 @@ def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | 
     if type_map:
         result.types = score_mentions(gold, kg.annotated, type_map, cfg.strings("normalise", ()), identifiers)
         result.kinds = score_kinds(gold, kg.annotated, type_map, identifiers)
-    if "relation" in cfg:
-        rel = cfg.table("relation")
-        prefixes = cfg.strings("normalise", ("MESH",))
-        kind = rel.choice("kind", RELATION_KINDS)
-        if kind == "treats_pairs":
-            result.relation = score_treats_pairs(gold, kg.claims, rel.string("type"), rel.string("subject"),
-                                                 rel.string("object"), type_map, prefixes, reading)
-        elif kind == "treats_strings":
-            result.relation = score_treats_strings(gold, kg.claims, rel.strings("types"), reading)
-        elif kind == "not_treats":
-            result.relation = score_not_treats(gold, kg.claims, rel.string("type"), prefixes, reading)
-        else:
-            positive, subject, obj = rel.string("positive"), rel.string("subject"), rel.string("object")
-            result.relation = score_treats_sentences(gold, kg.claims, positive, subject, obj)
-            given = with_tagged_entities(pipeline, kg.annotated, gold, subject, obj, reading)
-            result.relation_given = score_treats_sentences(gold, given, positive, subject, obj)
+    if "relation" in cfg or "relations" in cfg:
+        given: list | None = None
+        for rel in (cfg.tables("relations") if "relations" in cfg else (cfg.table("relation"),)):
+            x, given = _score_relation(pipeline, rel, cfg, gold, kg, type_map, reading, given)
+            result.relations.append(x[0])
+            if x[1] is not None:
+                result.relations_given.append(x[1])
     return result
+
+
+def _score_relation(pipeline, rel, cfg, gold, kg, type_map, reading: Reading, given):
+    """One relation of a corpus: (its scores, the same with the tagged entities given or None), and the
+    claims made with the tagged entities given (made once per corpus, on first need)."""
+    prefixes = cfg.strings("normalise", ("MESH",))
+    kind = rel.choice("kind", RELATION_KINDS)
+    family = rel.string("family", "treats")
+    if family != "treats" and family not in reading.families:
+        raise rel.error("family", f"no predicate family {family!r} in relations.toml [families]")
+    if kind == "treats_pairs":
+        return (score_treats_pairs(gold, kg.claims, rel.string("type"), rel.string("subject"), rel.string("object"),
+                                   type_map, prefixes, reading, family), None), given
+    if kind == "not_treats":
+        return (score_not_treats(gold, kg.claims, rel.string("type"), prefixes, reading), None), given
+    if kind == "treats_strings":
+        return (score_treats_strings(gold, kg.claims, rel.strings("types"), reading), None), given
+    positive, subject, obj = rel.string("positive"), rel.string("subject"), rel.string("object")
+    predicates = reading.families.get(family) if family != "treats" else None
+    if given is None:  # the spans tagged as any treatment or disease: `tagged` of the corpus, else this relation's
+        tagged = cfg.table("tagged", None)
+        s_tag, o_tag = (tagged.string("subject"), tagged.string("object")) if tagged is not None else (subject, obj)
+        given = with_tagged_entities(pipeline, kg.annotated, gold, s_tag, o_tag, reading)
+    return (score_treats_sentences(gold, kg.claims, positive, subject, obj, predicates, family),
+            score_treats_sentences(gold, given, positive, subject, obj, predicates, family)), given
 
 
 def run_evaluation(corpora: Sequence[str] | None = None, split: str = "dev", root: str | Path | None = None,

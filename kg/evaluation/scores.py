@@ -62,8 +62,8 @@ class CorpusResult:
     split: str
     documents: int
     types: dict[str, TypeScores] = field(default_factory=dict)
-    relation: dict | None = None
-    relation_given: dict | None = None  # the same relation with the corpus's tagged entities given
+    relations: list[dict] = field(default_factory=list)  # one per relation of the corpus (corpora.toml)
+    relations_given: list[dict] = field(default_factory=list)  # the same with the corpus's tagged entities given
     kinds: dict = field(default_factory=dict)  # predicted mentions by how they were found (score_kinds)
     seconds: float = 0.0
 

@@ -3,22 +3,29 @@ time, in any language kg reads.
 
 There is no parser: a claim joins a subject mention and object mentions around a trigger within one
 clause; coordinated lists give a claim per item; anaphora ("they") take the previous sentence's subject.
-One rule engine reads every language: the rule families (``treats``, ``direction``, ``capability``,
-``differentiation``, ``secretion``) are the same, and a language is its trigger file
-(``relations.<lang>.toml``) beside the language-neutral ``relations.toml``. Negation and hedging come from
-the ConText cues of the recognition stage.
+One rule engine reads every language: the rule families (``treats``, ``prevention``, ``adverse``,
+``direction``, ``capability``, ``differentiation``, ``secretion``) are the same, and a language is its
+trigger file (``relations.<lang>.toml``) beside the language-neutral ``relations.toml``. Negation and
+hedging come from the ConText cues of the recognition stage. Where a language has a claim classifier
+(``claims.toml``, ``kg.extract.classifier``), it decides the therapy -> condition pairs of the treats,
+prevention and adverse families, with the rules' verdicts among its features.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from kg import ids
 from kg.config import Config
+from kg.extract.adverse import Adverse
 from kg.extract.capability import Capability
+from kg.extract.classifier import (ClaimClassifier, ClaimModel, Pair, deferred, may_cross, model_path,
+                                   thresholds, trigger_patterns)
 from kg.extract.claims import ClaimBuilder
 from kg.extract.differentiation import Differentiation, differentiation_processes
 from kg.extract.direction import Direction
+from kg.extract.prevention import Prevention
 from kg.extract.rules import Rules
 from kg.extract.secretion import Secretion
 from kg.extract.sentence import Reading, SentenceView
@@ -32,7 +39,7 @@ class Extractor:
     """Finds claims in the sentences of one language of grounded documents."""
 
     def __init__(self, lexicon: Lexicon, grounder: Grounder | None = None, config: Config | None = None,
-                 lang: str = "en"):
+                 lang: str = "en", classifier: bool | str | Path = True):
         self.lex = lexicon
         self.config = config or lexicon.config or Config.default()
         self.grounder = grounder or Grounder(lexicon, self.config)
@@ -45,7 +52,32 @@ class Extractor:
         self.secretion = Secretion(*parts)
         self.direction = Direction(*parts)
         self.capability = Capability(*parts)
+        self.prevention = Prevention(*parts)
+        self.adverse = Adverse(*parts)
         self._subject_types = frozenset(self.rules.direction.subject_types)  # what an anaphor may stand for
+        self.classifier = self._classifier(classifier)
+
+    def _classifier(self, which: bool | str | Path) -> ClaimClassifier | None:
+        """The language's claim classifier: ``True`` the model claims.toml names (None where the language
+        has none), ``False`` none (the rules decide), a path: that model file."""
+        if which is False:
+            return None
+        path = model_path(self.config, self.lang) if which is True else Path(which)
+        if path is None:
+            return None
+        families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
+        return ClaimClassifier(ClaimModel.load(path), thresholds(self.config), families, trigger_patterns(self.rules),
+                               deferred=deferred(self.config), clause_break=self.rules.clause_break,
+                               may_cross=may_cross(self.config))
+
+    def pair_reader(self, spec=None) -> ClaimClassifier:
+        """A classifier without a model over this extractor's families: what ``kg train claims`` reads
+        candidate pairs with (``spec``: the features, default the model's or ``FeatureSpec()``)."""
+        families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
+        return ClaimClassifier(None, thresholds(self.config), families, trigger_patterns(self.rules),
+                               spec or (self.classifier.model.spec if self.classifier and self.classifier.model else None),
+                               deferred=deferred(self.config), clause_break=self.rules.clause_break,
+                               may_cross=may_cross(self.config))
 
     @property
     def lang(self) -> str:
@@ -58,6 +90,28 @@ class Extractor:
     def extract(self, ad: AnnotatedDocument) -> list[Claim]:
         """Every claim of the document's sentences in this extractor's language."""
         claims: list[Claim] = []
+        for st, found in self._read(ad):
+            if self.classifier is not None:
+                found = self.classifier.decide(st, found)
+            seen: set[tuple] = set()
+            for c in found:
+                e = c.evidence[0]
+                k = (*c.key, e.subject_start, e.object_start)
+                if k not in seen:
+                    seen.add(k)
+                    claims.append(c)
+        return self.claims.in_article(claims, ad.document)
+
+    def candidate_pairs(self, ad: AnnotatedDocument, reader: ClaimClassifier) -> Iterator[tuple[SentenceView, list[Pair]]]:
+        """Each sentence's candidate pairs with the rules' verdicts and features (``pair_reader``), the
+        rules alone having read it: what the classifier is trained on."""
+        for st, found in self._read(ad):
+            pairs = reader.pairs(st, found)
+            if pairs:
+                yield st, pairs
+
+    def _read(self, ad: AnnotatedDocument) -> Iterator[tuple[SentenceView, list[Claim]]]:
+        """Each sentence of this language that may hold a claim, with the claims of every rule family."""
         by_sent: dict[tuple[str, str, int], list[Mention]] = {}
         for m in ad.mentions:
             # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims,
@@ -78,26 +132,20 @@ class Extractor:
             types = frozenset(t for m in mentions for t in (m.type, *(a.type for a in m.alternatives)))
             st = SentenceView(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []),
                               self.rules.clause_break, s.text.lower(), types)
-            found = self.treats(st, prev) + self.differentiation(st, prev) + self.secretion(st, prev)
+            found = self.treats(st, prev) + self.prevention(st, prev) + self.adverse(st, prev)
+            found += self.differentiation(st, prev) + self.secretion(st, prev)
             dir_claims, dir_objects = self.direction(st, prev)
             found += dir_claims + self.capability(st, prev, dir_objects)
-            seen: set[tuple] = set()
-            for c in found:
-                e = c.evidence[0]
-                k = (*c.key, e.subject_start, e.object_start)
-                if k not in seen:
-                    seen.add(k)
-                    claims.append(c)
+            yield st, found
             subjects = [m for m in mentions if m.concept_of(self._subject_types) is not None]
             if subjects:
                 previous[(s.section, s.lang)] = subjects[0]
-        return self.claims.in_article(claims, ad.document)
 
 
 def extract(docs: Iterable[AnnotatedDocument], lexicon: Lexicon, config: Config | None = None,
-            lang: str = "en") -> list[Claim]:
+            lang: str = "en", classifier: bool | str | Path = True) -> list[Claim]:
     """Claims of every grounded document in ``lang``."""
-    ex = Extractor(lexicon, config=config, lang=lang)
+    ex = Extractor(lexicon, config=config, lang=lang, classifier=classifier)
     out: list[Claim] = []
     for d in docs:
         out.extend(ex.extract(d))

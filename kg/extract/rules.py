@@ -24,6 +24,21 @@ class Family:
     hints: re.Pattern | None  # None: every sentence is searched
 
 
+@dataclass(frozen=True)
+class PairRules:
+    """A therapy -> condition family read from triggers and templates only (prevention, adverse effects):
+    subject ... forward trigger ... objects, objects ... backward trigger ... subject, and templates."""
+
+    name: str  # the family: its claim type and its section of relations.toml
+    family: Family
+    predicate: str  # a predicates.tsv row
+    forward: re.Pattern
+    backward: re.Pattern
+    not_between: re.Pattern | None  # words between a forward trigger and its object that stop it
+    templates: Templates
+    template_hints: re.Pattern | None
+
+
 def _hints(words: Sequence[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(h) for h in words)) if words else None
 
@@ -67,6 +82,8 @@ class Rules:
         self._treats(neutral.table("treats"), lt.table("treats"))
         self._direction(neutral.table("direction"), lt.table("direction"))
         self._others(neutral, lt)
+        self.prevention = self._pairs(neutral, lt, "prevention")
+        self.adverse = self._pairs(neutral, lt, "adverse")
 
     def triggers(self, t: Table, key: str) -> re.Pattern:
         """One alternation of trigger patterns, case-insensitive; matched on word boundaries unless the
@@ -91,11 +108,8 @@ class Rules:
         self.treats_of_connector = _ci(t, "of_connector", required=False) or re.compile("^$")
         self.treats_of_gap = t.integer("of_subject_gap", 40)
         tt = t.table("templates", {})
-        self.treats_templates = Templates(tt.strings("patterns", ()), tt.string("subject_joiners", "and|or"),
-                                          tt.string("object_joiners", "and|or"), tt.string("after_comma", "and|or"),
-                                          tt.string("population", ""), gap_words=tt.integer("gap_words", 3),
-                                          gap=tt.string("gap", None), comma=tt.string("comma", ","),
-                                          space=tt.string("space", r"\s+"))
+        self._template_options = tt
+        self.treats_templates = self._templates(tt)
         self.treats_template_hints = _hints(tt.strings("hints", ()))
         tp = t.table("predicate")
         self.treats_cues = {k: tp.regex(k, None, re.IGNORECASE) or NEVER
@@ -108,6 +122,27 @@ class Rules:
         self.circumfix_open = circ.regex("open", None) if circ is not None else None
         self.circumfix_close = (re.compile("(?:" + circ.string("between", "") + ")" + "(?:" + circ.string("close") + ")")
                                 if circ is not None else None)
+
+    def _templates(self, tt: Table) -> Templates:
+        """Templates of ``tt`` with the list joiners, population and gap of ``[treats.templates]``."""
+        base = self._template_options
+        return Templates(tt.strings("patterns", ()), base.string("subject_joiners", "and|or"),
+                         base.string("object_joiners", "and|or"), base.string("after_comma", "and|or"),
+                         base.string("population", ""), gap_words=base.integer("gap_words", 3),
+                         gap=base.string("gap", None), comma=base.string("comma", ","),
+                         space=base.string("space", r"\s+"))
+
+    def _pairs(self, neutral: Table, lt: Table, name: str) -> PairRules | None:
+        """A trigger-and-template family (``[name]`` of both files); None where the language has none. A
+        language may give forward or backward triggers, templates, or any of them."""
+        if name not in neutral or name not in lt:
+            return None
+        nt, t = neutral.table(name), lt.table(name)
+        tt = t.table("templates", {})
+        return PairRules(name, self._family(nt, t), self.config.predicate(nt.string("predicate"), nt, "predicate").name,
+                         self.triggers(t, "forward") if t.strings("forward", ()) else NEVER,
+                         self.triggers(t, "backward") if t.strings("backward", ()) else NEVER,
+                         _ci(t, "not_between", required=False), self._templates(tt), _hints(tt.strings("hints", ())))
 
     def _direction(self, nd: Table, d: Table) -> None:
         """Therapy -> process / outcome: increase and decrease triggers, lists, result connectors."""

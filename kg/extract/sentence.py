@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.extract.rules import NEVER, Rules
 from kg.model import Cue, Mention, Sentence
@@ -22,6 +22,15 @@ class SentenceView:
     clause_break: re.Pattern | list[int]  # the clause-break pattern, or the offsets where clauses end
     lower: str = ""
     types: frozenset[str] = frozenset()
+    _found: dict = field(default_factory=dict, repr=False)  # pattern -> its matches in the sentence
+
+    def matches(self, rx: re.Pattern) -> list[re.Match]:
+        """Every match of ``rx`` in the sentence's text, found once: the rule families and the claim
+        classifier look for the same trigger patterns."""
+        found = self._found.get(rx)
+        if found is None:
+            found = self._found[rx] = list(rx.finditer(self.sentence.text))
+        return found
 
     @property
     def breaks(self) -> list[int]:

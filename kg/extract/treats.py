@@ -14,6 +14,16 @@ class Treats(RuleFamily):
     "efficacy of X in Y", verbless templates ("X treatment of Y"), and objects between an opening and a
     closing phrase where the language has them ("X对Y有治疗作用")."""
 
+    name = "treats"
+
+    @property
+    def subject_types(self) -> tuple[str, ...]:
+        return self.rules.treats.subject_types
+
+    @property
+    def object_types(self) -> tuple[str, ...]:
+        return self.rules.treats.object_types
+
     def __call__(self, st: SentenceView, previous: Mention | None) -> list[Claim]:
         out = self._triggered(st, previous)
         if self.rules.circumfix_open is not None:
@@ -34,7 +44,7 @@ class Treats(RuleFamily):
         if not hinted(st.lower, rules.treats.hints):
             return out
         blocker = rules.treats_not_between
-        for m in rules.treats_forward.finditer(s.text):
+        for m in st.matches(rules.treats_forward):
             tstart, tend = s.start + m.start(), s.start + m.end()
             subj = read.subject(st, tstart, stypes, previous)
             if subj is None:
@@ -47,7 +57,7 @@ class Treats(RuleFamily):
         if rules.treats_of is not None:
             out.extend(self._of_subject(st, stypes, otypes))
         back_blocker = rules.treats_backward_not_between
-        for m in rules.treats_backward.finditer(s.text):
+        for m in st.matches(rules.treats_backward):
             tstart, tend = s.start + m.start(), s.start + m.end()
             after = read.list_after(st, tend, stypes, st.clause(tend))
             if not after:

@@ -13,15 +13,18 @@ import kg.nlp.abbreviations  # noqa: F401  (registers kg_abbreviation_detector)
 import kg.nlp.sentences  # noqa: F401  (registers kg_sentence_fixer)
 from kg.config import Config
 from kg.nlp.context import add_context
+from kg.nlp.lexicon_tags import add_lexicon_tags
 from kg.nlp.lexicon_matcher import LexiconMatcher
 from kg.nlp.tokenizer import TextKeepingTokenizer, scispacy_tokenizer
 from kg.ontology import Lexicon
 
 
-def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = False, given: bool = False) -> Language:
+def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = False, given: bool = False,
+                  lexicon_tags: bool = False) -> Language:
     """The English recognition pipeline over ``lexicon``; ``ner``: also the trained recogniser (True: the
-    shipped model; a path: that model); ``given``: the entities given with the documents (``kg.nlp.given``)
-    in place of the recognisers."""
+    shipped model; a path: that model; with the lexicon tags it was trained on, when it was); ``given``: the
+    entities given with the documents (``kg.nlp.given``) in place of the recognisers; ``lexicon_tags``: also
+    ``kg_lexicon_tags`` after the lexicon matcher (what such a model reads)."""
     nlp = spacy.blank("en")
     nlp.tokenizer = TextKeepingTokenizer(scispacy_tokenizer(nlp))
     nlp.add_pipe("sentencizer")
@@ -35,6 +38,8 @@ def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = Fal
     nlp.add_pipe("kg_abbreviation_detector")
     matcher: LexiconMatcher = nlp.add_pipe("kg_lexicon_matcher")
     matcher.use(lexicon, config)
+    if lexicon_tags:
+        add_lexicon_tags(nlp, lexicon, config)
     add_context(nlp, config, "en")
     if ner:
         from kg.nlp.ner import add_ner

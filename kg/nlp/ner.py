@@ -23,6 +23,9 @@ from kg.nlp.match import Match, abbreviation
 from kg.ontology import Lexicon, TypePolicy
 
 MODEL_DIR = PACKAGE / "models" / "ner"
+# the recogniser trained with the lexicon matcher's tags as features (``kg train ner --lexicon-features``):
+# ``Pipeline(ner="accurate")``, ``kg build --accurate``
+ACCURATE_DIR = PACKAGE / "models" / "ner_lexicon"
 
 
 def model_path() -> Path | None:
@@ -172,13 +175,18 @@ def add_ner(nlp: Language, lexicon: Lexicon, config: Config, path: str | Path | 
             labels: Sequence[str] | None = None, add_only: Sequence[str] | None = None) -> Language:
     """Add the trained NER (from ``path``, default the shipped model) and the merger to a recognition
     pipeline built by ``kg.nlp.english.build_english``, before ConText."""
-    path = Path(path) if path is not None else model_path()
+    path = ACCURATE_DIR if path == "accurate" else Path(path) if path is not None else model_path()
     if path is None or not (Path(path) / "meta.json").is_file():
         raise KgError("no trained NER model (build one with 'kg train')", path or MODEL_DIR)
     trained = spacy.load(path, exclude=["tokenizer"])
+    cfg = config.linking.table("ner")
+    if (trained.meta.get("kg") or {}).get("lexicon_tags"):  # trained on the lexicon's tags: it reads them
+        from kg.nlp.lexicon_tags import add_lexicon_tags
+
+        add_lexicon_tags(nlp, lexicon, config)
+        cfg = cfg.table("lexicon_tags", cfg)  # its own merge settings ([ner.lexicon_tags] of linking.toml)
     before = "kg_context" if "kg_context" in nlp.pipe_names else None
     nlp.add_pipe("ner", name="kg_ner", source=trained, before=before)
-    cfg = config.linking.table("ner")
     mode = mode or cfg.choice("mode", MERGE_MODES, "union")
     labels = list(labels) if labels is not None else (list(cfg.strings("labels")) if "labels" in cfg else None)
     add_only = list(add_only) if add_only is not None else list(cfg.strings("add_only", ()))

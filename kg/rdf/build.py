@@ -344,7 +344,8 @@ def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> Non
     dg.add((ev, KG.section, Lit(e.section)))
     dg.add((ev, KG.lang, Lit(e.lang)))
     dg.add((ev, BIOLINK.supporting_text, sentence))
-    dg.add((ev, KG.trigger, Lit(e.trigger)))
+    if e.trigger:  # a claim the classifier made where no rule joined the pair has no trigger
+        dg.add((ev, KG.trigger, Lit(e.trigger)))
     for slot, value in ((KG.sentenceStart, e.sentence_start), (KG.sentenceEnd, e.sentence_end),
                         (KG.subjectStart, e.subject_start), (KG.subjectEnd, e.subject_end),
                         (KG.objectStart, e.object_start), (KG.objectEnd, e.object_end)):

@@ -35,8 +35,10 @@ class BIOLINK(DefinedNamespace):
     applied_to_treat: URIRef
     capable_of: URIRef
     develops_into: URIRef
+    has_adverse_event: URIRef
     in_clinical_trials_for: URIRef
     in_preclinical_trials_for: URIRef
+    preventative_for_condition: URIRef
     produces: URIRef
     studied_to_treat: URIRef
     treats: URIRef

@@ -85,12 +85,15 @@ def fingerprint(spec: PipelineSpec, options: BuildOptions) -> dict:
     if ner:
         model = PACKAGE / "models" / "ner" if ner is True else Path(str(ner))
         ner = folder_digest(model) if model.is_dir() else str(ner)
+    classifier: object = spec.classifier  # True: the shipped model (part of the kg version); a path: its bytes
+    if isinstance(classifier, str) and Path(classifier).is_file():
+        classifier = file_digest(Path(classifier))
     return {
         "kg": kg_version(), "policy": spec.config.fingerprint(), "ontologies": folder_digest(spec.config.ontologies),
         "ontology_files": [[str(p), file_digest(Path(p))] for p in spec.ontologies],
         "zh_lexicons": [[str(p), file_digest(Path(p))] for p in spec.zh_lexicons],
         "lang": list(spec.lang), "ner": ner, "fuzzy": spec.fuzzy, "use_annotations": spec.use_annotations,
-        "input_format": options.input_format,
+        "classifier": classifier, "input_format": options.input_format,
         "chunk_size": options.chunk_size, "mentions": options.mentions is not None,
     }
 

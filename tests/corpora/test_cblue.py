@@ -66,6 +66,6 @@ def test_eval_scores_cmeee_groups_and_cmeie_treatment_pairs(pipeline):
     assert ee.types["Disease"].gold == 4 and ee.types["Disease"].overlap.tp >= 3  # 发热, 咳嗽, the nephritis pair
     assert ee.types["Chemical"].strict.tp == 1  # 青霉素
     ie = evaluate_corpus(pipeline, "cmeie", "train", CORPORA)
-    rel = ie.relation
+    (rel,) = ie.relations
     assert rel["kind"] == "treats_strings" and rel["tp"] + rel["fn"] == 4
     assert rel["tp"] >= 3 and rel["fp"] == 0  # 肺炎的治疗包括X和Y; X是治疗Y的首选药物 (头孢曲松: another clause)

@@ -95,3 +95,23 @@ def test_kg_eval_on_one_half(tmp_path, capsys):
     shutil.copy(CORPORA / "rosario_hearst.txt", root / "rosario_hearst_2004" / "sentences_with_roles_and_relations.dev.txt")
     assert main(["eval", "--corpora", str(root), "--corpus", "rosario_hearst", "--half", "odd", "-q"]) == 0
     assert "dev (odd half)" in capsys.readouterr().out
+
+
+def test_prevention_and_adverse_effects_are_scored_by_their_family(pipeline):
+    from kg.corpora import read_pubtator_gold
+    from kg.evaluation.relations import Reading, score_treats_pairs
+
+    reading = Reading.with_families(pipeline.config)
+    gold = read_rosario_hearst(CORPORA / "rosario_hearst.txt")
+    claims = pipeline.run([g.document for g in gold]).claims
+    prevents = score_treats_sentences(gold, claims, "PREVENT", "TREAT_PREV", "DIS_PREV",
+                                      reading.families["prevention"], "prevention")
+    assert (prevents["tp"], prevents["fp"], prevents["fn"]) == (1, 0, 0)  # "Aspirin may prevent colorectal cancer"
+    gold = read_pubtator_gold(CORPORA / "gold.pubtator")
+    claims = pipeline.run([g.document for g in gold]).claims
+    adverse = score_treats_pairs(gold, claims, "CID", "Chemical", "Disease", {"Chemical": "Chemical", "Disease": "Disease"},
+                                 ["MESH"], reading, "adverse")
+    assert adverse["family"] == "adverse" and adverse["tp"] == 1 and adverse["fn"] == 0  # lithium-induced NDI
+    treats_like = score_treats_pairs(gold, claims, "CID", "Chemical", "Disease", {"Chemical": "Chemical", "Disease": "Disease"},
+                                     ["MESH"], reading)
+    assert treats_like["tp"] == 0  # an induced disease is not read as treated

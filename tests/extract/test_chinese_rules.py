@@ -95,8 +95,10 @@ def test_differentiation_secretion_and_mechanisms(pipeline):
     ("间充质干细胞移植显著降低了急性肝衰竭的死亡率。", {(THERAPY, "affects", "MESH:D009026", "decreased")}),
     ("间充质干细胞提高了肝硬化患者的生存率。", {(MSC, "affects", "MESH:D015996", "increased")}),
     ("间充质干细胞减轻肝脏的纤维化。", {(MSC, "affects", "MESH:D005355", "decreased")}),
-    # 诱导的 (induced) is attributive: the cells reduce the CCl4-induced injury
-    ("间充质干细胞可减轻四氯化碳诱导的肝损伤。", {(MSC, "affects", "kgid:injury_of_UBERON_0002107", "decreased")}),
+    # 诱导的 (induced) is attributive: the cells reduce the CCl4-induced injury, which CCl4 caused (the
+    # adverse-effect family reads "X诱导的Y" as the English reads "X-induced Y")
+    ("间充质干细胞可减轻四氯化碳诱导的肝损伤。", {(MSC, "affects", "kgid:injury_of_UBERON_0002107", "decreased"),
+                                       ("MESH:D002251", "has_adverse_event", "kgid:injury_of_UBERON_0002107", None)}),
 ])
 def test_trigger_governs_the_head_not_its_modifier(pipeline, text, expected):
     # "X的Y": the trigger before X acts on Y; the disease X is not said to be raised or lowered.

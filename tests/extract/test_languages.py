@@ -33,6 +33,11 @@ CASES = [
      "间充质干细胞具有免疫调节和分化能力。",
      {("CL:0000134", "biolink:capable_of", "GO:0030154", None, False, False),
       ("CL:0000134", "biolink:capable_of", "MESH:D056747", None, False, False)}),
+    ("prevention", "Metformin prevents type 2 diabetes.", "二甲双胍可预防2型糖尿病。",
+     {("MESH:D008687", "biolink:preventative_for_condition", "MONDO:0005148", None, False, False),
+      ("MESH:D008687", "biolink:affects", "MONDO:0005148", "decreased", False, False)}),
+    ("adverse effect", "Metformin-induced liver cirrhosis.", "二甲双胍诱导的肝硬化。",
+     {("MESH:D008687", "biolink:has_adverse_event", "MONDO:0005155", None, False, False)}),
     ("no claim across a contrast", "Metformin is cheap, but type 2 diabetes is common.", "二甲双胍价格低廉，但2型糖尿病很常见。",
      set()),
 ]

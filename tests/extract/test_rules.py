@@ -124,3 +124,22 @@ def test_templates_keep_hedging_and_adverse_events_apart(extract):
                  "Vaccination is effective for preventing influenza."):
         claims, _ = extract(text)
         assert not any(c.claim_type == "treats" for c in claims), text
+
+
+def test_prevention_is_a_claim_of_its_own(extract):
+    claims, _ = extract("Aspirin for the prevention of colorectal cancer. Aspirin may prevent stroke.")
+    got = {(c.claim_type, c.subject.label, c.predicate, c.object.label, c.hedged) for c in claims}
+    assert ("prevention", "Aspirin", "biolink:preventative_for_condition", "colorectal cancer", False) in got
+    assert ("prevention", "Aspirin", "biolink:preventative_for_condition", "stroke disorder", True) in got
+    assert not any(c.claim_type == "treats" for c in claims)  # prevention is not treatment
+
+
+def test_adverse_effects_are_claims_of_their_own(extract):
+    for text, drug, condition in (("Cisplatin-induced nephrotoxicity is common.", "Cisplatin", "kidney disorder"),
+                                  ("Hepatitis developed after treatment with isoniazid.", "Isoniazid", "hepatitis"),
+                                  ("Valvular heart disease associated with fenfluramine.", "Fenfluramine", "heart valve disorder")):
+        claims, _ = extract(text)
+        got = {(c.claim_type, c.subject.label, c.predicate, c.object.label) for c in claims
+               if c.claim_type in ("treats", "adverse")}
+        assert got == {("adverse", drug, "biolink:has_adverse_event", condition)}, text
+        assert all(c.relation == "RO:0003302" for c in claims if c.claim_type == "adverse")
