@@ -34,8 +34,9 @@ PARTS = ("choose", "held_out")
 
 def bucket_of(document, buckets: int) -> int:
     """A document's bucket among ``buckets``: a digest of its text (not of its position or id), so the
-    same text is in the same bucket in every copy and order of the corpus."""
-    text = "\n".join(s.text for s in document.sections)
+    same text is in the same bucket in every copy and order of the corpus (``document``: a Document, or the
+    record's text as the corpus gives it)."""
+    text = document if isinstance(document, str) else "\n".join(s.text for s in document.sections)
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % buckets
 
 
@@ -52,7 +53,7 @@ def part_of(gold: Sequence[GoldDocument], part: str | None, spec) -> list[GoldDo
     t = spec.table("held_out")
     buckets, bucket = t.integer("buckets"), t.integer("bucket")
     keep = part == "held_out"
-    return [g for g in gold if (bucket_of(g.document, buckets) == bucket) == keep]
+    return [g for g in gold if (bucket_of(g.key or g.document, buckets) == bucket) == keep]
 
 
 def half_of(gold: Sequence[GoldDocument], half: str | None) -> list[GoldDocument]:

@@ -318,6 +318,8 @@ def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> Non
         dg.add((ev, KG.negationCue, Literal(cue)))
     if e.prior_knowledge:
         dg.add((ev, KG.priorKnowledge, Literal(True)))
+    if e.object_section:  # the object is implied (the document's topic), named in that section
+        dg.add((ev, KG.objectSection, Literal(e.object_section)))
 
 
 # ---------------------------------------------------------------- the dataset
