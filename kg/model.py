@@ -300,6 +300,9 @@ class Evidence:
     hedge_cues: tuple[str, ...] = ()
     negation_cues: tuple[str, ...] = ()
     prior_knowledge: bool = False  # read in a review or a background section: what was known, not a finding
+    # the object is not named in the sentence but implied: it is the topic of the document, named in this
+    # section (its title), where object_start/object_end are; "" when the sentence names it
+    object_section: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,14 @@ CEDICT_SKIP = re.compile(r"^(?:to |CL:|variant of|old variant|see |abbr\.|surnam
                          r"also pr\.|\(.*\)$)|\b(?:sb|sth|one's)\b|[;()\[\]]")
 CEDICT_XREF = re.compile(r"^(?:CL:|variant of|old variant|see |also written|also pr\.|abbr\. for|erhua variant)")
 CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+# A drug's gloss with a note of what it is ("aciclovir (also spelled acyclovir), antiviral drug",
+# "chloroquine (antimalarial drug)", "ketamine (C13H16ClNO)"): the name before the notes, and the name the
+# note gives as another spelling, may name a drug of the English lexicons when a note says it is one.
+CEDICT_DRUG_GLOSS = re.compile(r"^([A-Za-z][A-Za-z0-9\-' ]{3,40}?)\s*((?:\([^()]*\)\s*)+)(?:,\s*(.*))?$")
+CEDICT_DRUG_NOTE = re.compile(r"\b(?:drug|medication|medicine|pharmacy|antibiotic|antibacterial|antifungal|antiviral|"
+                              r"antimalarial|anti-inflammatory|beta-blocker|agent|used to treat|treatment|vitamin)\b|"
+                              r"^\(?C\d+H\d+")
+CEDICT_DRUG_ALT = re.compile(r"\(also (?:spelled|called|known as) ([A-Za-z][A-Za-z\- ]+)\)")
 CJK = re.compile(r"[\u3400-\u9fff]")
 COMPOUND = re.compile(r"[,，、;；()（）]|和|及|其他|未特指|不可归类|有关的")
 
@@ -176,6 +184,27 @@ def build_cedict(rows: Rows) -> list[tuple[str, ...]]:
             if found and (medical or " " in gloss):
                 for curie in found:
                     rows.add(out, simplified, curie, "RELATED", gloss, f"CEDICT:{gloss}")
+        if not any(found for _, found in senses):
+            for gloss, curie in cedict_drugs(glosses, lex):
+                rows.add(out, simplified, curie, "RELATED", gloss, f"CEDICT:{gloss}")
+    return out
+
+
+def cedict_drugs(gloss_field: str, lex: Lexicon) -> list[tuple[str, str]]:
+    """(name, drug id) for each sense "NAME (note)" whose note says it is a drug (an antiviral drug, a
+    medication, a chemical formula) and whose name, or the other spelling a note gives, is the label or an
+    exact synonym of a drug of the English lexicons."""
+    out = []
+    for g in gloss_field.split("/"):
+        m = CEDICT_DRUG_GLOSS.match(g.strip())
+        if not m or not CEDICT_DRUG_NOTE.search(" ".join(x for x in m.group(2, 3) if x)):
+            continue
+        for name in [m.group(1).strip(), *CEDICT_DRUG_ALT.findall(m.group(2))]:
+            hits = sorted(c for c, scope in lex.find_by_name(name.strip()) if scope in ("LABEL", "EXACT")
+                          and lex.types.get(c) == "drug")
+            if hits:
+                out.extend((name.strip(), c) for c in hits)
+                break
     return out
 
 

@@ -14,7 +14,9 @@ Offsets of gold mentions are characters in their section's text, as for ``kg.mod
   "type", "entity"}]}`` with inclusive end offsets and nested entities, one document per record.
 - CMeIE (CBLUE's Chinese medical relations): JSON lines ``{"text", "spo_list": [{"subject", "subject_type",
   "predicate", "object": {"@value"}, "object_type": {"@value"}}]}``; the format gives no offsets, so each
-  argument's mentions are its occurrences in the text (string search).
+  argument's mentions are its occurrences in the text (string search). A text "X@passage X@passage" is
+  passages of the textbook page on X: the document's title is X and its abstract the passages, the
+  repeated "X@" headings left out.
 - BioC XML or JSON (BioRED's and PubTator3's distributions): read by ``kg.ingest.bioc``; annotations are
   the gold mentions, relations (infons ``entity1``/``entity2``, else their nodes) the gold relations.
 """
@@ -69,6 +71,7 @@ class GoldDocument:
     mentions: tuple[GoldMention, ...] = ()
     relations: tuple[GoldRelation, ...] = ()
     label: str | None = None  # a sentence class (Rosario–Hearst)
+    key: str = ""  # the record's text as the corpus gives it, when the reader reshaped it (what parts are drawn by)
 
     @property
     def id(self) -> str:
@@ -259,8 +262,24 @@ def _strip_tags(tagged: str, path: Path, lineno: int) -> tuple[str, list[tuple[s
 # ---------------------------------------------------------------- CBLUE: CMeEE and CMeIE
 
 
-def _zh_document(source: Path, corpus: str, index: int, text: str) -> Document:
-    return Document(id=ids.document(f"{corpus}{index}"), source=str(source), sections=(Section("abstract", text, "zh"),))
+def _zh_document(source: Path, corpus: str, index: int, text: str, title: str = "") -> Document:
+    sections = ((Section("title", title, "zh"),) if title else ()) + (Section("abstract", text, "zh"),)
+    return Document(id=ids.document(f"{corpus}{index}"), source=str(source), sections=sections)
+
+
+# CMeIE's "疾病@句子": a page's topic (a short name, no punctuation or space) before "@"
+_TOPIC = re.compile(r"^([^@\s。；;，,：:、()（）]{1,30})@")
+
+
+def cmeie_topic(text: str) -> tuple[str, str]:
+    """(title, body) of a CMeIE text: "X@passage X@passage" is passages of the page on X; the body is the
+    passages with their "X@" headings left out ("" and the text when it has no heading)."""
+    m = _TOPIC.match(text)
+    if not m:
+        return "", text
+    topic = m.group(1)
+    body = re.sub(r"(?:^|(?<=\s)|(?<=[。！？；;]))" + re.escape(topic) + "@", "", text)
+    return topic, body
 
 
 def _json(path: Path, text: str | None):
@@ -324,15 +343,19 @@ def read_cmeie(path: str | Path, text: str | None = None) -> list[GoldDocument]:
                     (s.get("object_type") or {}).get("@value", "")) for s in rec.get("spo_list") or ()]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise KgError(f"not a CMeIE record ({exc})", path, lineno) from None
-        doc = _zh_document(path, "cmeie", len(out), body)
-        mentions: dict[tuple[int, int, str], GoldMention] = {}
+        if not isinstance(body, str):
+            raise KgError("not a CMeIE record (its text is not a string)", path, lineno)
+        title, passages = cmeie_topic(body)
+        doc = _zh_document(path, "cmeie", len(out), passages, title)
+        mentions: dict[tuple[str, int, int, str], GoldMention] = {}
         relations = []
         for subj, stype, pred, obj, otype in spo:
             relations.append(GoldRelation(doc.id, pred, subj, obj, (stype, otype)))
             for string, typ in ((subj, stype), (obj, otype)):
-                for s, e in occurrences(body, string):
-                    mentions.setdefault((s, e, typ), GoldMention(doc.id, "abstract", s, e, string, typ))
-        out.append(GoldDocument(doc, tuple(mentions[k] for k in sorted(mentions)), tuple(relations)))
+                for sec in doc.sections:
+                    for s, e in occurrences(sec.text, string):
+                        mentions.setdefault((sec.name, s, e, typ), GoldMention(doc.id, sec.name, s, e, string, typ))
+        out.append(GoldDocument(doc, tuple(mentions[k] for k in sorted(mentions)), tuple(relations), key=body))
     if not out:
         raise KgError("no CMeIE records", path)
     return out

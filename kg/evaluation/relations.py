@@ -140,13 +140,15 @@ def score_not_treats(gold: Sequence[GoldDocument], claims: Sequence[Claim], rel_
             "treats_like_claims": n_claims, "error_rate": round(wrong / n_gold, 4) if n_gold else 0.0}
 
 
-def _claim_spans(claims: Sequence[Claim], reading: Reading) -> dict[str, set[tuple[str, int, int, int, int]]]:
-    """Per document, the (section, subject start, end, object start, end) of every treats-like claim."""
-    out: dict[str, set[tuple[str, int, int, int, int]]] = defaultdict(set)
+def _claim_spans(claims: Sequence[Claim], reading: Reading) -> dict[str, set[tuple[str, int, int, str, int, int]]]:
+    """Per document, the (section, subject start, end, object section, start, end) of every treats-like
+    claim (the object's section is the sentence's unless the object is implied: the document's topic)."""
+    out: dict[str, set[tuple[str, int, int, str, int, int]]] = defaultdict(set)
     for c in claims:
         if reading.treats_like(c):
             for e in c.evidence:
-                out[e.doc_id].add((e.section, e.subject_start, e.subject_end, e.object_start, e.object_end))
+                out[e.doc_id].add((e.section, e.subject_start, e.subject_end, e.object_section or e.section,
+                                   e.object_start, e.object_end))
     return out
 
 
@@ -165,12 +167,12 @@ def score_treats_strings(gold: Sequence[GoldDocument], claims: Sequence[Claim], 
         texts = {s.name: s.text for s in g.document.sections}
         found: set[tuple[str, str]] = set()
         predicted: dict[tuple[str, str], bool] = {}
-        for sec, ss, se, os_, oe in spans.get(g.id, ()):
+        for sec, ss, se, osec, os_, oe in spans.get(g.id, ()):
             hits = {(d, t) for d, t in pairs
-                    if any(x == sec and s < oe and os_ < e for x, s, e in occ[d])
+                    if any(x == osec and s < oe and os_ < e for x, s, e in occ[d])
                     and any(x == sec and s < se and ss < e for x, s, e in occ[t])}
             found |= hits
-            key = (texts.get(sec, "")[ss:se], texts.get(sec, "")[os_:oe])
+            key = (texts.get(sec, "")[ss:se], texts.get(osec, "")[os_:oe])
             predicted[key] = predicted.get(key, False) or bool(hits)
         prf.tp += len(found)
         prf.fn += len(pairs - found)

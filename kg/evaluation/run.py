@@ -33,8 +33,9 @@ PARTS = ("choose", "held_out")
 
 def bucket_of(document, buckets: int) -> int:
     """A document's bucket among ``buckets``: a digest of its text (not of its position or id), so the
-    same text is in the same bucket in every copy and order of the corpus."""
-    text = "\n".join(s.text for s in document.sections)
+    same text is in the same bucket in every copy and order of the corpus (``document``: a Document, or the
+    record's text as the corpus gives it)."""
+    text = document if isinstance(document, str) else "\n".join(s.text for s in document.sections)
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % buckets
 
 
@@ -51,7 +52,7 @@ def part_of(gold: Sequence[GoldDocument], part: str | None, spec) -> list[GoldDo
     t = spec.table("held_out")
     buckets, bucket = t.integer("buckets"), t.integer("bucket")
     keep = part == "held_out"
-    return [g for g in gold if (bucket_of(g.document, buckets) == bucket) == keep]
+    return [g for g in gold if (bucket_of(g.key or g.document, buckets) == bucket) == keep]
 def evaluate_corpus(pipeline, name: str, split: str = "dev", root: str | Path | None = None,
                     limit: int = 0, progress: bool = False, half: str | None = None,
                     part: str | None = None) -> CorpusResult:

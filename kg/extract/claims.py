@@ -88,10 +88,10 @@ class ClaimBuilder:
         return in_article(claims, document, article_policy(self.rules.config), self.rules.treats_cues["established"])
 
     def evidence(self, st: SentenceView, subj: Mention, obj_start: int, obj_end: int, trigger: str, hedges,
-                 negs) -> Evidence:
+                 negs, object_section: str = "") -> Evidence:
         s = st.sentence
         return Evidence(st.doc_id, s.section, s.lang, s.text, s.start, s.end, subj.start, subj.end, obj_start, obj_end,
-                        trigger, hedges, negs)
+                        trigger, hedges, negs, object_section=object_section)
 
     def claim(self, st: SentenceView, subj: Mention, subject: Concept, obj: Mention | None, object_: Concept, pred: str,
               claim_type: str, trigger: str, positions: Sequence[int], weight: float | None = None,
@@ -108,8 +108,9 @@ class ClaimBuilder:
         p = rules.predicate(pred)
         score = min(self.score(subj, subject.agent and self._agent_concept(subj, subject) or subject),
                     self.score(obj, object_) if obj is not None else rules.no_object)
+        elsewhere = obj.section if obj is not None and obj.section != st.sentence.section else ""
         ev = self.evidence(st, subj, obj.start if obj else positions[0], obj.end if obj else positions[-1], trigger,
-                           hedges, negs)
+                           hedges, negs, elsewhere)
         weight = rules.weight if weight is None else weight
         return Claim(subject, p.biolink, object_, p.relation, claim_type, (ev,), p.direction, neg, hedge,
                      round(score * weight * (rules.hedge_factor if hedge else 1.0), 3), mediators, qualifiers)

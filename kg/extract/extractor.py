@@ -116,12 +116,14 @@ class Extractor:
         for m in ad.mentions:
             # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims,
             # unless the language's rules say it may (relations.<lang>.toml unlinked_in_claims)
-            if m.concept is not None and (self.rules.unlinked_in_claims or not ids.is_unlinked(m.concept.curie)):
+            if m.concept is not None and (self.rules.unlinked_in_claims or not ids.is_unlinked(m.concept.curie)
+                                          or m.concept.type in self.rules.unlinked_types):
                 by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
         cues_by: dict[tuple[str, str, int], list[Cue]] = {}
         for c in ad.cues:
             cues_by.setdefault((c.section, c.lang, c.sentence), []).append(c)
         previous: dict[tuple[str, str], Mention | None] = {}
+        topic = self.topic(ad)
         for s in ad.sentences:
             if s.lang != self.rules.lang:
                 continue
@@ -131,7 +133,8 @@ class Extractor:
                 continue
             types = frozenset(t for m in mentions for t in (m.type, *(a.type for a in m.alternatives)))
             st = SentenceView(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []),
-                              self.rules.clause_break, s.text.lower(), types)
+                              self.rules.clause_break, s.text.lower(), types,
+                              topic if topic is not None and topic.section != s.section else None)
             found = self.treats(st, prev) + self.prevention(st, prev) + self.adverse(st, prev)
             found += self.differentiation(st, prev) + self.secretion(st, prev)
             dir_claims, dir_objects = self.direction(st, prev)
@@ -140,6 +143,30 @@ class Extractor:
             subjects = [m for m in mentions if m.concept_of(self._subject_types) is not None]
             if subjects:
                 previous[(s.section, s.lang)] = subjects[0]
+
+
+    def topic(self, ad: AnnotatedDocument) -> Mention | None:
+        """The document's topic: the disease its title is the name of (a title of ``[topic] sections`` in
+        relations.toml, no longer than ``max_chars``, ending with a mention of a treats object type and
+        naming no therapy), when the language has statements that take it."""
+        rules = self.rules
+        if rules.treats_topic is None:
+            return None
+        otypes, stypes = rules.treats.object_types, rules.treats.subject_types
+        for sec in ad.document.sections:
+            if sec.lang != rules.lang or sec.kind not in rules.topic_sections:
+                continue
+            text = sec.text.strip()
+            if not text or len(text) > rules.topic_max_chars:
+                continue
+            ms = [m for m in ad.mentions if m.section == sec.name and m.lang == sec.lang and m.concept is not None]
+            if any(m.concept_of(stypes) is not None and m.concept_of(otypes) is None for m in ms):
+                continue
+            end = len(sec.text.rstrip())
+            last = [m for m in ms if m.end == end and m.concept_of(otypes) is not None]
+            if last:
+                return min(last, key=lambda m: m.start)
+        return None
 
 
 def extract(docs: Iterable[AnnotatedDocument], lexicon: Lexicon, config: Config | None = None,

@@ -70,6 +70,8 @@ class Rules:
         self.anaphora = _ci(lt, "anaphora")
         self.max_gap = lt.integer("max_gap")
         self.unlinked_in_claims = lt.boolean("unlinked_in_claims", False)
+        # the types whose unlinked mentions take part in claims all the same (a head-word drug or procedure)
+        self.unlinked_types = frozenset(lt.strings("unlinked_types_in_claims", ()))
         ctx = neutral.table("context")
         self.hedge = frozenset(ctx.strings("hedge"))
         self.negation = frozenset(ctx.strings("negation"))
@@ -111,6 +113,7 @@ class Rules:
         self._template_options = tt
         self.treats_templates = self._templates(tt)
         self.treats_template_hints = _hints(tt.strings("hints", ()))
+        self._topic(t.table("topic", None), tt)
         tp = t.table("predicate")
         self.treats_cues = {k: tp.regex(k, None, re.IGNORECASE) or NEVER
                             for k in ("clinical_trial", "preclinical", "study", "applied", "established")}
@@ -143,6 +146,24 @@ class Rules:
                          self.triggers(t, "forward") if t.strings("forward", ()) else NEVER,
                          self.triggers(t, "backward") if t.strings("backward", ()) else NEVER,
                          _ci(t, "not_between", required=False), self._templates(tt), _hints(tt.strings("hints", ())))
+    def _topic(self, tp: Table | None, tt: Table) -> None:
+        """Treats statements that name no disease and take the document's topic ([topic] of relations.toml)
+        as their object: subject-only templates, with the list punctuation of the language's templates."""
+        topic = self.config.relations.table("topic", None)
+        self.topic_sections = frozenset(topic.strings("sections", ())) if topic is not None else frozenset()
+        self.topic_weight = topic.number("weight", 1.0) if topic is not None else 1.0
+        self.topic_max_chars = topic.integer("max_chars", 30) if topic is not None else 0
+        self.treats_topic = None
+        self.treats_topic_hints = None
+        self.treats_topic_others = NEVER
+        if tp is None or not self.topic_sections:
+            return
+        self.treats_topic = Templates(tp.strings("patterns"), tt.string("subject_joiners", "and|or"),
+                                      tt.string("object_joiners", "and|or"), tt.string("after_comma", "and|or"),
+                                      tt.string("population", ""), gap_words=tt.integer("gap_words", 3),
+                                      gap=tp.string("gap", tt.string("gap", None)), comma=tt.string("comma", ","),
+                                      space=tt.string("space", r"\s+"))
+        self.treats_topic_hints = _hints(tp.strings("hints", ()))
 
     def _direction(self, nd: Table, d: Table) -> None:
         """Therapy -> process / outcome: increase and decrease triggers, lists, result connectors."""

@@ -22,6 +22,7 @@ class SentenceView:
     clause_break: re.Pattern | list[int]  # the clause-break pattern, or the offsets where clauses end
     lower: str = ""
     types: frozenset[str] = frozenset()
+    topic: Mention | None = None  # the document's topic (its title names it), for statements that name no object
     _found: dict = field(default_factory=dict, repr=False)  # pattern -> its matches in the sentence
 
     def matches(self, rx: re.Pattern) -> list[re.Match]:

@@ -104,9 +104,11 @@ class Templates:
                 yield m
 
     def find(self, text: str, offset: int, mentions: Sequence[Mention], subject_types, object_types) -> list[Match]:
-        """Every template match in one sentence (``text`` starting at section offset ``offset``)."""
+        """Every template match in one sentence (``text`` starting at section offset ``offset``). A template
+        without ``{O}`` (a statement that names no object: the document's topic is its object) matches with
+        no objects."""
         masked, where, slots = self.mask(text, offset, mentions, subject_types, object_types)
-        if _OPEN + "S" not in masked or _OPEN + "O" not in masked:
+        if _OPEN + "S" not in masked or (_OPEN + "O" not in masked and all("O" in rx.groupindex for rx in self.patterns)):
             return []
         out = []
         starts = {"S": [], "O": []}
@@ -115,6 +117,11 @@ class Templates:
         for rx, lead in zip(self.patterns, self.leads):
             for m in (rx.finditer(masked) if lead is None else self._at(rx, masked, starts[lead])):
                 subs = tuple(slots[int(i)] for k, i in _SLOT.findall(m.group("S")) if k == "S")
+                if "O" not in rx.groupindex:  # no object named: the words after the subjects are the trigger's
+                    if subs:
+                        words = re.sub(r"\s+", " ", _SLOT.sub(" ", masked[m.start():m.end()])).strip(" ,")
+                        out.append(Match(subs, (), words, where[m.start()], "", False))
+                    continue
                 objs = tuple(slots[int(i)] for k, i in _SLOT.findall(m.group("O")) if k == "O")
                 if not subs or not objs:
                     continue

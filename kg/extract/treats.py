@@ -28,6 +28,35 @@ class Treats(RuleFamily):
         out = self._triggered(st, previous)
         if self.rules.circumfix_open is not None:
             out += self._circumfix(st, previous)
+        if self.rules.treats_topic is not None and (out or st.topic is not None):
+            named = {c.evidence[0].subject_start for c in out}  # a subject whose treated disease is named
+            out += [c for c in self._topical(st, out) if c.evidence[0].subject_start not in named]
+        return out
+
+    def _topical(self, st: SentenceView, found: list[Claim]) -> list[Claim]:
+        """Statements that name no disease ("首选X", "可用X治疗"): their object is the disease a treats claim
+        of an earlier clause of the sentence named ("Y可用A，耐药者可选用B"), else the document's topic (its
+        title names it), marked as implied in the evidence (``object_section``)."""
+        rules = self.rules
+        stypes, otypes = rules.treats.subject_types, rules.treats.object_types
+        if rules.treats_topic is None or not hinted(st.lower, rules.treats_topic_hints):
+            return []
+        s, out = st.sentence, []
+        fwd = rules.treats_not_between
+        objects = {m.start: m for m in st.mentions}
+        for t in rules.treats_topic.find(s.text, s.start, st.mentions, stypes, otypes):
+            # "避免使用X" (avoid using X), "禁用X": the words just before the statement say it is no treatment
+            lead = st.text(max(s.start, t.trigger_start - rules.max_gap // 2), t.trigger_start)
+            if fwd is not None and fwd.search(lead + t.trigger):
+                continue
+            earlier = [c.evidence[0] for c in found if not c.evidence[0].object_section
+                       and c.evidence[0].object_end <= t.trigger_start and c.evidence[0].subject_end <= t.trigger_start]
+            obj = objects.get(max(earlier, key=lambda e: e.object_end).object_start) if earlier else st.topic
+            if obj is None:
+                continue
+            for subj in t.subjects:
+                out.extend(self.claim(st, subj, obj, t.trigger, t.trigger_start,
+                                      weight=rules.topic_weight if obj is st.topic else rules.inferred_weight))
         return out
 
     def _triggered(self, st: SentenceView, previous: Mention | None) -> list[Claim]:
@@ -155,8 +184,10 @@ class Treats(RuleFamily):
                 out.extend(self.claim(st, subj, obj, trigger, ostart))
         return out
 
-    def claim(self, st: SentenceView, subj: Mention, obj: Mention, trigger: str, tstart: int) -> list[Claim]:
-        """The treats-family claim from a therapy mention to a disease mention."""
+    def claim(self, st: SentenceView, subj: Mention, obj: Mention, trigger: str, tstart: int,
+              weight: float | None = None) -> list[Claim]:
+        """The treats-family claim from a therapy mention to a disease mention (the document's topic, named
+        in another section: the cues around the trigger and the subject decide negation and hedging)."""
         stypes, otypes = self.rules.treats.subject_types, self.rules.treats.object_types
         subject = subj.concept_of(stypes)
         object_ = obj.concept_of(otypes)
@@ -164,9 +195,10 @@ class Treats(RuleFamily):
             return []
         claims = self.claims
         therapy = claims.therapy_of(subject)
-        neg, hedge, _, _ = self.read.flags(st, (tstart, obj.start))
+        positions = (tstart, obj.start) if obj.section == st.sentence.section else (tstart, subj.start)
+        neg, hedge, _, _ = self.read.flags(st, positions)
         neg = neg or bool(obj.context & self.rules.negation)
         hedge = hedge or bool(obj.context & self.rules.hedge)
         pred = claims.treats_predicate(st.sentence.text, neg, hedge)
-        c = claims.claim(st, subj, therapy, obj, object_, pred, "treats", trigger, (tstart, obj.start))
+        c = claims.claim(st, subj, therapy, obj, object_, pred, "treats", trigger, positions, weight=weight)
         return [c] if c else []

@@ -356,6 +356,8 @@ def evidence_triples(dg: Graph, assoc: URIRef, e: Evidence, mint: Minter) -> Non
         dg.add((ev, KG.negationCue, Lit(cue)))
     if e.prior_knowledge:
         dg.add((ev, KG.priorKnowledge, boolean(True)))
+    if e.object_section:  # the object is implied (the document's topic), named in that section
+        dg.add((ev, KG.objectSection, Lit(e.object_section)))
 
 
 class RdflibSink:

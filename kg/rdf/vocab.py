@@ -110,6 +110,7 @@ class KG(DefinedNamespace):
     meshQualified: URIRef
     negationCue: URIRef
     objectEnd: URIRef
+    objectSection: URIRef
     objectStart: URIRef
     priorKnowledge: URIRef
     product: URIRef

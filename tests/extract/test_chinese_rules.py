@@ -127,3 +127,50 @@ def test_treats_templates_where_the_disease_comes_first(pipeline, text, pairs):
     """Y的治疗包括X, Y患者给予X, X是治疗Y的首选药物, lists with 、 and 和; "avoid using" is no treatment."""
     got = {(s, o) for s, p, o, d in claims_zh(pipeline, text) if p in ("treats", "applied_to_treat")}
     assert got == pairs
+
+
+def titled(title: str, text: str, lang: str = "zh", doc_id: str = "kgdoc:titled"):
+    from kg.model import Document, Section
+
+    return Document(id=doc_id, source="test", sections=(Section("title", title, lang), Section("abstract", text, lang)))
+
+
+def test_statements_naming_no_disease_take_the_title_as_their_object(pipeline):
+    """A page on pneumonia: "首选青霉素" (penicillin is the first choice) treats the title's disease; the
+    evidence says the object is implied, named in the title."""
+    kg = pipeline.run([titled("肺炎", "轻症者首选青霉素，亦可给予阿莫西林。患者应避免使用糖皮质激素。")])
+    got = {(c.subject.curie, c.object.curie): c for c in kg.claims if c.claim_type == "treats"}
+    assert set(got) == {("CHEBI:17334", "MONDO:0005249"), ("MESH:D000658", "MONDO:0005249")}  # not the avoided steroid
+    e = got[("CHEBI:17334", "MONDO:0005249")].evidence[0]
+    assert (e.section, e.object_section, e.object_start, e.object_end) == ("abstract", "title", 0, 2)
+    assert got[("CHEBI:17334", "MONDO:0005249")].score < 0.9  # implied: relations.toml [topic] weight
+    # no title naming a disease, or English (no [treats.topic] in relations.en.toml): no claim
+    assert not [c for c in pipeline.run([zh_doc("轻症者首选青霉素。")]).claims if c.claim_type == "treats"]
+    english = pipeline.run([titled("Pneumonia", "Penicillin is the first choice in mild cases.", "en")])
+    assert not [c for c in english.claims if c.claim_type == "treats"]
+
+
+def test_statement_of_a_later_clause_takes_the_disease_of_an_earlier_one(pipeline):
+    got = {(s, o) for s, p, o, d in claims_zh(pipeline, "肺炎可用青霉素，耐药者可选用红霉素。") if p in ("treats", "applied_to_treat")}
+    assert got == {("CHEBI:17334", "MONDO:0005249"), ("MESH:D004917", "MONDO:0005249")}
+
+
+def test_head_word_drugs_take_part_in_claims(pipeline):
+    """硫唑嘌呤 (azathioprine) is a drug by its stem 嘌呤 (-purine) and no lexicon row: an unlinked drug, which
+    may be a treats subject (relations.zh.toml unlinked_types_in_claims); an unlinked disease may not."""
+    kg = pipeline.run([zh_doc("肺炎患者给予硫唑嘌呤。")])
+    assert {c.subject.curie for c in kg.claims if c.object.curie == "MONDO:0005249"} == {"kgid:unlinked_硫唑嘌呤"}
+    kg = pipeline.run([zh_doc("青霉素是治疗某某综合征的首选药物。")])  # 某某综合征: an unlinked disease
+    assert not [c for c in kg.claims if c.claim_type == "treats"]
+
+
+def test_implied_object_is_marked_in_the_rdf(pipeline):
+    from kg.rdf.vocab import KG
+
+    kg = pipeline.run([titled("肺炎", "首选青霉素。")])
+    assert [str(o) for o in kg.rdf().objects(None, KG.objectSection)] == ["title"]
+
+
+def test_attributive_xing_is_no_direction(pipeline):
+    # 中性粒细胞减少性发热: neutropenic fever (a kind of fever), not neutrophils lowering fever
+    assert not any(k[3] for k in claims_zh(pipeline, "中性粒细胞减少性发热需住院。"))

@@ -28,3 +28,17 @@ def test_rebuilt_chinese_lexicons_are_the_shipped_ones(tmp_path):
     assert set(written) == {"ATTRIBUTION.md", "zh/chpo.tsv.gz", "zh/icd10cn.tsv.gz", "zh/cedict.tsv.gz", "zh/chars/t2s.tsv"}
     differ = [p for p in written if (out / p).read_bytes() != (ROOT / "ontologies" / p).read_bytes()]
     assert differ == [], f"rebuilt files differ from the shipped ones: {differ} (run scripts/build_zh_lexicon.py)"
+
+
+def test_cedict_drug_glosses_with_notes(pipeline):
+    """A drug's gloss with a note of what it is gives its name (or the spelling the note gives) as a drug."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_zh_lexicon import cedict_drugs
+    finally:
+        sys.path.pop(0)
+    lex = pipeline.lexicon
+    assert cedict_drugs("aciclovir (also spelled acyclovir), antiviral drug", lex) == [("acyclovir", "MESH:D000212")]
+    assert cedict_drugs("chloroquine (antimalarial drug)", lex) == [("chloroquine", "MESH:D002738")]
+    assert cedict_drugs("hate (due to envy etc)", lex) == []  # a note that says nothing of a drug
+    assert cedict_drugs("blockchain (computing)", lex) == []
