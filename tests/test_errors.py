@@ -33,6 +33,8 @@ EXTERNAL = """<?xml version="1.0"?>
 """
 OBO_HEAD = "format-version: 1.2\n\n"
 TTL = "@prefix x: <http://x/> .\nx:a x:b x:c .\n"
+BAD_SHAPES = ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix x: <http://x/> .\n"
+              'x:S a sh:NodeShape ; sh:targetClass x:C ; sh:property [ sh:path x:p ; sh:minCount "one" ] .\n')
 
 # (files to write, arguments, the FILE:LINE and message the one line must hold)
 CASES = {
@@ -92,6 +94,8 @@ CASES = {
                                     r"missing: output folder does not exist"),
     "export where edges.tsv is a folder": ({"g.ttl": TTL, "kgx/edges.tsv/x": ""}, ["export", "g.ttl", "-o", "kgx"],
                                            r"edges\.tsv: is a folder"),
+    "shapes that are not SHACL": ({"g.ttl": TTL, "s.ttl": BAD_SHAPES}, ["validate", "g.ttl", "--shapes", "s.ttl"],
+                                  r"s\.ttl: the shapes are not valid SHACL: sh:minCount of the property shape of .*xsd:integer"),
     "serve with a NaN timeout": ({"g.ttl": TTL}, ["serve", "g.ttl", "--timeout", "nan"], r"timeout"),
 }
 

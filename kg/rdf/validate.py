@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.config import Config
@@ -85,6 +85,25 @@ def load_shapes(paths: list[str | Path] | None = None) -> Graph:
     return shapes
 
 
+def _check_shapes(shapes_graph: Graph, where: Path | None, names) -> None:
+    """The shapes against SHACL's own shapes (SHACL-SHACL): the first problem in one line, or nothing."""
+    from pyshacl.entrypoints import meta_validate
+
+    conforms, results, _ = meta_validate(shapes_graph, inference="none", allow_warnings=True)
+    if conforms:
+        return
+    def shape(node) -> str:  # a blank property shape is named by its path
+        path = shapes_graph.value(node, SH.path) if isinstance(node, BNode) else None
+        return f"the property shape of {_short(path, names)}" if path is not None else _short(node, names)
+
+    found = sorted((shape(results.value(r, SH.focusNode)), _short(results.value(r, SH.resultPath), names),
+                    " ".join(str(results.value(r, SH.resultMessage) or "").split()))
+                   for r in results.objects(None, SH.result))
+    focus, path, message = found[0] if found else ("", "", "")
+    more = f" ({len(found) - 1} more)" if len(found) > 1 else ""
+    raise KgError(f"the shapes are not valid SHACL: {path} of {focus}: {message}{more}", where)
+
+
 def validate(graph: Graph, shapes: list[str | Path] | None = None, check_shapes: bool = False) -> ValidationReport:
     """Validate ``graph`` against the shapes (default: the shipped ones); every result is reported.
     ``check_shapes``: first validate the shapes themselves against SHACL's own shapes (SHACL-SHACL), as a
@@ -94,15 +113,16 @@ def validate(graph: Graph, shapes: list[str | Path] | None = None, check_shapes:
 
     shape_paths = [Path(p) for p in shapes] if shapes else shape_files()
     shapes_graph = load_shapes(shape_paths)
+    where = shape_paths[0] if len(shape_paths) == 1 else None
+    names = namespaces()
+    if check_shapes:
+        _check_shapes(shapes_graph, where, names)
     try:
         conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes_graph, inference="none",
-                                                abort_on_first=False, allow_warnings=True, advanced=True,
-                                                meta_shacl=check_shapes)
+                                                abort_on_first=False, allow_warnings=True, advanced=True)
     except ReportableRuntimeError as exc:
         first = " ".join(str(getattr(exc, "message", exc)).split())[:300]
-        where = shape_paths[0] if len(shape_paths) == 1 else None
         raise KgError(f"the shapes are not valid SHACL: {first}", where) from None
-    names = namespaces()
     violations = set()
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for r in results.objects(report, SH.result):  # not the nested sh:detail results
