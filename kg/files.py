@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextvars
 import errno
 import heapq
+import logging
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.errors import KgError
+
+log = logging.getLogger(__name__)
 
 _GROUP: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar("kg_output_group", default=None)
 
@@ -209,3 +213,16 @@ def cache_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "kg"
+
+
+def write_cache(obj: object, cache_file: Path, what: str) -> None:
+    """Pickle ``obj`` into ``cache_file`` whole or not at all (a temporary file moved into place); a cache
+    that cannot be written is a warning naming ``what``, never an error."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=f".{cache_file.stem}-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError as exc:
+        log.warning("could not write the %s cache in %s: %s", what, cache_file.parent, exc)

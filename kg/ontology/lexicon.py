@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 from kg.config import Config
 from kg.curie import curies_of
 from kg.errors import KgError
-from kg.files import cache_dir
+from kg.files import cache_dir, write_cache
 from kg.model import Mapping, Synonym, Term
 from kg.ontology.io import read_lexicon, read_ontology, read_sssom
 from kg.ontology.normalize import Normalizer
@@ -365,16 +363,5 @@ def load_lexicon(extra: Sequence[str | Path] = (), config: Config | None = None,
     lex.sources = [p.name for p in files]
     lex._files = [str(p.resolve()) for p in files]
     if use_cache:
-        _write_cache(lex, cache_file)
+        write_cache(lex, cache_file, "lexicon")
     return lex
-
-
-def _write_cache(lex: Lexicon, cache_file: Path) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".lexicon-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except OSError as exc:
-        log.warning("could not write the lexicon cache in %s: %s", cache_file.parent, exc)

@@ -16,14 +16,13 @@ import logging
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Config
 from kg.errors import KgError
-from kg.files import cache_dir
+from kg.files import cache_dir, write_cache
 from kg.ontology.lexicon import Lexicon
 from kg.ontology.policy import TypePolicy
 
@@ -200,16 +199,5 @@ def load_zh_lexicon(lexicon: Lexicon, extra: Sequence[str | Path] = (), shipped:
     log.debug("Chinese lexicon: %d terms for %d identifiers from %d file(s)", len(zh.index),
               len({e.curie for e in zh.entries}), len(files))
     if cache_file is not None:
-        _write_cache(zh, cache_file)
+        write_cache(zh, cache_file, "Chinese lexicon")
     return zh
-
-
-def _write_cache(zh: ZhLexicon, cache_file: Path) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".zh-lexicon-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(zh, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except OSError as exc:
-        log.warning("could not write the Chinese lexicon cache in %s: %s", cache_file.parent, exc)
