@@ -420,16 +420,19 @@ BEGIN = "<!-- begin: written by scripts/build_lexicons.py; edit the script, not 
 END = "<!-- end: written by scripts/build_lexicons.py -->"
 
 
-def write_generated_part(path: Path, text: str) -> None:
-    """Write ``text`` between the BEGIN/END markers of ``path``, keeping the hand-written rest of the file
-    (the Chinese lexicon and the corpus-derived files are documented there by other scripts and by hand)."""
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
+def write_generated_part(path: Path, text: str, begin: str = BEGIN, end: str = END, first: bool = True) -> None:
+    """Write ``text`` between the ``begin``/``end`` markers of ``path``, keeping the hand-written rest of the
+    file (the Chinese lexicon and the corpus-derived files are documented there by other scripts and by
+    hand); a file without the markers gets the block first (``first``) or last."""
+    block = f"{begin}\n{text.rstrip()}\n{end}"
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        new = head + block + rest.split(end, 1)[1]
+    elif first:
         new = block + "\n" + (("\n" + old) if old else "")
+    else:
+        new = old.rstrip("\n") + ("\n\n" if old else "") + block + "\n"
     path.write_text(new, encoding="utf-8")
 
 

@@ -42,6 +42,9 @@ from kg.config import Config
 from kg.ontology import Lexicon, load_lexicon, read_zh_lexicon
 from kg.ontology.zh import COLUMNS
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_lexicons import write_generated_part  # the scripts folder, also when imported by tests
+
 log = logging.getLogger("build_zh_lexicon")
 
 HEADER = {
@@ -271,18 +274,6 @@ def attribution(shared: Path, counts: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def write_generated_part(path: Path, text: str) -> None:
-    """Write ``text`` between this script's markers of ``path``, keeping everything else in the file."""
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + block + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"))
@@ -308,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         "# traditional -> simplified, one character for one (OpenCC t2s); written by scripts/build_zh_lexicon.py\n"
         + "".join(f"{a}\t{b}\n" for a, b in table), encoding="utf-8")
     counts["t2s"] = len(table)
-    write_generated_part(out / "ATTRIBUTION.md", attribution(shared, counts))
+    write_generated_part(out / "ATTRIBUTION.md", attribution(shared, counts), BEGIN, END, first=False)
     log.info("wrote %s", out / "zh")
     return 0
 
