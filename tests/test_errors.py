@@ -97,6 +97,8 @@ CASES = {
     "shapes that are not SHACL": ({"g.ttl": TTL, "s.ttl": BAD_SHAPES}, ["validate", "g.ttl", "--shapes", "s.ttl"],
                                   r"s\.ttl: the shapes are not valid SHACL: sh:minCount of the property shape of .*xsd:integer"),
     "serve with a NaN timeout": ({"g.ttl": TTL}, ["serve", "g.ttl", "--timeout", "nan"], r"timeout"),
+    "a literal over Oxigraph's 16 MiB": ({"g.nt": '<http://x/a> <http://x/b> "' + "x" * (16 * 2**20 + 10) + '" .\n'},
+                                         ["load", "g.nt", "--store", "store"], r"g\.nt: cannot parse RDF: a term .* over 16 MiB"),
 }
 
 

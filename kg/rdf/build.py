@@ -39,6 +39,11 @@ DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
 DATE_SLOTS = {"received": KG.dateReceived, "revised": KG.dateRevised, "online": KG.dateOnline,
               "published": KG.datePublished, "accepted": DCTERMS.dateAccepted, "completed": KG.dateCompleted}
 DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}  # an ISO date's length -> its datatype
+# A document's title, abstract (biolink:summary), keywords and funder names are written as literals of at
+# most this many characters: a longer "abstract" is a whole text read as one (a plain-text paper), all of it
+# is still read for mentions and claims. Oxigraph (stores, Turtle/TriG/JSON-LD) refuses an RDF term over
+# 16 MiB and rdflib parses a long literal in quadratic time (1M characters: 6 s), so the literal is cut.
+TEXT_LITERAL_CHARS = 100_000
 
 
 class Minter:
@@ -102,6 +107,17 @@ def _lit(text: str, lang: str | None = None) -> Literal:
     return Literal(text, lang=lang) if lang else Literal(text)
 
 
+def _text(text: str, d: Document, what: str) -> str:
+    """A document's free text as a literal's value: cut at a word after ``TEXT_LITERAL_CHARS`` (logged)."""
+    if len(text) <= TEXT_LITERAL_CHARS:
+        return text
+    cut = text.rfind(" ", TEXT_LITERAL_CHARS // 2, TEXT_LITERAL_CHARS)
+    cut = cut if cut > 0 else TEXT_LITERAL_CHARS
+    log.warning("%s: the %s of %s has %d characters: its literal keeps the first %d (all of it was read)",
+                d.source, what, d.id, len(text), cut)
+    return text[:cut] + " …"
+
+
 # ---------------------------------------------------------------- documents
 
 
@@ -115,13 +131,13 @@ def document_triples(g: Graph, d: Document, mint: Minter) -> URIRef:
         g.add((doc, KG.deleted, Literal(True)))
         return doc
     g.add((doc, RDF.type, BIOLINK.Article))
-    titles = d.titles()
+    titles = {lang: _text(title, d, "title") for lang, title in d.titles().items()}
     for lang, title in sorted(titles.items()):
         g.add((doc, DCTERMS.title, _lit(title, lang)))
     if "en" in titles or titles:
         g.add((doc, RDFS.label, _lit(titles.get("en") or next(iter(sorted(titles.values()))))))
     for lang, summary in _summaries(d):
-        g.add((doc, BIOLINK.summary, _lit(summary, lang)))
+        g.add((doc, BIOLINK.summary, _lit(_text(summary, d, "abstract"), lang)))
     _journal(g, doc, d, mint)
     for slot, value in ((BIOLINK.volume, d.volume), (BIOLINK.issue, d.issue), (BIOLINK.pages, d.pages), (KG.column, d.column)):
         if value:
@@ -134,14 +150,14 @@ def document_triples(g: Graph, d: Document, mint: Minter) -> URIRef:
     if d.language:
         g.add((doc, DCTERMS.language, Literal(d.language)))
     for lang, kw in d.keywords:
-        g.add((doc, BIOLINK.keywords, _lit(kw, lang)))
+        g.add((doc, BIOLINK.keywords, _lit(_text(kw, d, "keyword"), lang)))
     _subjects(g, doc, d, mint)
     _authors(g, doc, d, mint)
     for f in d.funding:
         grant = mint.minted(ids.grant(d.id, f.name, f.grants))
         g.add((doc, KG.funding, grant))
         g.add((grant, RDF.type, KG.Grant))
-        g.add((grant, RDFS.label, _lit(f.name, f.lang)))
+        g.add((grant, RDFS.label, _lit(_text(f.name, d, "funder"), f.lang)))
         for num in f.grants:
             g.add((grant, KG.grantNumber, Literal(num)))
         if f.country:

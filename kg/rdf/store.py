@@ -324,6 +324,8 @@ def _load_quads(store, paths: list[Path], bulk: bool = False) -> None:
         raise KgError(f"cannot parse RDF: {msg}", where, exc.lineno) from None
     except UnicodeDecodeError as exc:
         raise KgError(f"not UTF-8 text ({exc.reason})", paths[0] if len(paths) == 1 else None) from None
+    except MemoryError as exc:
+        raise _term_too_long(exc, paths[0] if len(paths) == 1 else None) from None
 
 
 def _source(path: Path, fmt, ox) -> dict:
@@ -479,7 +481,16 @@ def _named_graphs(path: Path) -> set:
         raise KgError(f"cannot parse RDF: {msg}", exc.filename or path, exc.lineno) from None
     except UnicodeDecodeError as exc:
         raise KgError(f"not UTF-8 text ({exc.reason})", path) from None
+    except MemoryError as exc:
+        raise _term_too_long(exc, path) from None
     return names
+
+
+def _term_too_long(exc: MemoryError, path: Path | None) -> Exception:
+    """Oxigraph's parser refuses a term (a literal, an IRI) over 16 MiB with a ``MemoryError``."""
+    if "buffer maximal size" not in str(exc):
+        return exc
+    return KgError("cannot parse RDF: a term (literal or IRI) is over 16 MiB, more than Oxigraph reads", path)
 
 
 def _add_file(store, path: Path, replace: set) -> None:

@@ -106,3 +106,24 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
         write_atomic(target, "new content")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_a_whole_text_read_as_its_abstract_keeps_a_bounded_summary(small_pipeline, tmp_path, caplog):
+    """A plain-text paper is read whole, but its biolink:summary literal is cut: Oxigraph, which writes
+    Turtle, refuses a term over 16 MiB, and rdflib parses a long literal in quadratic time."""
+    import pyoxigraph as ox
+
+    from kg.rdf.build import TEXT_LITERAL_CHARS
+
+    src = tmp_path / "paper.txt"
+    sentence = "Mesenchymal stem cells reduce inflammation in liver cirrhosis. "
+    src.write_text("A long paper\n\n" + sentence * (2 * TEXT_LITERAL_CHARS // len(sentence)), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="kg.rdf.build"):
+        built = small_pipeline.build([src])
+        out = tmp_path / "paper.ttl"
+        write(built.graph, out)
+    assert max(m.start for m in built.annotated[0].mentions) > TEXT_LITERAL_CHARS  # all of it was read
+    summaries = [q.object.value for q in ox.parse(path=str(out)) if q.predicate.value.endswith("/summary")]
+    assert len(summaries) == 1 and TEXT_LITERAL_CHARS // 2 < len(summaries[0]) <= TEXT_LITERAL_CHARS + 2
+    assert summaries[0].endswith(" …") and summaries[0].startswith("Mesenchymal stem cells")
+    assert "its literal keeps the first" in caplog.text
