@@ -97,6 +97,11 @@ CASES = {
     "shapes that are not SHACL": ({"g.ttl": TTL, "s.ttl": BAD_SHAPES}, ["validate", "g.ttl", "--shapes", "s.ttl"],
                                   r"s\.ttl: the shapes are not valid SHACL: sh:minCount of the property shape of .*xsd:integer"),
     "serve with a NaN timeout": ({"g.ttl": TTL}, ["serve", "g.ttl", "--timeout", "nan"], r"timeout"),
+    "BioC annotation outside every passage": (
+        {"b.json": '{"documents": [{"id": "1", "passages": [{"offset": 0, "text": "Sorafenib treats cirrhosis.", '
+                   '"annotations": [{"id": "a", "infons": {"type": "Chemical"}, "text": "Sorafenib", '
+                   '"locations": [{"offset": 500, "length": 9}]}]}]}]}'},
+        ["build", "b.json", "-o", "kg.ttl", "--use-annotations"], r"b\.json: document 1: annotation 'a' at 500-509 lies outside"),
     "a literal over Oxigraph's 16 MiB": ({"g.nt": '<http://x/a> <http://x/b> "' + "x" * (16 * 2**20 + 10) + '" .\n'},
                                          ["load", "g.nt", "--store", "store"], r"g\.nt: cannot parse RDF: a term .* over 16 MiB"),
 }

@@ -338,6 +338,9 @@ def _annotations(raw: Raw, units: list[tuple[int, int, Section]], sections: list
             raise KgError(f"document {did}: annotation {a.get('id')!r} has a malformed location", path, line) from None
         unit = next(((b, s) for b, e, s in units if b <= start and end <= e), None)
         if unit is None:
+            if not _in_a_passage(raw, start, end):
+                raise KgError(f"document {did}: annotation {a.get('id')!r} at {start}-{end} lies outside every "
+                              "passage", path, line)
             continue  # in a passage kg does not read (references, tables)
         base, section = unit
         text = section.text[start - base:end - base]
@@ -350,6 +353,22 @@ def _annotations(raw: Raw, units: list[tuple[int, int, Section]], sections: list
                               given or text, str(infons.get("type") or infons.get("Type") or ""), annotation_ids(infons)))
     out.sort(key=lambda x: ([s.name for s in sections].index(x.section), x.start, x.end))
     return tuple(out)
+
+
+def _in_a_passage(raw: Raw, start: int, end: int) -> bool:
+    """Whether ``start``-``end`` lies in one of the document's passages or sentences (or one whose extent is
+    not known: no text)."""
+    units = list(raw.get("passages", []))
+    units += [s for p in raw.get("passages", []) for s in p.get("sentences") or []]
+    for u in units:
+        try:
+            begin = int(u.get("offset", 0))
+        except (TypeError, ValueError):
+            return True
+        text = u.get("text")
+        if not isinstance(text, str) or (begin <= start and end <= begin + len(text)):
+            return True
+    return False
 
 
 def _relations(raw: Raw) -> tuple[Relation, ...]:
