@@ -341,7 +341,7 @@ def _nlp_arguments(sp: argparse.ArgumentParser) -> None:
 
 def _annotation_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--use-annotations", action="store_true",
-                    help="documents that come with entity annotations (BioC, PubTator3) take those entities "
+                    help="documents that come with entity annotations (BioC, PubTator3, PubTator) take those entities "
                          "instead of kg's recogniser (grounded from their identifiers)")
 
 

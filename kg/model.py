@@ -116,7 +116,7 @@ class MeshHeading:
 
 @dataclass(frozen=True, slots=True)
 class Annotation:
-    """An entity annotation given with a document (BioC, PubTator3): offsets are characters in the named
+    """An entity annotation given with a document (BioC, PubTator3, PubTator): offsets are characters in the named
     section's text; ``ids`` are the identifiers of its infons, as CURIEs where the prefix is known."""
 
     id: str
@@ -165,7 +165,7 @@ class Document:
     publication_types: tuple[Tag, ...] = ()  # "Randomized Controlled Trial" (D016449), "Review", ...
     mesh: tuple[MeshHeading, ...] = ()
     chemicals: tuple[Tag, ...] = ()
-    annotations: tuple[Annotation, ...] = ()  # entities given with the text (BioC, PubTator3)
+    annotations: tuple[Annotation, ...] = ()  # entities given with the text (BioC, PubTator3, PubTator)
     relations: tuple[Relation, ...] = ()
     deleted: bool = False  # a PubMed DeleteCitation: the record is withdrawn (no text)
 

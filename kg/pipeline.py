@@ -146,7 +146,7 @@ class Pipeline:
     languages of a document are aligned (``kg.graph.align``). ``ner``: add the trained recogniser to the
     English pipeline (True: the shipped model; a path: that model); ``fuzzy``: ground mentions that match no
     lexicon term with the fuzzy linker (loaded on first use). ``use_annotations``: documents that come with
-    entity annotations (BioC, PubTator3) take those entities as their English mentions instead of kg's
+    entity annotations (BioC, PubTator3, PubTator) take those entities as their English mentions instead of kg's
     recognisers (still grounded, typed and read for negation and hedging as any mention). ``classifier``:
     the claim classifier decides the therapy -> condition claims of the languages ``claims.toml`` gives a
     model (True: the shipped model; False: the rules alone; a path: that English model, written by

@@ -97,6 +97,12 @@ CASES = {
     "shapes that are not SHACL": ({"g.ttl": TTL, "s.ttl": BAD_SHAPES}, ["validate", "g.ttl", "--shapes", "s.ttl"],
                                   r"s\.ttl: the shapes are not valid SHACL: sh:minCount of the property shape of .*xsd:integer"),
     "serve with a NaN timeout": ({"g.ttl": TTL}, ["serve", "g.ttl", "--timeout", "nan"], r"timeout"),
+    "PubTator mention that is not its span's text": (
+        {"p.txt": "1|t|Aspirin helps.\n1|a|Aspirin treats pain.\n1\t0\t7\tAspirn\tChemical\tD001241\n"},
+        ["build", "p.txt", "-o", "kg.ttl"], r"p\.txt:3: span 0-7 reads 'Aspirin', not 'Aspirn'"),
+    "PubTator mention beyond the abstract": (
+        {"p.txt": "1|t|Aspirin helps.\n1|a|Aspirin treats pain.\n1\t90\t97\tAspirin\tChemical\tD001241\n"},
+        ["build", "p.txt", "-o", "kg.ttl"], r"p\.txt:3: span 90-97 is outside the title and abstract"),
     "BioC annotation outside every passage": (
         {"b.json": '{"documents": [{"id": "1", "passages": [{"offset": 0, "text": "Sorafenib treats cirrhosis.", '
                    '"annotations": [{"id": "a", "infons": {"type": "Chemical"}, "text": "Sorafenib", '

@@ -125,39 +125,22 @@ def locate(document: Document, start: int, end: int) -> tuple[Section, int, int]
 
 
 def read_pubtator_gold(path: str | Path, text: str | None = None) -> list[GoldDocument]:
-    """PubTator documents with their mention and relation lines."""
+    """PubTator documents with their mention lines (the reader's annotations, ids as CURIEs) and relation
+    lines."""
     path = Path(path)
     text = text if text is not None else read_text(path)
     documents = list(read_pubtator(path, text))
     by_pid = {d.pmid or d.id.split(":", 1)[1]: d for d in documents}
-    mentions: dict[str, list[GoldMention]] = {k: [] for k in by_pid}
     relations: dict[str, list[GoldRelation]] = {k: [] for k in by_pid}
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if "\t" not in line or not line.strip():
-            continue
+    for line in text.split("\n"):
         cols = line.split("\t")
-        pid = cols[0]
-        doc = by_pid.get(pid)
-        if doc is None:
-            raise KgError(f"annotation for document {pid!r}, which has no title or abstract line", path, lineno)
-        if len(cols) >= 5 and cols[1].isdigit() and cols[2].isdigit():
-            start, end = int(cols[1]), int(cols[2])
-            if end <= start:
-                raise KgError(f"span {start}-{end} is empty or ends before it starts", path, lineno)
-            where = locate(doc, start, end)
-            if where is None:
-                raise KgError(f"span {start}-{end} is outside the title and abstract of {pid}", path, lineno)
-            section, s, e = where
-            if section.text[s:e].strip() != cols[3].strip():
-                raise KgError(f"span {start}-{end} reads {section.text[s:e]!r}, not {cols[3]!r}", path, lineno)
-            ids = split_ids(cols[5]) if len(cols) > 5 else ()
-            mentions[pid].append(GoldMention(doc.id, section.name, s, e, section.text[s:e], cols[4], ids))
-        elif len(cols) >= 4:
+        if len(cols) >= 4 and not (len(cols) >= 5 and cols[1].isdigit() and cols[2].isdigit()):
             a1, a2 = normalise_id(cols[2]) or cols[2], normalise_id(cols[3]) or cols[3]
-            relations[pid].append(GoldRelation(doc.id, cols[1], a1, a2, tuple(cols[4:])))
-        else:
-            raise KgError("not a PubTator annotation line (mention: 6 columns; relation: 4)", path, lineno)
-    return [GoldDocument(by_pid[k], tuple(mentions[k]), tuple(relations[k])) for k in by_pid]
+            relations[cols[0]].append(GoldRelation(by_pid[cols[0]].id, cols[1], a1, a2, tuple(cols[4:])))
+    return [GoldDocument(d, tuple(GoldMention(d.id, a.section, a.start, a.end, a.text, a.type,
+                                              tuple(dict.fromkeys(c for c in map(normalise_id, a.ids) if c)))
+                                  for a in d.annotations), tuple(relations[k]))
+            for k, d in by_pid.items()]
 
 
 # ---------------------------------------------------------------- Knowtator XML

@@ -117,3 +117,20 @@ def test_pubtator_out_joins_a_structured_abstract(annotated):
     assert "|a|Metformin is the first-line treatment for type 2 diabetes. We randomly assigned" in text
     (gold,) = read_pubtator_gold("x.pubtator", text)  # every span reads what the line says
     assert len(gold.mentions) == sum(1 for ln in lines if "\t" in ln) > 5
+
+
+def test_use_annotations_takes_the_mention_lines_of_pubtator(pipeline):
+    """Classic PubTator (NCBI-disease, BC5CDR): the mention lines are the documents' annotations, with
+    offsets in their section (PubTator counts over title, a space, abstract) and bare MeSH ids prefixed."""
+    from kg.pipeline import Pipeline
+
+    doc = next(read_documents(FIXTURES / "pubtator.txt"))
+    assert [(a.section, a.start, a.end, a.text, a.type, a.ids) for a in doc.annotations][:4] == [
+        ("title", 0, 7, "Lithium", "Chemical", ("D008094",)),
+        ("title", 16, 46, "nephrogenic diabetes insipidus", "Disease", ("D018500",)),
+        ("abstract", 0, 30, "Nephrogenic diabetes insipidus", "Disease", ("D018500",)),
+        ("abstract", 61, 68, "lithium", "Chemical", ("D008094",))]  # the CID relation line is not a mention
+    given = Pipeline(lexicon=pipeline.lexicon, config=pipeline.config, lang="en", use_annotations=True, fuzzy=False)
+    (ad,) = given.run([doc]).annotated
+    assert {(m.section, m.start, m.end) for m in ad.mentions} == {(a.section, a.start, a.end) for a in doc.annotations}
+    assert {m.concept.curie for m in ad.mentions if m.text == "Lithium"} == {"MESH:D008094"}
