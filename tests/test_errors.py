@@ -103,6 +103,9 @@ CASES = {
     "PubTator mention beyond the abstract": (
         {"p.txt": "1|t|Aspirin helps.\n1|a|Aspirin treats pain.\n1\t90\t97\tAspirin\tChemical\tD001241\n"},
         ["build", "p.txt", "-o", "kg.ttl"], r"p\.txt:3: span 90-97 is outside the title and abstract"),
+    "a NER model folder spaCy cannot read": ({"m/meta.json": "not json"}, ["build", SEED, "-o", "kg.ttl", "--ner-model", "m"],
+                                             r"m: not a model written by 'kg train ner'"),
+    "negative workers": ({}, ["build", SEED, "-o", "kg.ttl", "--workers", "-3"], r"--workers must be at least 1"),
     "BioC annotation outside every passage": (
         {"b.json": '{"documents": [{"id": "1", "passages": [{"offset": 0, "text": "Sorafenib treats cirrhosis.", '
                    '"annotations": [{"id": "a", "infons": {"type": "Chemical"}, "text": "Sorafenib", '

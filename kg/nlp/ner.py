@@ -178,7 +178,11 @@ def add_ner(nlp: Language, lexicon: Lexicon, config: Config, path: str | Path | 
     path = ACCURATE_DIR if path == "accurate" else Path(path) if path is not None else model_path()
     if path is None or not (Path(path) / "meta.json").is_file():
         raise KgError("no trained NER model (build one with 'kg train')", path or MODEL_DIR)
-    trained = spacy.load(path, exclude=["tokenizer"])
+    try:
+        trained = spacy.load(path, exclude=["tokenizer"])
+    except Exception as exc:  # a folder spaCy cannot read as a model (bad meta.json, config, weights)
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise KgError(f"not a model written by 'kg train ner': {msg}", path) from None
     cfg = config.linking.table("ner")
     if (trained.meta.get("kg") or {}).get("lexicon_tags"):  # trained on the lexicon's tags: it reads them
         from kg.nlp.lexicon_tags import add_lexicon_tags

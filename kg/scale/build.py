@@ -183,6 +183,8 @@ def build_corpus(sources: Sequence[str | Path], output: str | Path, spec: Pipeli
         raise KgError(f"unknown --on-error {options.on_error!r}; use {' or '.join(ON_ERROR)}")
     if options.chunk_size < 1:
         raise KgError("the chunk size must be at least 1")
+    if options.workers < 1:
+        raise KgError(f"--workers must be at least 1, not {options.workers}")
     files = list(iter_source_files(sources))
     manifest = {"layout": LAYOUT, "inputs": input_entries(files), "fingerprint": fingerprint(spec, options)}
     work = work_folder(output, options)
