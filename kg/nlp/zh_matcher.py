@@ -51,8 +51,10 @@ class ZhLexiconMatcher:
         heads = rec.table("heads", {})
         self.head_min = heads.integer("min_chars", 3) if heads else 3
         self.head_max = heads.integer("max_chars", 12) if heads else 12
-        self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars")
+        self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars", "not", "words")
                                    for h in heads.strings(typ)), key=lambda x: (-len(x[0]), x[0])))
+        words = heads.table("words", {}) if heads else {}
+        self.class_words = {w: typ for typ in words for w in words.strings(typ)}
         self.head_not = heads.regex("not", None) if heads else None
         tr = rec.table("transliteration", None)
         self.tr_marks = frozenset(tr.string("marks")) - _SPACE if tr is not None else frozenset()
@@ -103,6 +105,8 @@ class ZhLexiconMatcher:
                     heads.append(Match(starts[i], ends[k - 1], (), 1.0, "head", type=self.tr_type))
                     i = k
                     continue
+                elif tok in self.class_words:
+                    heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.class_words[tok]))
                 elif self.heads and self.head_min <= len(tok) <= self.head_max and (head := self._head(tok)):
                     heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=head))
                 elif _ACRONYM_TOKEN.match(tok) and len(_CAPITALS.findall(tok)) >= 2:
