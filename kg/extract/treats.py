@@ -38,16 +38,24 @@ class Treats(RuleFamily):
     def _cued(self, st: SentenceView, done: set[int]) -> list[Claim]:
         """In a document whose title names a disease, a sentence that names no other disease but speaks of its
         treatment ([treats.topic] cue: 治疗, 一线, 首选 …): each therapy it names treats the title's disease
-        ("二线治疗药物为拉贝洛尔或呋塞米"), unless the words around it say it is no treatment (避免, 慎用) or the sentence is of another matter
-        ([treats.topic] cue_not: 危险因素, 检查, 不良反应); its therapies are of ``cue_types``, and not bare class words (``cue_not_subject``: 手术, 抑制剂, 安慰剂)."""
+        ("二线治疗药物为拉贝洛尔或呋塞米"; a kind of it named, 转移性乳腺癌 on a page on 乳腺癌, is no other disease),
+        unless the words around it say it is no treatment (避免, 慎用) or the sentence is of another matter
+        ([treats.topic] cue_not: 危险因素, 检查, 不良反应); its therapies are of ``cue_types``, and not bare
+        class words (``cue_not_subject``: 手术, 抑制剂, 安慰剂)."""
         rules = self.rules
         stypes, otypes = rules.treats.subject_types, rules.treats.object_types
         subjects = [m for m in st.mentions if m.start not in done and m.concept_of(rules.topic_cue_types) is not None
                     and not rules.topic_cue_not_subject.match(st.text(m.start, m.end))]
-        topic = st.topic.concept_of(otypes)
-        if not subjects or any((d := m.concept_of(otypes)) is not None and m.concept_of(stypes) is None
-                               and (topic is None or d.curie != topic.curie) for m in st.mentions):
+        if not subjects:
             return []
+        topic = st.topic.concept_of(otypes)
+        title = st.topic.text
+        for m in st.mentions:
+            d = m.concept_of(otypes)
+            if d is None or m.concept_of(stypes) is not None:
+                continue
+            if not ((topic is not None and d.curie == topic.curie) or title in st.text(m.start, m.end)):
+                return []
         s, out = st.sentence, []
         cue = rules.treats_topic_cue.search(s.text)
         if cue is None or rules.topic_cue_not.search(s.text):
