@@ -140,14 +140,14 @@ class ZhLexiconMatcher:
 
     def _transliterated(self, norm: str, starts: list[int], ends: list[int], i: int) -> int:
         """The end (a word index past ``i``) of a transliterated name starting at word ``i``: jieba words
-        made of transliteration characters only (recognition.zh.toml [transliteration]), jieba having cut
-        at least one of them to a single character (a word its dictionary does not know: 拉/贝/洛尔), of
-        at least ``min_chars`` characters holding a mark character, or ending with a drug head (顺/铂,
-        利/妥/昔/单抗); ``i`` when there is none. A name followed by ``not_before`` (…病, …氏: an eponym)
+        of at most four characters, made of transliteration characters only (recognition.zh.toml
+        [transliteration]), of at least ``min_chars`` characters holding a mark character (环孢素) or cut
+        by jieba into at least ``min_chars`` single characters (a word its dictionary does not know: 呋/塞/米),
+        or cut and ending with a drug head (顺/铂, 利/妥/昔/单抗); ``i`` when there is none. A name followed by ``not_before`` (…病, …氏: an eponym)
         is none."""
         chars, n = self.tr_chars, len(starts)
         k, single, length = i, 0, 0
-        while k < n and ends[k] - starts[k] <= 3 and all(c in chars for c in norm[starts[k] : ends[k]]) \
+        while k < n and ends[k] - starts[k] <= 4 and all(c in chars for c in norm[starts[k] : ends[k]]) \
                 and length + ends[k] - starts[k] <= self.head_max:
             single += ends[k] - starts[k] == 1
             length += ends[k] - starts[k]
@@ -165,9 +165,14 @@ class ZhLexiconMatcher:
         if k == i:
             return i
         name = norm[starts[i] : ends[k - 1]]
+        if single and len(name) >= 2 and self._ends_with_head(name):  # 顺/铂
+            return self._eponym(norm, ends, k, i)
         if len(name) >= self.tr_min and (single >= self.tr_min or any(c in self.tr_marks for c in name)):
             return self._eponym(norm, ends, k, i)
         return i
+
+    def _ends_with_head(self, name: str) -> bool:
+        return any(name.endswith(h) and len(name) > len(h) for h in self.tr_heads)
 
     def _eponym(self, norm: str, ends: list[int], k: int, i: int) -> int:
         if self.tr_not_before is not None and self.tr_not_before.match(norm, ends[k - 1]):
