@@ -165,6 +165,7 @@ class Rules:
         self.topic_cue_types = tp.strings("cue_types", tuple(self.treats.subject_types))
         self.topic_cue_not = _ci(tp, "cue_not", required=False) or NEVER
         self.topic_cue_after_not = _ci(tp, "cue_after_not", required=False) or NEVER
+        self.topic_cue_before_not = _ci(tp, "cue_before_not", required=False) or NEVER
         self.topic_cue_not_subject = _ci(tp, "cue_not_subject", required=False) or NEVER
         self.treats_topic = Templates(tp.strings("patterns"), tt.string("subject_joiners", "and|or"),
                                       tt.string("object_joiners", "and|or"), tt.string("after_comma", "and|or"),

@@ -64,11 +64,19 @@ class Treats(RuleFamily):
         blocker = rules.treats_not_between
         for subj in subjects:
             lead = st.text(max(s.start, subj.start - rules.max_gap), subj.start)
-            if (blocker is not None and blocker.search(lead)) or \
-                    rules.topic_cue_after_not.match(st.text(subj.end, min(s.end, subj.end + rules.max_gap))):
+            if (blocker is not None and blocker.search(lead)) or self._not_given(st, subj):
                 continue
             out.extend(self.claim(st, subj, st.topic, cue.group(0), tstart, weight=rules.topic_cue_weight))
         return out
+
+    def _not_given(self, st: SentenceView, subj: Mention) -> bool:
+        """Whether the words of a therapy, or those just around it, say it is not given as a treatment there: a
+        bare class word (``cue_not_subject``), resistance or exposure before it (``cue_before_not``: 耐…, 暴露于…),
+        caution after it (``cue_after_not``: …慎用)."""
+        rules, s = self.rules, st.sentence
+        return bool(rules.topic_cue_not_subject.match(st.text(subj.start, subj.end))
+                    or rules.topic_cue_before_not.search(st.text(max(s.start, subj.start - 4), subj.start))
+                    or rules.topic_cue_after_not.match(st.text(subj.end, min(s.end, subj.end + rules.max_gap))))
 
     def _topical(self, st: SentenceView, found: list[Claim]) -> list[Claim]:
         """Statements that name no disease ("首选X", "可用X治疗"): their object is the disease a treats claim
@@ -93,7 +101,7 @@ class Treats(RuleFamily):
             if obj is None:
                 continue
             for subj in t.subjects:
-                if rules.topic_cue_not_subject.match(st.text(subj.start, subj.end)):
+                if self._not_given(st, subj):
                     continue
                 out.extend(self.claim(st, subj, obj, t.trigger, t.trigger_start,
                                       weight=rules.topic_weight if obj is st.topic else rules.inferred_weight))
