@@ -156,8 +156,17 @@ class Rules:
         self.treats_topic = None
         self.treats_topic_hints = None
         self.treats_topic_others = NEVER
+        self.treats_topic_cue = None
+        self.topic_cue_weight = self.topic_weight
         if tp is None or not self.topic_sections:
             return
+        self.treats_topic_cue = _ci(tp, "cue", required=False)
+        self.topic_cue_weight = self.topic_weight * tp.number("cue_weight", 1.0)
+        self.topic_cue_types = tp.strings("cue_types", tuple(self.treats.subject_types))
+        self.topic_cue_not = _ci(tp, "cue_not", required=False) or NEVER
+        self.topic_cue_after_not = _ci(tp, "cue_after_not", required=False) or NEVER
+        self.topic_cue_before_not = _ci(tp, "cue_before_not", required=False) or NEVER
+        self.topic_cue_not_subject = _ci(tp, "cue_not_subject", required=False) or NEVER
         self.treats_topic = Templates(tp.strings("patterns"), tt.string("subject_joiners", "and|or"),
                                       tt.string("object_joiners", "and|or"), tt.string("after_comma", "and|or"),
                                       tt.string("population", ""), gap_words=tt.integer("gap_words", 3),

@@ -31,7 +31,52 @@ class Treats(RuleFamily):
         if self.rules.treats_topic is not None and (out or st.topic is not None):
             named = {c.evidence[0].subject_start for c in out}  # a subject whose treated disease is named
             out += [c for c in self._topical(st, out) if c.evidence[0].subject_start not in named]
+            if self.rules.treats_topic_cue is not None and st.topic is not None:
+                out += self._cued(st, {c.evidence[0].subject_start for c in out})
         return out
+
+    def _cued(self, st: SentenceView, done: set[int]) -> list[Claim]:
+        """In a document whose title names a disease, a sentence that names no other disease but speaks of its
+        treatment ([treats.topic] cue: 治疗, 一线, 首选 …): each therapy it names treats the title's disease
+        ("二线治疗药物为拉贝洛尔或呋塞米"; a kind of it named, 转移性乳腺癌 on a page on 乳腺癌, is no other disease),
+        unless the words around it say it is no treatment (避免, 慎用) or the sentence is of another matter
+        ([treats.topic] cue_not: 危险因素, 检查, 不良反应); its therapies are of ``cue_types``, and not bare
+        class words (``cue_not_subject``: 手术, 抑制剂, 安慰剂)."""
+        rules = self.rules
+        stypes, otypes = rules.treats.subject_types, rules.treats.object_types
+        subjects = [m for m in st.mentions if m.start not in done and m.concept_of(rules.topic_cue_types) is not None
+                    and not rules.topic_cue_not_subject.match(st.text(m.start, m.end))]
+        if not subjects:
+            return []
+        topic = st.topic.concept_of(otypes)
+        title = st.topic.text
+        for m in st.mentions:
+            d = m.concept_of(otypes)
+            if d is None or m.concept_of(stypes) is not None:
+                continue
+            if not ((topic is not None and d.curie == topic.curie) or title in st.text(m.start, m.end)):
+                return []
+        s, out = st.sentence, []
+        cue = rules.treats_topic_cue.search(s.text)
+        if cue is None or rules.topic_cue_not.search(s.text):
+            return []
+        tstart = s.start + cue.start()
+        blocker = rules.treats_not_between
+        for subj in subjects:
+            lead = st.text(max(s.start, subj.start - rules.max_gap), subj.start)
+            if (blocker is not None and blocker.search(lead)) or self._not_given(st, subj):
+                continue
+            out.extend(self.claim(st, subj, st.topic, cue.group(0), tstart, weight=rules.topic_cue_weight))
+        return out
+
+    def _not_given(self, st: SentenceView, subj: Mention) -> bool:
+        """Whether the words of a therapy, or those just around it, say it is not given as a treatment there: a
+        bare class word (``cue_not_subject``), resistance or exposure before it (``cue_before_not``: 耐…, 暴露于…),
+        caution after it (``cue_after_not``: …慎用)."""
+        rules, s = self.rules, st.sentence
+        return bool(rules.topic_cue_not_subject.match(st.text(subj.start, subj.end))
+                    or rules.topic_cue_before_not.search(st.text(max(s.start, subj.start - 4), subj.start))
+                    or rules.topic_cue_after_not.match(st.text(subj.end, min(s.end, subj.end + rules.max_gap))))
 
     def _topical(self, st: SentenceView, found: list[Claim]) -> list[Claim]:
         """Statements that name no disease ("首选X", "可用X治疗"): their object is the disease a treats claim
@@ -39,7 +84,8 @@ class Treats(RuleFamily):
         title names it), marked as implied in the evidence (``object_section``)."""
         rules = self.rules
         stypes, otypes = rules.treats.subject_types, rules.treats.object_types
-        if rules.treats_topic is None or not hinted(st.lower, rules.treats_topic_hints):
+        if rules.treats_topic is None or not hinted(st.lower, rules.treats_topic_hints) \
+                or rules.topic_cue_not.search(st.sentence.text):
             return []
         s, out = st.sentence, []
         fwd = rules.treats_not_between
@@ -55,6 +101,8 @@ class Treats(RuleFamily):
             if obj is None:
                 continue
             for subj in t.subjects:
+                if self._not_given(st, subj):
+                    continue
                 out.extend(self.claim(st, subj, obj, t.trigger, t.trigger_start,
                                       weight=rules.topic_weight if obj is st.topic else rules.inferred_weight))
         return out

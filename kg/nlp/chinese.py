@@ -25,13 +25,21 @@ def segmenter_words(zh: ZhLexicon, config: Config) -> list[str]:
     return sorted(words)
 
 
+def class_words(config: Config) -> list[str]:
+    """The class words of recognition.zh.toml ([heads.words]: 抗生素, 支持治疗 …), cut whole by the
+    segmenter as the lexicon's terms are (jieba cuts 支持/治疗)."""
+    heads = config.recognition("zh").table("heads", {})
+    words = heads.table("words", {}) if heads else {}
+    return sorted({w for typ in words for w in words.strings(typ)})
+
+
 def build_chinese(lexicon: Lexicon, zh: ZhLexicon, config: Config) -> Language:
     """The Chinese recognition pipeline over ``lexicon`` (identifiers) and ``zh`` (Chinese terms)."""
     nlp = spacy.blank("zh")  # character segmentation: spaCy would otherwise set up jieba's global dictionary
     seg = config.recognition("zh").table("segmenter", {})
     nlp.tokenizer.segmenter = Segmenter.jieba
     table = read_char_table(config.ontologies / seg.string("characters")) | width_table()
-    nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False), terms=zh.terms,
+    nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False), terms=(*zh.terms, *class_words(config)),
                                              inside_min=seg.integer("inside_min"), table=table)
     nlp.add_pipe("sentencizer")
     matcher: ZhLexiconMatcher = nlp.add_pipe("kg_zh_lexicon_matcher")

@@ -16,6 +16,7 @@ from kg.ontology import Lexicon, TypePolicy, ZhLexicon
 
 _CAPITALS = re.compile(r"[A-Z]")
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9\-]{1,11}$")
+_SPACE = frozenset(" \n\t")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -50,9 +51,19 @@ class ZhLexiconMatcher:
         heads = rec.table("heads", {})
         self.head_min = heads.integer("min_chars", 3) if heads else 3
         self.head_max = heads.integer("max_chars", 12) if heads else 12
-        self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars")
+        self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars", "not", "words")
                                    for h in heads.strings(typ)), key=lambda x: (-len(x[0]), x[0])))
+        words = heads.table("words", {}) if heads else {}
+        self.class_words = {w: typ for typ in words for w in words.strings(typ)}
         self.head_not = heads.regex("not", None) if heads else None
+        tr = rec.table("transliteration", None)
+        self.tr_marks = frozenset(tr.string("marks")) - _SPACE if tr is not None else frozenset()
+        self.tr_chars = (frozenset(tr.string("characters")) - _SPACE) | self.tr_marks if tr is not None else frozenset()
+        self.tr_min = tr.integer("min_chars", 3) if tr is not None else 0
+        self.tr_type = tr.string("type", "drug") if tr is not None else "drug"
+        self.tr_not_before = tr.regex("not_before", None) if tr is not None else None
+        self.tr_drop = frozenset(tr.string("not_last", "")) if tr is not None else frozenset()
+        self.tr_heads = tuple(h for h, t in self.heads if t == self.tr_type)
         self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
         self.table = table or {}
@@ -90,6 +101,12 @@ class ZhLexiconMatcher:
                 if short is not None:
                     m = abbrs[short]
                     out.append(abbreviation(m, starts[i], ends[i], m.long_form, self.policy.score("abbreviation")))
+                elif self.tr_chars and (k := self._transliterated(norm, starts, ends, i)) > i:
+                    heads.append(Match(starts[i], ends[k - 1], (), 1.0, "head", type=self.tr_type))
+                    i = k
+                    continue
+                elif tok in self.class_words:
+                    heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.class_words[tok]))
                 elif self.heads and self.head_min <= len(tok) <= self.head_max and (head := self._head(tok)):
                     heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=head))
                 elif _ACRONYM_TOKEN.match(tok) and len(_CAPITALS.findall(tok)) >= 2:
@@ -120,6 +137,47 @@ class ZhLexiconMatcher:
                 abbrs.setdefault(short[:-1] if short.endswith("s") and short[-2:-1].isupper() else short, abbrs[short])
             i = bisect_left(starts, end)
         return out, heads
+
+    def _transliterated(self, norm: str, starts: list[int], ends: list[int], i: int) -> int:
+        """The end (a word index past ``i``) of a transliterated name starting at word ``i``: jieba words
+        of at most four characters, made of transliteration characters only (recognition.zh.toml
+        [transliteration]), of at least ``min_chars`` characters holding a mark character (环孢素) or cut
+        by jieba into at least ``min_chars`` single characters (a word its dictionary does not know: 呋/塞/米),
+        or cut and ending with a drug head (顺/铂, 利/妥/昔/单抗); ``i`` when there is none. A name followed by ``not_before`` (…病, …氏: an eponym)
+        is none."""
+        chars, n = self.tr_chars, len(starts)
+        k, single, length = i, 0, 0
+        while k < n and ends[k] - starts[k] <= 4 and all(c in chars for c in norm[starts[k] : ends[k]]) \
+                and length + ends[k] - starts[k] <= self.head_max:
+            single += ends[k] - starts[k] == 1
+            length += ends[k] - starts[k]
+            k += 1
+        if k < n and k > i and self.tr_heads:  # a drug head as the name's last word (单抗, 霉素)
+            last = norm[starts[k] : ends[k]]
+            if last in self.tr_heads:
+                k += 1
+                length += len(last)
+                if single and length >= 2:
+                    return self._eponym(norm, ends, k, i)
+        while k > i + 1 and ends[k - 1] - starts[k - 1] == 1 and norm[starts[k - 1]] not in self.tr_marks \
+                and norm[starts[k - 1]] in self.tr_drop:
+            k -= 1
+        if k == i:
+            return i
+        name = norm[starts[i] : ends[k - 1]]
+        if single and len(name) >= 2 and self._ends_with_head(name):  # 顺/铂
+            return self._eponym(norm, ends, k, i)
+        if len(name) >= self.tr_min and (single >= self.tr_min or any(c in self.tr_marks for c in name)):
+            return self._eponym(norm, ends, k, i)
+        return i
+
+    def _ends_with_head(self, name: str) -> bool:
+        return any(name.endswith(h) and len(name) > len(h) for h in self.tr_heads)
+
+    def _eponym(self, norm: str, ends: list[int], k: int, i: int) -> int:
+        if self.tr_not_before is not None and self.tr_not_before.match(norm, ends[k - 1]):
+            return i
+        return k
 
     def _head(self, word: str) -> str | None:
         """The type a word no lexicon term matches takes from its head ("胆囊炎": …炎, a disease), if any."""

@@ -174,3 +174,16 @@ def test_implied_object_is_marked_in_the_rdf(pipeline):
 def test_attributive_xing_is_no_direction(pipeline):
     # 中性粒细胞减少性发热: neutropenic fever (a kind of fever), not neutrophils lowering fever
     assert not any(k[3] for k in claims_zh(pipeline, "中性粒细胞减少性发热需住院。"))
+
+
+def test_a_treatment_sentence_naming_no_other_disease_pairs_its_therapies_with_the_title(pipeline):
+    """On a page on hypertension, "二线治疗药物为拉贝洛尔或呋塞米" names no disease but speaks of treatment
+    ([treats.topic] cue): both drugs treat the title's disease; a sentence naming another disease, one of risk
+    factors, a therapy to be used with caution, one resisted (耐甲氧西林) and a bare class word (抑制剂) do not."""
+    kg = pipeline.run([titled("高血压", "二线治疗药物为拉贝洛尔或呋塞米。肺炎患者使用青霉素。危险因素包括使用可卡因。"
+                                      "治疗时阿司匹林应慎用。治疗可选用抑制剂。耐甲氧西林者可用万古霉素。")])
+    got = {(c.subject.label, c.object.curie) for c in kg.claims if c.claim_type == "treats"}
+    assert {s for s, o in got if o == "MONDO:0005044"} - {"vancomycin", "万古霉素"} == {"拉贝洛尔", "呋塞米"}
+    # English has no [treats.topic]: no such claim
+    english = pipeline.run([titled("Hypertension", "Second-line drugs: labetalol.", "en")])
+    assert not [c for c in english.claims if c.claim_type == "treats" and c.evidence[0].object_section]

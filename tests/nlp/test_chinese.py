@@ -116,3 +116,17 @@ def test_like_cells_and_abbreviations(pipeline):
 # ---------------------------------------------------------------- command line
 
 
+
+
+def test_transliterated_names_and_class_words_are_drug_and_procedure_mentions(pipeline):
+    """jieba cuts names it does not know into single characters (拉/贝/洛尔, 呋/塞/米, 利/妥/昔/单抗): a run of
+    transliteration characters is a drug (recognition.zh.toml [transliteration]); an eponym before 病 is not;
+    a word of its own that is the whole text of a sentence with no such characters (有效地治疗) makes none.
+    Class words (抗生素 antibiotics, 手术治疗 surgery, which jieba cuts 手术/治疗) are mentions of their type
+    ([heads.words]), cut whole."""
+    kg = pipeline.run([zh_doc("高血压患者给予拉贝洛尔，亦可用呋塞米或利妥昔单抗。帕金森病可行手术治疗，并用抗生素，给予吸氧。有效地治疗。")])
+    ms = {m.text: m.type for m in kg.annotated[0].mentions}
+    assert {t: ms.get(t) for t in ("拉贝洛尔", "呋塞米", "利妥昔单抗", "抗生素", "手术治疗", "吸氧")} == {
+        "拉贝洛尔": "drug", "呋塞米": "drug", "利妥昔单抗": "drug", "抗生素": "drug", "手术治疗": "procedure", "吸氧": "procedure"}
+    assert ms.get("帕金森病") == "disease" and "帕金森" not in ms
+    assert not [t for t, typ in ms.items() if typ == "drug" and ("地" in t or "效" in t)]
