@@ -63,3 +63,23 @@ def test_rules_take_no_word_another_match_covers():
     # a segment break (punctuation) ends the modifiers
     found = rules.find(words, words, starts, ends, [1, 2, 2, 2, 2], [])
     assert (7, 21, "procedure") in [(m.start, m.end, m.type) for m in found]
+
+
+def test_head_word_mentions_are_not_asked_of_the_fuzzy_linker(small_pipeline):
+    asked: list[str] = []
+
+    class Spy:  # a fuzzy linker (kg.ground.grounder.FuzzyCandidates) that records what it is asked
+        def candidates(self, texts, types):
+            asked.extend(texts)
+            return [[] for _ in texts]
+
+    grounder = small_pipeline.grounder
+    before, grounder.fuzzy = grounder.fuzzy, Spy()
+    try:
+        doc = Document("kgdoc:f", "t", (Section("abstract", "Fludarabine (FLU) and medical treatment; FLU."),))
+        ms = by_text(small_pipeline.run([doc]).annotated[0].mentions)
+    finally:
+        grounder.fuzzy = before
+    assert ms["Fludarabine"].concept.curie == "kgid:unlinked_fludarabine" and ms["FLU"].type == "drug"
+    assert ms["medical treatment"].concept.curie == "kgid:unlinked_medical_treatment"
+    assert asked == []
