@@ -83,3 +83,14 @@ def test_head_word_mentions_are_not_asked_of_the_fuzzy_linker(small_pipeline):
     assert ms["Fludarabine"].concept.curie == "kgid:unlinked_fludarabine" and ms["FLU"].type == "drug"
     assert ms["medical treatment"].concept.curie == "kgid:unlinked_medical_treatment"
     assert asked == []
+
+
+def test_only_head_word_mentions_of_unlinked_drugs_make_claims(pipeline):
+    import dataclasses
+
+    doc = Document("kgdoc:u", "t", (Section("abstract", "Alteplase was used to treat acute ischemic stroke."),))
+    ad = pipeline.run([doc]).annotated[0]
+    assert any(c.subject.label == "Alteplase" for c in pipeline.extractor.extract(ad))
+    # the same unlinked drug as the trained recogniser would give it (no head-word grounding): no claim
+    as_ner = tuple(dataclasses.replace(m, groundings=()) if m.text == "Alteplase" else m for m in ad.mentions)
+    assert not any(c.subject.label == "Alteplase" for c in pipeline.extractor.extract(dataclasses.replace(ad, mentions=as_ner)))
