@@ -191,7 +191,9 @@ def write_ids(rows, path: Path) -> None:
 
 def already_read(names: list[str], config: Config | None = None) -> set[str]:
     """The names that kg's shipped pipeline already reads as one mention (an ontology term or one of
-    kg's compositions, such as "liver damage"): kg's own reading of them stands."""
+    kg's compositions, such as "liver damage"), grounded: kg's own reading of them stands. A name read
+    only as a head-word mention ("bromperidol" by its stem, kgid:unlinked_) keeps its corpus identifier."""
+    from kg.ids import is_unlinked
     from kg.model import Document, Section
     from kg.pipeline import Pipeline
 
@@ -199,7 +201,8 @@ def already_read(names: list[str], config: Config | None = None) -> set[str]:
     docs = [Document(f"kgdoc:n{i}", "names", (Section("abstract", n),)) for i, n in enumerate(names)]
     out = set()
     for n, ad in zip(names, pipeline.run(docs).annotated):
-        if any(m.start == 0 and m.end == len(n) for m in ad.mentions):
+        if any(m.start == 0 and m.end == len(n) and m.concept is not None and not is_unlinked(m.concept.curie)
+               for m in ad.mentions):
             out.add(n)
     return out
 

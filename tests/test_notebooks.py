@@ -80,7 +80,7 @@ def test_notebooks_show_their_results(executed):
             o.get("text", "") + o.get("data", {}).get("text/plain", "") + o.get("data", {}).get("text/html", "")
             for c in nb.cells for o in c.get("outputs", []))
     first = texts["01_build_and_query.ipynb"]
-    assert "24 entities, 17 claims" in first
+    assert "25 entities, 17 claims" in first
     assert "biolink:studied_to_treat" in first and "Acute-On-Chronic Liver Failure" in first and "expected to" in first
     assert "NEGATED_EXISTENCE" in first
     images = [o for c in results["02_draw.ipynb"][0].cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]

@@ -115,9 +115,13 @@ class Extractor:
         by_sent: dict[tuple[str, str, int], list[Mention]] = {}
         for m in ad.mentions:
             # a mention no ontology grounds (the trained recogniser's, kgid:unlinked_) takes no part in claims,
-            # unless the language's rules say it may (relations.<lang>.toml unlinked_in_claims)
+            # unless the language's rules say it may (relations.<lang>.toml unlinked_in_claims), or it is a
+            # head-word mention of unlinked_types_in_claims (a drug by its INN stem, a therapy by its head),
+            # never a negated one ("no effective medical treatment for X" says that nothing named treats X)
             if m.concept is not None and (self.rules.unlinked_in_claims or not ids.is_unlinked(m.concept.curie)
-                                          or m.concept.type in self.rules.unlinked_types):
+                                          or (m.concept.type in self.rules.unlinked_types
+                                              and m.groundings and m.groundings[0].match == "head"
+                                              and not m.context & self.rules.negation)):
                 by_sent.setdefault((m.section, m.lang, m.sentence), []).append(m)
         cues_by: dict[tuple[str, str, int], list[Cue]] = {}
         for c in ad.cues:

@@ -175,9 +175,12 @@ class Grounder:
                                    alternatives=(head,))
 
     def _given(self, m: Mention) -> Mention | None:
-        """A mention given with its document (``--use-annotations``) whose identifiers no lexicon knows: a
-        concept named by its first identifier, of the type its annotation gives."""
-        if not m.type or m.type not in self.policy.categories or not any(g.match == "given" for g in m.groundings):
+        """A mention given with its document (``--use-annotations``) whose identifiers no lexicon knows, or a
+        head-word mention with its minted ``kgid:unlinked_`` identifier: a concept named by its first
+        identifier, of the type its annotation or head gives."""
+        if not m.type or m.type not in self.policy.categories or not any(g.match in ("given", "head") for g in m.groundings):
+            return None
+        if m.groundings[0].match == "head" and not self.keep_unlinked:  # a head-word mention's minted identifier
             return None
         curie = m.groundings[0].curie
         concept = Concept(curie, " ".join(m.text.split()), self.policy.category(m.type, curie, m.text), m.type,

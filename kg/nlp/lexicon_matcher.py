@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from kg.config import Config
 from kg.nlp.conventions import SpanRules, defined_abbreviations
 from kg.nlp.doc import abbreviations_of, doc_text, write_match_spans
+from kg.nlp.heads import HeadRules
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
 
@@ -64,6 +65,7 @@ class LexiconMatcher:
         self._types_cache: dict[tuple, frozenset] = {}
         self._ordered_cache: dict[tuple, tuple[str, ...]] = {}
         self.spans = SpanRules.from_config(config)
+        self.heads = HeadRules.from_config(config, "en")
         return self
 
     def _ordered_types(self, entries: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
@@ -207,4 +209,8 @@ class LexiconMatcher:
         matches = self._scan(doc, text, parts)
         # span conventions (kg/spans.py): "X-linked thrombocytopenia", "breast and ovarian cancer"
         matches = self.spans.extend(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
+        if self.heads:  # drug names by their INN stem, therapy phrases by their head word (kg/nlp/heads.py)
+            found = self.heads.find(parts[0], parts[1], parts[2], parts[3], parts[4], matches)
+            if found:
+                matches = sorted(matches + found, key=lambda m: (m.start, m.end))
         return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))

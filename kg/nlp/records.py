@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 
+from kg import ids
 from kg.config import Config
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
 from kg.nlp.doc import SPAN_GROUP
@@ -29,6 +30,13 @@ def _groundings(m: Match, lex: Lexicon, policy: TypePolicy, memo: dict | None = 
     if memo is not None:
         memo[key] = result
     return result
+
+
+def _head_grounding(text: str, lex: Lexicon) -> tuple[Grounding, ...]:
+    """A head-word mention's grounding (kg/nlp/heads.py, the Chinese matcher's heads): the ``kgid:unlinked_``
+    identifier of its words, which the grounder takes as given (no ontology names it; the fuzzy linker is
+    not asked: a drug name by its stem is no misspelling of another drug's)."""
+    return (Grounding(ids.unlinked(lex.normalizer.key(text)), " ".join(text.split()), 1.0, "kg", "head"),)
 
 
 def _mention_type(gs: Sequence[Grounding], lex: Lexicon, policy: TypePolicy, fixed: str | None) -> str | None:
@@ -147,6 +155,9 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
         modified.setdefault((target.start, target.end), set()).add(mod.category)
     for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
         gs = _groundings(m, lexicon, policy, memo)
+        if not gs and m.type and not m.entries and m.how in ("head", "abbreviation"):
+            # a head-word mention (or a short form defined by one): its minted identifier, never a fuzzy one
+            gs = _head_grounding(m.long_form or section.text[m.start + offset : m.end + offset], lexicon)
         typ = memo.get(("type", gs, m.type))
         if typ is None:
             typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""

@@ -25,9 +25,20 @@ class Normalizer:
         self.singular_endings = plural.strings("singular_endings", ()) if plural is not None else ()
         self.invariant = frozenset(plural.strings("invariant", ())) if plural is not None else frozenset()
         self.plural_rules = [tuple(r) for r in (plural.get("rules", ()) if plural is not None else ())]
+        # plurals that end like a singular ("carcinomas": -as), rewritten before that check
+        self.always_rules = [tuple(r) for r in (plural.get("always", ()) if plural is not None else ())]
+        spelling = cfg.table("spelling", None)
+        # British spellings folded to American ones ("haemorrhage" ~ "hemorrhage", "tumour" ~ "tumor")
+        self.spelling_min = spelling.integer("min_length", 5) if spelling is not None else 0
+        inside = spelling.get("inside", ()) if spelling is not None else ()
+        self._inside = re.compile("(?:" + "|".join(re.escape(a) for a, _ in inside) + r")(?=.)") if inside else None
+        self._inside_map = {a: b for a, b in inside}
+        self.spelling_endings = [tuple(r) for r in (spelling.get("endings", ()) if spelling is not None else ())]
         derivation = cfg.table("derivation", None)
         self.derivations = [tuple(r) for r in (derivation.get("rules", ()) if derivation is not None else ())]
-        for rules, key, width in ((self.plural_rules, "plural.rules", 2), (self.derivations, "derivation.rules", 3)):
+        for rules, key, width in ((self.plural_rules, "plural.rules", 2), (self.always_rules, "plural.always", 2),
+                                  (self.spelling_endings, "spelling.endings", 2), (list(inside), "spelling.inside", 2),
+                                  (self.derivations, "derivation.rules", 3)):
             if any(len(r) != width for r in rules):
                 raise cfg.error(key, f"each rule must have {width} items")
         self._letters_re = re.compile("|".join(map(re.escape, self.letters))) if self.letters else None
@@ -43,18 +54,37 @@ class Normalizer:
         if cached is not None:
             return cached
         out = w.lower()
-        if (len(out) >= self.min_length and not out.endswith(self.singular_endings) and not out[-1].isdigit()
-                and out not in self.invariant):
-            for suffix, repl in self.plural_rules:
-                if out.endswith(suffix):
-                    out = out[: len(out) - len(suffix)] + repl
-                    break
+        for suffix, repl in self.always_rules:
+            if out.endswith(suffix) and len(out) > len(suffix):
+                out = out[: len(out) - len(suffix)] + repl
+                break
+        else:
+            out = self._singular(out)
+        if len(out) >= self.spelling_min:
+            out = self._american(out)
         for suffix, repl, min_len in self.derivations:
             if len(out) >= min_len and out.endswith(suffix):
                 out = out[: len(out) - len(suffix)] + repl
                 break
         if len(self._cache) < 500_000:
             self._cache[w] = out
+        return out
+
+    def _american(self, out: str) -> str:
+        if self._inside is not None:
+            out = self._inside.sub(lambda m: self._inside_map[m.group(0)], out)
+        for suffix, repl in self.spelling_endings:
+            if out.endswith(suffix):
+                return out[: len(out) - len(suffix)] + repl
+        return out
+
+    def _singular(self, out: str) -> str:
+        if (len(out) >= self.min_length and not out.endswith(self.singular_endings) and not out[-1].isdigit()
+                and out not in self.invariant):
+            for suffix, repl in self.plural_rules:
+                if out.endswith(suffix):
+                    out = out[: len(out) - len(suffix)] + repl
+                    break
         return out
 
     def spell_letters(self, text: str) -> str:

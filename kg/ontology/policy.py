@@ -92,7 +92,7 @@ class TypePolicy:
             sources={p: typed(sources, p, sources.string(p)) for p in sources},
             category_rules=tuple((r.string("prefix"), r.string("label_suffix"), r.string("category"))
                                  for r in cfg.tables("category_rules", ())),
-            mesh_rules=_rules(mesh, "rules", typed) if mesh is not None else (),
+            mesh_rules=(_rules(mesh, "rules", typed) + _stem_rule(config, mesh, typed)) if mesh is not None else (),
             scores=scores,
             prefer_within=cfg.number("prefer_within", 0.3),
             min_score=cfg.number("min_score", 0.5),
@@ -122,6 +122,21 @@ class TypePolicy:
         if default is None:
             return self.scores[how]
         return self.scores.get(how, default)
+
+
+def _stem_rule(config: Config, mesh: Table, typed) -> tuple[tuple[str, re.Pattern], ...]:
+    """The last MeSH rule: a one-word descriptor named by an INN drug stem (praziquantel: -antel) takes the
+    type of such a word in text, from ``[heads]`` of recognition.en.toml (``stems`` of ``[mesh]`` names
+    the language whose stems are read; absent: no such rule)."""
+    lang = mesh.string("stems", "")
+    heads = config.recognition(lang).table("heads", None) if lang else None
+    if heads is None:
+        return ()
+    stems = "|".join(re.escape(x) for x in sorted(heads.strings("drug_stems"), key=len, reverse=True))
+    excluded = heads.string("drug_not", "")
+    guard = f"(?!.*(?:{excluded}))" if excluded else ""
+    rx = re.compile(f"^{guard}(?=[^\\W\\d_]{{{heads.integer('drug_min_chars')},}}$)\\w*(?:{stems})$")
+    return ((typed(heads, "drug_type", heads.string("drug_type")), rx),)
 
 
 def _rules(table: Table, key: str, typed) -> tuple[tuple[str, re.Pattern], ...]:

@@ -39,7 +39,8 @@ def get(server, path: str, headers: dict | None = None) -> tuple[int, str, str, 
 def test_overview_counts_the_graph(server):
     status, _, page, headers = get(server, "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert "<b>24</b> entities" in page and "<b>17</b> claims" in page and "<b>1</b> documents" in page
+    # 25 entities: the seed's 24 and "medical treatment" (a head-word therapy, in a negated sentence: no claim)
+    assert "<b>25</b> entities" in page and "<b>17</b> claims" in page and "<b>1</b> documents" in page
     assert "biolink:studied_to_treat" in page and "biolink:Disease" in page
     assert f'href="/document/{DOC}"' in page
     assert "default-src 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"

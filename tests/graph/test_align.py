@@ -22,12 +22,14 @@ THERAPY = "MESH:D045164"  # Mesenchymal Stem Cell Transplantation, the therapy n
 # Claims: nothing. Graph nodes: English "antioxidant" (in "goals such as antioxidant, ...") is matched
 # as the ChEBI chemical "antioxidant" (its mechanism reading, GO:0016209 antioxidant activity, is the
 # claim's object in both languages); Chinese "抗氧化" names only the activity.
-SEED_NODES_ONLY_IN_EN = {"CHEBI:22586"}
+# English "no effective medical treatment" is a head-word therapy (kgid:unlinked_medical_treatment, in a
+# negated sentence: no claim); the Chinese sentence names no therapy (治疗 is no head word).
+SEED_NODES_ONLY_IN_EN = {"CHEBI:22586", "kgid:unlinked_medical_treatment"}
 SEED_NODES_ONLY_IN_ZH: set[str] = set()
 # Mentions: as above, and "分泌" (secrete) is a noun as well as a verb in Chinese, so the lexicon names
 # the process GO:0046903 (secretion); English "secrete" is a verb kg does not recognise as a mention
 # (both languages make the same capable_of GO:0046903 claim from it).
-SEED_MENTIONS_ONLY_IN_EN = {"CHEBI:22586"}
+SEED_MENTIONS_ONLY_IN_EN = {"CHEBI:22586", "kgid:unlinked_medical_treatment"}
 # (English "secrete" is a mention of GO:0046903 too, through CRAFT's train-split names in corpus_terms.tsv)
 SEED_MENTIONS_ONLY_IN_ZH = {"GO:0016209"}
 

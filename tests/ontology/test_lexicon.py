@@ -32,6 +32,10 @@ def norm():
     ("TNF-α", "TNF alpha"),
     ("Crohn's disease", "Crohn disease"),
     ("therapies", "therapy"),
+    ("cavernous hemangiomas", "cavernous hemangioma"),  # a plural ending like a singular (-as)
+    ("Carcinomas", "carcinoma"),
+    ("haemorrhage", "hemorrhage"),  # British spellings
+    ("Oesophageal tumours", "esophageal tumor"),
 ])
 def test_variants_normalise_alike(norm, a, b):
     assert norm.key(a) == norm.key(b)

@@ -1,0 +1,96 @@
+"""Head-word mentions of English text (kg/nlp/heads.py, recognition.en.toml [heads]): drug names by their
+INN stem, therapy phrases by their head word, one-word procedures by their suffix; and the MeSH
+descriptors the same stems type as drugs."""
+
+from __future__ import annotations
+
+from kg.config import Config
+from kg.model import Document, Section
+from kg.nlp.heads import HeadRules
+from kg.nlp.match import Match
+from tests.conftest import by_text
+
+
+def test_unknown_drug_names_by_their_inn_stem(mentions):
+    ms = by_text(mentions("Alteplase was given for acute ischemic stroke, ropinirole for Parkinson's disease."))
+    for name in ("Alteplase", "ropinirole"):
+        assert ms[name].type == "drug" and ms[name].concept.curie == f"kgid:unlinked_{name.lower()}"
+    # a word of the lexicon keeps its grounding; an English word with no stem is no drug
+    ms = by_text(mentions("Metformin was given to all participants."))
+    assert ms["Metformin"].concept.curie.startswith(("CHEBI:", "MESH:"))
+    assert "participants" not in ms
+    rules = HeadRules.from_config(Config.default())
+    words = ["neuropeptide", "telmisartan", "sartan"]  # an exclusion, a drug, a stem too short to be a name
+    found = rules.find(words, words, [0, 13, 25], [12, 24, 31], [1, 1, 1], [])
+    assert [(m.start, m.type) for m in found] == [(13, "drug")]
+
+
+def test_mesh_descriptors_named_by_a_stem_are_drugs(mentions):
+    ms = by_text(mentions("Praziquantel cured schistosomiasis; hydroxyurea helped in sickle cell anemia."))
+    assert ms["Praziquantel"].concept.curie == "MESH:D011223" and ms["Praziquantel"].type == "drug"
+    assert ms["hydroxyurea"].concept.curie == "MESH:D006918" and ms["hydroxyurea"].type == "drug"
+
+
+def test_therapy_phrases_need_a_modifier_that_is_no_function_or_evaluative_word(mentions):
+    ms = by_text(mentions("Medical treatment of hepatitis C and curative therapy of lung cancer were compared "
+                          "with electrotherapy. The treatment was an effective therapy."))
+    assert ms["Medical treatment"].type == "procedure"
+    assert ms["Medical treatment"].concept.curie == "kgid:unlinked_medical_treatment"
+    assert ms["curative therapy"].type == "procedure" and ms["electrotherapy"].type == "procedure"
+    assert not any(m.text in ("treatment", "The treatment", "effective therapy", "therapy") for m in ms.values())
+
+
+def test_head_word_therapies_and_drugs_are_subjects_of_treats_claims(pipeline):
+    doc = Document("kgdoc:h", "t", (Section("abstract", "Medical treatment is effective in hepatitis C. "
+                                                        "Alteplase was used to treat acute ischemic stroke."),))
+    claims = pipeline.run([doc]).claims
+    subjects = {c.subject.label for c in claims if c.claim_type == "treats"}
+    assert "Medical treatment" in subjects and "Alteplase" in subjects
+
+
+def test_rules_take_no_word_another_match_covers():
+    rules = HeadRules.from_config(Config.default())
+    words = ["breast", "cancer", "therapy", "with", "olaparib"]
+    starts = [0, 7, 14, 22, 27]
+    ends = [6, 13, 21, 26, 35]
+    cancer = Match(0, 13, (("MONDO:0007254", "LABEL"),))
+    found = rules.find(words, words, starts, ends, [1] * 5, [cancer])
+    # "therapy" after a disease match takes no modifier; olaparib is a drug by its stem (-parib)
+    assert [(m.start, m.end, m.type) for m in found] == [(27, 35, "drug")]
+    # with no match, "breast cancer therapy" is one therapy phrase (up to max_modifiers words)
+    found = rules.find(words, words, starts, ends, [1] * 5, [])
+    assert (0, 21, "procedure") in [(m.start, m.end, m.type) for m in found]
+    # a segment break (punctuation) ends the modifiers
+    found = rules.find(words, words, starts, ends, [1, 2, 2, 2, 2], [])
+    assert (7, 21, "procedure") in [(m.start, m.end, m.type) for m in found]
+
+
+def test_head_word_mentions_are_not_asked_of_the_fuzzy_linker(small_pipeline):
+    asked: list[str] = []
+
+    class Spy:  # a fuzzy linker (kg.ground.grounder.FuzzyCandidates) that records what it is asked
+        def candidates(self, texts, types):
+            asked.extend(texts)
+            return [[] for _ in texts]
+
+    grounder = small_pipeline.grounder
+    before, grounder.fuzzy = grounder.fuzzy, Spy()
+    try:
+        doc = Document("kgdoc:f", "t", (Section("abstract", "Fludarabine (FLU) and medical treatment; FLU."),))
+        ms = by_text(small_pipeline.run([doc]).annotated[0].mentions)
+    finally:
+        grounder.fuzzy = before
+    assert ms["Fludarabine"].concept.curie == "kgid:unlinked_fludarabine" and ms["FLU"].type == "drug"
+    assert ms["medical treatment"].concept.curie == "kgid:unlinked_medical_treatment"
+    assert asked == []
+
+
+def test_only_head_word_mentions_of_unlinked_drugs_make_claims(pipeline):
+    import dataclasses
+
+    doc = Document("kgdoc:u", "t", (Section("abstract", "Alteplase was used to treat acute ischemic stroke."),))
+    ad = pipeline.run([doc]).annotated[0]
+    assert any(c.subject.label == "Alteplase" for c in pipeline.extractor.extract(ad))
+    # the same unlinked drug as the trained recogniser would give it (no head-word grounding): no claim
+    as_ner = tuple(dataclasses.replace(m, groundings=()) if m.text == "Alteplase" else m for m in ad.mentions)
+    assert not any(c.subject.label == "Alteplase" for c in pipeline.extractor.extract(dataclasses.replace(ad, mentions=as_ner)))
