@@ -23,14 +23,15 @@ class SentenceView:
     lower: str = ""
     types: frozenset[str] = frozenset()
     topic: Mention | None = None  # the document's topic (its title names it), for statements that name no object
-    _found: dict = field(default_factory=dict, repr=False)  # pattern -> its matches in the sentence
+    _found: dict = field(default_factory=dict, repr=False)  # id(pattern) -> its matches in the sentence
 
     def matches(self, rx: re.Pattern) -> list[re.Match]:
         """Every match of ``rx`` in the sentence's text, found once: the rule families and the claim
-        classifier look for the same trigger patterns."""
-        found = self._found.get(rx)
+        classifier look for the same trigger patterns. (Keyed by identity: a pattern's hash is computed
+        from its compiled code on every call, microseconds for the long trigger patterns.)"""
+        found = self._found.get(id(rx))
         if found is None:
-            found = self._found[rx] = list(rx.finditer(self.sentence.text))
+            found = self._found[id(rx)] = list(rx.finditer(self.sentence.text))
         return found
 
     @property
