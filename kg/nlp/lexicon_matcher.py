@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from kg.config import Config
 from kg.nlp.conventions import SpanRules, defined_abbreviations
-from kg.nlp.doc import abbreviations_of, doc_text, write_match_spans
+from kg.nlp.doc import abbreviations_of, doc_text, sentence_starts, write_match_spans
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
 
@@ -90,8 +90,8 @@ class LexiconMatcher:
         change = [1 if h else 0 for h in map(_HARD_GAP.search, parts[0:-1:2])]
         change[0] = 1
         n = len(raw)
-        for sent in doc.sents:
-            k = bisect_left(starts, sent.start_char)
+        for sent_start in sentence_starts(doc):
+            k = bisect_left(starts, sent_start)
             if k < n:
                 change[k] = 1
         seg = list(accumulate(change))

@@ -146,10 +146,13 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
     for target, mod in getattr(graph, "edges", ()) or ():
         modified.setdefault((target.start, target.end), set()).add(mod.category)
     for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
-        gs = _groundings(m, lexicon, policy, memo)
-        typ = memo.get(("type", gs, m.type))
-        if typ is None:
-            typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
+        # one lookup per mention, keyed by the match (hashing the groundings runs Python per grounding)
+        key = (m.entries, m.factor, m.how, m.type)
+        typed = memo.get(key)
+        if typed is None:
+            gs = _groundings(m, lexicon, policy, memo)
+            typed = memo[key] = (gs, _mention_type(gs, lexicon, policy, m.type) or "")
+        gs, typ = typed
         if not typ:
             continue
         context = frozenset(modified.get((span.start, span.end), ()))
