@@ -120,15 +120,21 @@ class LexiconMatcher:
             if firsts[i]:
                 # Walk forward while the words so far begin some multi-word term, then take the
                 # longest full term among them.
+                # (each key is built and looked up once: the longest with entries is kept on the way)
                 j = i + 1
                 si = seg[i]
-                while j < n and seg[j] == si and (tuple(words[i : j + 1]) in prefixes or tuple(words[i : j + 1]) in index):
-                    j += 1
-                for length in range(j - i, 0, -1):
-                    entries = index.get(tuple(words[i : i + length]))
+                while j < n and seg[j] == si:
+                    key = tuple(words[i : j + 1])
+                    entries = index.get(key)
                     if entries:
-                        found = (length, entries)
+                        found = (j + 1 - i, entries)
+                    elif key not in prefixes and key not in index:
                         break
+                    j += 1
+                if found is None:
+                    entries = index.get((words[i],))
+                    if entries:
+                        found = (1, entries)
             if found is None:
                 if caps[i]:
                     surface = raw[i]

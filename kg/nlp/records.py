@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from kg.config import Config
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
-from kg.nlp.doc import SPAN_GROUP
+from kg.nlp.doc import SPAN_GROUP, doc_text
 from kg.nlp.match import Match
 from kg.ontology import Lexicon, TypePolicy
 
@@ -135,7 +135,7 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
                   first_sentence: int = 0) -> None:
     """The sentences, mentions and cues of one section's Doc (of the piece of its text at ``offset``, whose
     first sentence is the section's ``first_sentence``-th), appended to the lists."""
-    tokens = _Tokens(sdoc, len(sdoc.text))
+    tokens = _Tokens(sdoc, len(doc_text(sdoc)))  # (Doc.text is rebuilt from the tokens on each access)
     starts, n = tokens.sentences, tokens.n
     for i, a_tok in enumerate(starts):
         b_tok = starts[i + 1] if i + 1 < len(starts) else n
