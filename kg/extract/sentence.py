@@ -4,6 +4,7 @@ subject before a trigger, a coordinated list of objects after it, negation and h
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,7 +47,8 @@ class SentenceView:
         return not self.types.isdisjoint(types)
 
     def clause(self, pos: int) -> int:
-        return sum(1 for b in self.breaks if b <= pos)
+        """How many clause breaks end at or before ``pos`` (the breaks are in ascending order)."""
+        return bisect_right(self.breaks, pos)
 
     def text(self, start: int, end: int) -> str:
         s = self.sentence
