@@ -37,6 +37,28 @@ class _WordCache(dict):
         return out
 
 
+class _Memo(dict):
+    """key -> ``fn(key)``, filled on first use (looked up by a C-level ``map``: gaps and words repeat)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str):
+        out = self.fn(key)
+        if len(self) < 500_000:
+            self[key] = out
+        return out
+
+
+def _hard_gap(gap: str) -> int:
+    return 1 if _HARD_GAP.search(gap) else 0
+
+
+def _capitalised(word: str) -> bool:
+    return _CAPITAL.match(word) is not None
+
+
 @Language.factory("kg_lexicon_matcher")
 def make_lexicon_matcher(nlp: Language, name: str) -> "LexiconMatcher":
     return LexiconMatcher()
@@ -60,6 +82,8 @@ class LexiconMatcher:
         self.window = rec.table("composition").integer("window")
         self.compositions = tuple(config.compositions.values())
         self._word_cache = _WordCache(self.norm)
+        self._gap_cache = _Memo(_hard_gap)
+        self._caps_cache = _Memo(_capitalised)
         self._variant_cache: dict[tuple[str, ...], bool] = {}
         self._types_cache: dict[tuple, frozenset] = {}
         self._ordered_cache: dict[tuple, tuple[str, ...]] = {}
@@ -87,7 +111,7 @@ class LexiconMatcher:
         offsets = list(accumulate(map(len, parts)))
         starts = offsets[0:-1:2]
         ends = offsets[1::2]
-        change = [1 if h else 0 for h in map(_HARD_GAP.search, parts[0:-1:2])]
+        change = list(map(self._gap_cache.__getitem__, parts[0:-1:2]))
         change[0] = 1
         n = len(raw)
         for sent_start in sentence_starts(doc):
@@ -106,7 +130,7 @@ class LexiconMatcher:
         n = len(words)
         # Only words that begin a term, or start with a capital (abbreviations), can start a match.
         firsts = list(map(max_len.__contains__, words))
-        caps = list(map(_CAPITAL.match, raw))
+        caps = list(map(self._caps_cache.__getitem__, raw))
         lowered = not _CAPITAL.search(text)
         if lowered:  # a text written all in lower case: acronyms without a vowel ("nsclc") can be no English word
             caps = [bool(_NO_VOWEL.match(w)) and w.upper() in acronyms for w in raw]
