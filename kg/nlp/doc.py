@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import spacy  # noqa: F401  (imported first: the warning filters below are for what it warns at import and use)
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
 from kg.nlp.match import Match
@@ -26,17 +26,6 @@ if not Doc.has_extension("kg_matches"):
 def doc_text(doc: Doc) -> str:
     """A Doc's text, from the tokenizer's copy when there is one (``Doc.text`` is rebuilt on each access)."""
     return doc.user_data.get("kg_text") or doc.text
-
-
-def sentence_starts(doc: Doc) -> list[int]:
-    """The character offset where each sentence of the Doc starts (``[s.start_char for s in doc.sents]``,
-    from the token arrays: no Span per sentence)."""
-    if not len(doc):
-        return []
-    if not doc.has_annotation("SENT_START"):
-        return [s.start_char for s in doc.sents]  # raises as Doc.sents does
-    firsts = [0] + ((doc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist()
-    return doc.to_array(IDX)[firsts].tolist()
 
 
 def write_match_spans(doc: Doc, matches: Sequence[Match]) -> Doc:

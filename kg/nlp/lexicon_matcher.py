@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from kg.config import Config
 from kg.nlp.conventions import SpanRules, defined_abbreviations
-from kg.nlp.doc import abbreviations_of, doc_text, sentence_starts, write_match_spans
+from kg.nlp.doc import abbreviations_of, doc_text, write_match_spans
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
 
@@ -114,8 +114,8 @@ class LexiconMatcher:
         change = list(map(self._gap_cache.__getitem__, parts[0:-1:2]))
         change[0] = 1
         n = len(raw)
-        for sent_start in sentence_starts(doc):
-            k = bisect_left(starts, sent_start)
+        for sent in doc.sents:  # (a Span per sentence is cheaper here than numpy on the token arrays)
+            k = bisect_left(starts, sent.start_char)
             if k < n:
                 change[k] = 1
         seg = list(accumulate(change))
