@@ -12,9 +12,11 @@ and the notebooks call this; nothing here prints.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,22 @@ from kg.model import AnnotatedDocument, Claim, Concept, Document
 from kg.ontology import Lexicon, ZhLexicon, load_lexicon, load_zh_lexicon
 
 log = logging.getLogger(__name__)
+
+# Allocations between two collections of the youngest generation while documents are read (Python's
+# default is 700): reading makes and drops millions of short-lived objects, and collecting every 700 of
+# them cost about a tenth of the pipeline's time. Only the timing of collections changes, never a result.
+YOUNG_COLLECTION = 20_000
+
+
+@contextmanager
+def fewer_collections(young: int = YOUNG_COLLECTION) -> Iterator[None]:
+    """Run the cyclic garbage collector less often inside the block (its thresholds restored after)."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(young, old[0]), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def parse_langs(lang: str | Sequence[str], config: Config | None = None) -> tuple[str, ...]:
@@ -214,13 +232,18 @@ class Pipeline:
     def run(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> KnowledgeGraph:
         """Recognise, ground, extract and assemble over documents already read (in ``lang``, default
         the pipeline's languages)."""
-        reading = self.read(documents, progress, lang)
-        graph = self.assemble(reading)
+        with fewer_collections():
+            reading = self.read(documents, progress, lang)
+            graph = self.assemble(reading)
         return KnowledgeGraph(reading.documents, reading.annotated, reading.claims, graph, self.lexicon, self.config)
 
     def read(self, documents: Iterable[Document], progress: bool = False, lang: str | Sequence[str] | None = None) -> "Reading":
         """Recognition, grounding and extraction (claims of both languages of a document reconciled):
         what assembly needs, for documents already read."""
+        with fewer_collections():
+            return self._read(documents, progress, lang)
+
+    def _read(self, documents: Iterable[Document], progress: bool, lang: str | Sequence[str] | None) -> "Reading":
         docs, deleted = withdraw(list(documents))
         langs = self._languages_to_read(docs, lang)
         annotated = self._annotate(docs, langs, progress)

@@ -4,6 +4,7 @@ subject before a trigger, a coordinated list of objects after it, negation and h
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -23,14 +24,15 @@ class SentenceView:
     lower: str = ""
     types: frozenset[str] = frozenset()
     topic: Mention | None = None  # the document's topic (its title names it), for statements that name no object
-    _found: dict = field(default_factory=dict, repr=False)  # pattern -> its matches in the sentence
+    _found: dict = field(default_factory=dict, repr=False)  # id(pattern) -> its matches in the sentence
 
     def matches(self, rx: re.Pattern) -> list[re.Match]:
         """Every match of ``rx`` in the sentence's text, found once: the rule families and the claim
-        classifier look for the same trigger patterns."""
-        found = self._found.get(rx)
+        classifier look for the same trigger patterns. (Keyed by identity: a pattern's hash is computed
+        from its compiled code on every call, microseconds for the long trigger patterns.)"""
+        found = self._found.get(id(rx))
         if found is None:
-            found = self._found[rx] = list(rx.finditer(self.sentence.text))
+            found = self._found[id(rx)] = list(rx.finditer(self.sentence.text))
         return found
 
     @property
@@ -45,7 +47,8 @@ class SentenceView:
         return not self.types.isdisjoint(types)
 
     def clause(self, pos: int) -> int:
-        return sum(1 for b in self.breaks if b <= pos)
+        """How many clause breaks end at or before ``pos`` (the breaks are in ascending order)."""
+        return bisect_right(self.breaks, pos)
 
     def text(self, start: int, end: int) -> str:
         s = self.sentence

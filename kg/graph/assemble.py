@@ -129,7 +129,13 @@ def assemble(
     g.graph["documents"] = {d.id: d for d in documents}
     for ad in annotated:
         g.graph["documents"].setdefault(ad.document.id, ad.document)
+    added: dict[int, Concept] = {}  # concepts already added, by identity (held: an id is never reused)
     for _, concept, doc_id in node_contributions(claims, annotated, extra_concepts):
+        if id(concept) in added:  # adding a concept to its node again changes nothing (add_concept)
+            if doc_id is not None:
+                g.nodes[concept.curie]["mentioned_in"].add(doc_id)
+            continue
+        added[id(concept)] = concept
         _add_node(g, concept, doc_id)
     g.graph["mention_spans"] = mention_spans(annotated)
     seen_of: dict[tuple[str, str, str], set[tuple]] = {}  # each edge's evidence keys: one set per edge

@@ -37,8 +37,13 @@ def node_records(claims: Sequence[Claim], annotated: Sequence[AnnotatedDocument]
     """``(curie, rank, record)`` for each node of a chunk and each way it came to be one, plus a bare
     record for each identifier a node points to (agent, head) that the chunk has no node for."""
     parts: dict[tuple[str, int], NodeAttributes] = {}
+    added: dict[tuple[int, int], Concept] = {}  # (rank, id) of the concepts added (held: no id is reused)
     for how, concept, _ in node_contributions(claims, annotated, extra_concepts):
-        key = (concept.curie, RANK[how])
+        rank = RANK[how]
+        if (rank, id(concept)) in added:  # adding a concept to its record again changes nothing
+            continue
+        added[rank, id(concept)] = concept
+        key = (concept.curie, rank)
         parts[key] = add_concept(parts.get(key), concept)
     present = {curie for curie, _ in parts}
     refs = {ref for d in parts.values() for ref in (d["agent"], d["composed_of"]) if ref and ref not in present}

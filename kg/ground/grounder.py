@@ -47,6 +47,9 @@ class Grounder:
         self.policy = TypePolicy.from_config(self.config)
         self._rank = {t: i for i, t in enumerate(self.policy.type_order)}
         self._memo: dict[tuple, tuple] = {}
+        # the same, by the identity of the groundings' tuple (the recogniser hands one tuple to every
+        # mention matched alike; hashing it runs Python per grounding): (tuple, result), kept small
+        self._by_id: dict[int, tuple[tuple, tuple]] = {}
         self.fuzzy = fuzzy
         self.compositions = self.config.compositions
         self.concept_prefixes = curies_of(self.config).concept_prefixes
@@ -142,12 +145,20 @@ class Grounder:
             return self._compose(m)
         if not m.groundings:
             return self._unlinked(m)
-        found = self._memo.get(m.groundings)
-        if found is None:
-            concepts = self._concepts(m.groundings)
-            found = (tuple(concepts), self.ranked(m.groundings)) if concepts else ((), ())
-            if len(self._memo) < 100_000:
-                self._memo[m.groundings] = found
+        gs = m.groundings
+        seen = self._by_id.get(id(gs))
+        if seen is not None and seen[0] is gs:
+            found = seen[1]
+        else:
+            found = self._memo.get(gs)
+            if found is None:
+                concepts = self._concepts(gs)
+                found = (tuple(concepts), self.ranked(gs)) if concepts else ((), ())
+                if len(self._memo) < 100_000:
+                    self._memo[gs] = found
+            if len(self._by_id) >= 20_000:
+                self._by_id.clear()
+            self._by_id[id(gs)] = (gs, found)
         concepts, ranked = found
         if not concepts:
             return self._given(m)
@@ -219,6 +230,7 @@ class Grounder:
 
     def ground_documents(self, ads: Sequence[AnnotatedDocument]) -> list[AnnotatedDocument]:
         """Ground every mention of the documents (the fuzzy linker is asked once for all of them)."""
+        self._by_id.clear()
         flat = [m for ad in ads for m in ad.mentions]
         linked = self.link_fuzzy(flat)
         out, k = [], 0

@@ -6,11 +6,24 @@ matchers then give each short form its long form's grounding (``kg.nlp.match.abb
 
 from bisect import bisect_left, bisect_right
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.doc import doc_text
+
 
 LONGEST = 8  # tokens between parentheses that scispaCy's filter_matches still considers
+
+
+def _token_texts(doc: Doc) -> list[str]:
+    """``[t.text for t in doc]``, cut from the Doc's text by the tokens' offsets (a token's text is its
+    slice of the text), without making a Token object per token."""
+    if not len(doc):
+        return []
+    text = doc_text(doc)
+    starts = doc.to_array(IDX)
+    return list(map(text.__getitem__, map(slice, starts.tolist(), (starts + doc.to_array(LENGTH)).tolist())))
 
 
 def _abbreviation_detector_class():
@@ -24,7 +37,7 @@ def _abbreviation_detector_class():
         def __call__(self, doc: Doc) -> Doc:
             # The parenthesis pattern "( + )" of scispaCy's Matcher, found by a scan: every "(" with every
             # ")" at least two tokens later, in (start, end) order, as the Matcher returns them.
-            orths = [t.text for t in doc]
+            orths = _token_texts(doc)
             opens = [i for i, t in enumerate(orths) if t == "("]
             if not opens:
                 return doc

@@ -38,6 +38,28 @@ class _WordCache(dict):
         return out
 
 
+class _Memo(dict):
+    """key -> ``fn(key)``, filled on first use (looked up by a C-level ``map``: gaps and words repeat)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str):
+        out = self.fn(key)
+        if len(self) < 500_000:
+            self[key] = out
+        return out
+
+
+def _hard_gap(gap: str) -> int:
+    return 1 if _HARD_GAP.search(gap) else 0
+
+
+def _capitalised(word: str) -> bool:
+    return _CAPITAL.match(word) is not None
+
+
 @Language.factory("kg_lexicon_matcher")
 def make_lexicon_matcher(nlp: Language, name: str) -> "LexiconMatcher":
     return LexiconMatcher()
@@ -61,6 +83,8 @@ class LexiconMatcher:
         self.window = rec.table("composition").integer("window")
         self.compositions = tuple(config.compositions.values())
         self._word_cache = _WordCache(self.norm)
+        self._gap_cache = _Memo(_hard_gap)
+        self._caps_cache = _Memo(_capitalised)
         self._variant_cache: dict[tuple[str, ...], bool] = {}
         self._types_cache: dict[tuple, frozenset] = {}
         self._ordered_cache: dict[tuple, tuple[str, ...]] = {}
@@ -89,10 +113,10 @@ class LexiconMatcher:
         offsets = list(accumulate(map(len, parts)))
         starts = offsets[0:-1:2]
         ends = offsets[1::2]
-        change = [1 if h else 0 for h in map(_HARD_GAP.search, parts[0:-1:2])]
+        change = list(map(self._gap_cache.__getitem__, parts[0:-1:2]))
         change[0] = 1
         n = len(raw)
-        for sent in doc.sents:
+        for sent in doc.sents:  # (a Span per sentence is cheaper here than numpy on the token arrays)
             k = bisect_left(starts, sent.start_char)
             if k < n:
                 change[k] = 1
@@ -108,7 +132,7 @@ class LexiconMatcher:
         n = len(words)
         # Only words that begin a term, or start with a capital (abbreviations), can start a match.
         firsts = list(map(max_len.__contains__, words))
-        caps = list(map(_CAPITAL.match, raw))
+        caps = list(map(self._caps_cache.__getitem__, raw))
         lowered = not _CAPITAL.search(text)
         if lowered:  # a text written all in lower case: acronyms without a vowel ("nsclc") can be no English word
             caps = [bool(_NO_VOWEL.match(w)) and w.upper() in acronyms for w in raw]
@@ -122,15 +146,21 @@ class LexiconMatcher:
             if firsts[i]:
                 # Walk forward while the words so far begin some multi-word term, then take the
                 # longest full term among them.
+                # (each key is built and looked up once: the longest with entries is kept on the way)
                 j = i + 1
                 si = seg[i]
-                while j < n and seg[j] == si and (tuple(words[i : j + 1]) in prefixes or tuple(words[i : j + 1]) in index):
-                    j += 1
-                for length in range(j - i, 0, -1):
-                    entries = index.get(tuple(words[i : i + length]))
+                while j < n and seg[j] == si:
+                    key = tuple(words[i : j + 1])
+                    entries = index.get(key)
                     if entries:
-                        found = (length, entries)
+                        found = (j + 1 - i, entries)
+                    elif key not in prefixes and key not in index:
                         break
+                    j += 1
+                if found is None:
+                    entries = index.get((words[i],))
+                    if entries:
+                        found = (1, entries)
             if found is None:
                 if caps[i]:
                     surface = raw[i]

@@ -12,7 +12,7 @@ from spacy.language import Language
 from kg import ids
 from kg.config import Config
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
-from kg.nlp.doc import SPAN_GROUP
+from kg.nlp.doc import SPAN_GROUP, doc_text
 from kg.nlp.match import Match
 from kg.ontology import Lexicon, TypePolicy
 
@@ -143,7 +143,7 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
                   first_sentence: int = 0) -> None:
     """The sentences, mentions and cues of one section's Doc (of the piece of its text at ``offset``, whose
     first sentence is the section's ``first_sentence``-th), appended to the lists."""
-    tokens = _Tokens(sdoc, len(sdoc.text))
+    tokens = _Tokens(sdoc, len(doc_text(sdoc)))  # (Doc.text is rebuilt from the tokens on each access)
     starts, n = tokens.sentences, tokens.n
     for i, a_tok in enumerate(starts):
         b_tok = starts[i + 1] if i + 1 < len(starts) else n
@@ -154,13 +154,19 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
     for target, mod in getattr(graph, "edges", ()) or ():
         modified.setdefault((target.start, target.end), set()).add(mod.category)
     for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
-        gs = _groundings(m, lexicon, policy, memo)
+        # one lookup per mention, keyed by the match (hashing the groundings runs Python per grounding)
+        key = (m.entries, m.factor, m.how, m.type)
+        typed = memo.get(key)
+        if typed is None:
+            gs = _groundings(m, lexicon, policy, memo)
+            typed = memo[key] = (gs, _mention_type(gs, lexicon, policy, m.type) or "")
+        gs, typ = typed
         if not gs and m.type and not m.entries and m.how in ("head", "abbreviation"):
             # a head-word mention (or a short form defined by one): its minted identifier, never a fuzzy one
             gs = _head_grounding(m.long_form or section.text[m.start + offset : m.end + offset], lexicon)
-        typ = memo.get(("type", gs, m.type))
-        if typ is None:
-            typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
+            typ = memo.get(("type", gs, m.type))
+            if typ is None:
+                typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
         if not typ:
             continue
         context = frozenset(modified.get((span.start, span.end), ()))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from kg.curie import curies_of
 from kg.graph import edge_records, node_records
 from kg.model import Document
-from kg.pipeline import Pipeline, mention_rows, mentions_tsv
+from kg.pipeline import Pipeline, fewer_collections, mention_rows, mentions_tsv
 from kg.rdf.build import Minter, document_blocks
 from kg.scale.work import WorkFolder
 
@@ -65,6 +65,10 @@ class ChunkWriter:
 
     def process(self, index: int, docs: Sequence[Document]) -> dict:
         """Read chunk ``index`` and write its shards (its summary last); returns the summary."""
+        with fewer_collections():
+            return self._process(index, docs)
+
+    def _process(self, index: int, docs: Sequence[Document]) -> dict:
         t0 = time.perf_counter()
         reading = self.pipeline.read(docs)
         graph = self.pipeline.assemble(reading, labels=False)  # labels need the whole corpus's nodes
