@@ -63,19 +63,17 @@ class Extractor:
         if which is False:
             return None
         path = model_path(self.config, self.lang) if which is True else Path(which)
-        if path is None:
-            return None
-        families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
-        return ClaimClassifier(ClaimModel.load(path), thresholds(self.config), families, trigger_patterns(self.rules),
-                               deferred=deferred(self.config), clause_break=self.rules.clause_break,
-                               may_cross=may_cross(self.config))
+        return None if path is None else self._pairs(ClaimModel.load(path))
 
     def pair_reader(self, spec=None) -> ClaimClassifier:
         """A classifier without a model over this extractor's families: what ``kg train claims`` reads
         candidate pairs with (``spec``: the features, default the model's or ``FeatureSpec()``)."""
+        return self._pairs(None, spec or (self.classifier.model.spec if self.classifier and self.classifier.model else None))
+
+    def _pairs(self, model: ClaimModel | None, spec=None) -> ClaimClassifier:
+        """A classifier (``model``, or none: a pair reader) over the treats, prevention and adverse families."""
         families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
-        return ClaimClassifier(None, thresholds(self.config), families, trigger_patterns(self.rules),
-                               spec or (self.classifier.model.spec if self.classifier and self.classifier.model else None),
+        return ClaimClassifier(model, thresholds(self.config), families, trigger_patterns(self.rules), spec,
                                deferred=deferred(self.config), clause_break=self.rules.clause_break,
                                may_cross=may_cross(self.config))
 
@@ -147,7 +145,6 @@ class Extractor:
             subjects = [m for m in mentions if m.concept_of(self._subject_types) is not None]
             if subjects:
                 previous[(s.section, s.lang)] = subjects[0]
-
 
     def topic(self, ad: AnnotatedDocument) -> Mention | None:
         """The document's topic: the disease its title is the name of (a title of ``[topic] sections`` in
