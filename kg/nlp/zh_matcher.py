@@ -56,13 +56,16 @@ class ZhLexiconMatcher:
         words = heads.table("words", {}) if heads else {}
         self.class_words = {w: typ for typ in words for w in words.strings(typ)}
         self.head_not = heads.regex("not", None) if heads else None
+        self.tr_marks, self.tr_chars, self.tr_min = frozenset(), frozenset(), 0
+        self.tr_type, self.tr_not_before, self.tr_drop = "drug", None, frozenset()
         tr = rec.table("transliteration", None)
-        self.tr_marks = frozenset(tr.string("marks")) - _SPACE if tr is not None else frozenset()
-        self.tr_chars = (frozenset(tr.string("characters")) - _SPACE) | self.tr_marks if tr is not None else frozenset()
-        self.tr_min = tr.integer("min_chars", 3) if tr is not None else 0
-        self.tr_type = tr.string("type", "drug") if tr is not None else "drug"
-        self.tr_not_before = tr.regex("not_before", None) if tr is not None else None
-        self.tr_drop = frozenset(tr.string("not_last", "")) if tr is not None else frozenset()
+        if tr is not None:  # [transliteration] of recognition.zh.toml (none: no transliterated names)
+            self.tr_marks = frozenset(tr.string("marks")) - _SPACE
+            self.tr_chars = (frozenset(tr.string("characters")) - _SPACE) | self.tr_marks
+            self.tr_min = tr.integer("min_chars", 3)
+            self.tr_type = tr.string("type", "drug")
+            self.tr_not_before = tr.regex("not_before", None)
+            self.tr_drop = frozenset(tr.string("not_last", ""))
         self.tr_heads = tuple(h for h, t in self.heads if t == self.tr_type)
         self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
