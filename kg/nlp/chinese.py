@@ -39,9 +39,10 @@ def build_chinese(lexicon: Lexicon, zh: ZhLexicon, config: Config) -> Language:
     seg = config.recognition("zh").table("segmenter", {})
     nlp.tokenizer.segmenter = Segmenter.jieba
     table = read_char_table(config.ontologies / seg.string("characters")) | width_table()
-    nlp.tokenizer.jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False), terms=(*zh.terms, *class_words(config)),
-                                             inside_min=seg.integer("inside_min"), table=table)
+    jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False), terms=(*zh.terms, *class_words(config)),
+                               inside_min=seg.integer("inside_min"), table=table)
+    nlp.tokenizer.jieba_seg = jieba_seg
     nlp.add_pipe("sentencizer")
     matcher: ZhLexiconMatcher = nlp.add_pipe("kg_zh_lexicon_matcher")
-    matcher.use(lexicon, zh, config, table)
+    matcher.use(lexicon, zh, config, table, jieba_seg.terms.prefixes)  # its terms hold the matcher's
     return add_context(nlp, config, "zh")

@@ -35,10 +35,12 @@ class ZhLexiconMatcher:
     def __init__(self) -> None:
         self.lex: Lexicon | None = None
 
-    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config,
-            table: dict[int, int] | None = None) -> "ZhLexiconMatcher":
+    def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config, table: dict[int, int] | None = None,
+            prefixes: frozenset[str] | None = None) -> "ZhLexiconMatcher":
         """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``);
-        ``table``: the character table text and terms are read through (``kg.nlp.segmenter``)."""
+        ``table``: the character table text and terms are read through (``kg.nlp.segmenter``);
+        ``prefixes``: a set holding every prefix of the index's terms (read through ``table``), such as the
+        segmenter's (``TermIndex.prefixes``); built here when not given."""
         self.lex = lexicon
         self.zh = zh
         self.policy = TypePolicy.from_config(config)
@@ -77,6 +79,7 @@ class ZhLexiconMatcher:
                 key = t.translate(self.table)
                 index[key] = tuple(sorted(set(index.get(key, ()) + kept)))
         self.index = index
+        self.prefixes = prefixes if prefixes is not None else frozenset(k[:e] for k in index for e in range(1, len(k) + 1))
         return self
 
     def _scan(self, doc: Doc, text: str, norm: str) -> tuple[list[Match], list[Match]]:
@@ -88,13 +91,13 @@ class ZhLexiconMatcher:
         out: list[Match] = []
         heads: list[Match] = []  # head-word mentions, kept where no other match is (see __call__)
         abbrs: dict[str, Match] = {}
-        max_len = self.zh.max_len
+        index, prefixes = self.index, self.prefixes
         i = 0
         while i < n:
             found = None
             j = i
-            while j < n and ends[j] - starts[i] <= max_len:
-                entries = self.index.get(norm[starts[i] : ends[j]])
+            while j < n and (key := norm[starts[i] : ends[j]]) in prefixes:  # no term goes on past a non-prefix
+                entries = index.get(key)
                 if entries:
                     found = (j, entries)
                 j += 1
