@@ -15,6 +15,7 @@ The words yielded are slices of the original text.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -80,6 +81,74 @@ class TermIndex:
         return out
 
 
+_ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng, one character
+
+
+class JiebaCuts:
+    """The word boundaries jieba's ``Tokenizer.cut(text, HMM=False)`` gives (jieba 0.42), found without making
+    its words: the same dictionary graph, the same best route (equal scores keep the longer word, as jieba's
+    ``max`` over ``(score, end)`` does) and the same float sums, with the log-frequency of each word looked up
+    once and kept (``logp``); single Latin letters and digits run together as jieba glues them; outside
+    jieba's blocks (``re_han_default``) every character is a word, except ``\\r\\n``."""
+
+    def __init__(self, tk) -> None:
+        import jieba
+
+        self.tk = tk
+        self.han = jieba.re_han_default
+        self.total = None
+        self.logp: dict[str, float] = {}
+
+    def __call__(self, text: str, cuts: set[int]) -> None:
+        """Add the boundaries of ``text`` to ``cuts``."""
+        if self.total != self.tk.total:  # add_word changes the total every score is relative to
+            self.total, self.logp = self.tk.total, {}
+        pos = 0
+        for m in self.han.finditer(text):
+            self._other(text, pos, m.start(), cuts)
+            self._block(text[m.start() : m.end()], m.start(), cuts)
+            pos = m.end()
+        self._other(text, pos, len(text), cuts)
+
+    @staticmethod
+    def _other(text: str, a: int, b: int, cuts: set[int]) -> None:
+        cuts.update(p for p in range(a, b + 1) if not (a < p < b and text[p] == "\n" and text[p - 1] == "\r"))
+
+    def _block(self, blk: str, base: int, cuts: set[int]) -> None:
+        freq, logp, logtotal = self.tk.FREQ, self.logp, math.log(self.total)
+        n = len(blk)
+        score = [0.0] * n + [0]
+        end = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best, best_x = None, k
+            i, frag = k, blk[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    lp = logp.get(frag)
+                    if lp is None:
+                        lp = logp[frag] = math.log(freq[frag]) - logtotal
+                    v = lp + score[i + 1]
+                    if best is None or v >= best:
+                        best, best_x = v, i
+                i += 1
+                frag = blk[k : i + 1]
+            if best is None:  # no dictionary word starts here: the character alone
+                frag = blk[k]
+                lp = logp.get(frag)
+                if lp is None:
+                    lp = logp[frag] = math.log(freq.get(frag) or 1) - logtotal
+                best = lp + score[k + 1]
+            score[k], end[k] = best, best_x
+        x, eng = 0, False
+        while x < n:
+            y = end[x] + 1
+            was, eng = eng, y - x == 1 and blk[x] in _ENG
+            if not (eng and was):
+                cuts.add(base + x)
+            x = y
+        cuts.add(base + n)
+
+
 class JiebaSegmenter:
     """What spaCy's ``ChineseTokenizer`` calls as ``jieba_seg.cut(text, cut_all=False)``: a private jieba
     tokenizer over jieba's default dictionary with kg's few words added (``add_word``: ConText cues,
@@ -112,6 +181,7 @@ class JiebaSegmenter:
         for w in words:
             self.tk.add_word(w)
         self.terms = TermIndex(t.translate(self.table) for t in terms)
+        self.jieba_cuts = JiebaCuts(self.tk)
         log.debug("jieba ready in %.2f s (%d words added, %d terms)", time.perf_counter() - t, len(words),
                   len(self.terms.terms))
 
@@ -122,10 +192,13 @@ class JiebaSegmenter:
     def cut(self, text: str, cut_all: bool = False) -> Iterator[str]:
         norm = self.normalise(text)
         cuts = {0, len(text)}
-        pos = 0
-        for w in self.tk.cut(norm, cut_all=cut_all, HMM=self.hmm):
-            pos += len(w)
-            cuts.add(pos)
+        if self.hmm or cut_all:
+            pos = 0
+            for w in self.tk.cut(norm, cut_all=cut_all, HMM=self.hmm):
+                pos += len(w)
+                cuts.add(pos)
+        else:
+            self.jieba_cuts(norm, cuts)
         if self.terms.terms:
             for s, e in self.terms.matches(norm, cuts, self.inside_min):
                 cuts.difference_update(range(s + 1, e))

@@ -71,6 +71,25 @@ def test_long_terms_are_cut_whole_inside_jieba_words_short_ones_only_on_its_boun
     assert "肾小球肾炎" in words and "".join(words) == "急进性肾小球肾炎患儿"
 
 
+JIEBA_TEXTS = ["间充质干细胞(MSCs)可分化为肝细胞样细胞, 并分泌可溶性因子。", "4.第三类（1）无症状性WPW综合征患者，年龄小于5岁。",
+               "患者\r\n于2019年行CT检查：abc-12 x_y.z 肝癌%", "中风险人群\t\r\r\n 服用ＣＯＰＤ药物", "", "\r\n", "a b1"]
+
+
+@pytest.mark.parametrize("text", JIEBA_TEXTS)
+def test_kg_cuts_where_jieba_cuts(zh_nlp, text):
+    """kg's own reading of jieba's dictionary route gives the boundaries jieba's ``cut(HMM=False)`` gives."""
+    seg = zh_nlp.tokenizer.jieba_seg
+    norm = seg.normalise(text)
+    want, pos = {0, len(text)}, 0
+    for w in seg.tk.cut(norm, HMM=False):
+        pos += len(w)
+        want.add(pos)
+    got = {0, len(text)}
+    seg.jieba_cuts(norm, got)
+    assert got == want
+    assert len(text) < 3 or 2 < len(want) < len(text) + 1  # words of more than one character, and cuts
+
+
 def test_traditional_and_full_width_text_finds_simplified_terms(pipeline):
     kg = pipeline.run([zh_doc("間充質幹細胞(MSCs)治療肝硬化。慢性肝衰竭與肝硬化患者，使用ＭＳＣｓ。")])
     got = {(m.text, m.concept.curie) for m in kg.annotated[0].mentions}
