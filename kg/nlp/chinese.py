@@ -13,6 +13,7 @@ from spacy.language import Language
 from kg.config import Config
 from kg.nlp.context import add_context
 from kg.nlp.segmenter import JiebaSegmenter, read_char_table, width_table
+from kg.nlp.tokenizer import TextKeepingTokenizer
 from kg.nlp.zh_matcher import ZhLexiconMatcher
 from kg.ontology import Lexicon, ZhLexicon
 
@@ -42,6 +43,7 @@ def build_chinese(lexicon: Lexicon, zh: ZhLexicon, config: Config) -> Language:
     jieba_seg = JiebaSegmenter(segmenter_words(zh, config), hmm=seg.boolean("hmm", False), terms=(*zh.terms, *class_words(config)),
                                inside_min=seg.integer("inside_min"), table=table)
     nlp.tokenizer.jieba_seg = jieba_seg
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)  # the matcher and the reader need the text again
     nlp.add_pipe("sentencizer")
     matcher: ZhLexiconMatcher = nlp.add_pipe("kg_zh_lexicon_matcher")
     matcher.use(lexicon, zh, config, table, jieba_seg.terms.prefixes)  # its terms hold the matcher's

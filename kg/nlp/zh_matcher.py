@@ -6,11 +6,12 @@ compositions ("肝移植后的并发症"). Writes the same span group and match 
 import re
 from bisect import bisect_left
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.config import Config
-from kg.nlp.doc import write_match_spans
+from kg.nlp.doc import doc_text, write_match_spans
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import Lexicon, TypePolicy, ZhLexicon
 
@@ -55,6 +56,10 @@ class ZhLexiconMatcher:
         self.head_max = heads.integer("max_chars", 12) if heads else 12
         self.heads = tuple(sorted(((h, typ) for typ in heads if typ not in ("min_chars", "max_chars", "not", "words")
                                    for h in heads.strings(typ)), key=lambda x: (-len(x[0]), x[0])))
+        sizes: dict[int, dict[str, str]] = {}
+        for h, typ in self.heads:
+            sizes.setdefault(len(h), {}).setdefault(h, typ)
+        self.head_sizes = tuple(sorted(sizes.items(), reverse=True))
         words = heads.table("words", {}) if heads else {}
         self.class_words = {w: typ for typ in words for w in words.strings(typ)}
         self.head_not = heads.regex("not", None) if heads else None
@@ -85,9 +90,10 @@ class ZhLexiconMatcher:
     def _scan(self, doc: Doc, text: str, norm: str) -> tuple[list[Match], list[Match]]:
         """Lexicon matches and head-word matches over the words of ``doc``; ``norm`` is its text read
         through the character table."""
-        starts = [t.idx for t in doc]
-        ends = [t.idx + len(t.text) for t in doc]
-        n = len(starts)
+        n = len(doc)
+        arr = doc.to_array([IDX, LENGTH]) if n else None  # (a Token object per word costs more)
+        starts = arr[:, 0].tolist() if n else []
+        ends = (arr[:, 0] + arr[:, 1]).tolist() if n else []
         out: list[Match] = []
         heads: list[Match] = []  # head-word mentions, kept where no other match is (see __call__)
         abbrs: dict[str, Match] = {}
@@ -153,7 +159,7 @@ class ZhLexiconMatcher:
         is none."""
         chars, n = self.tr_chars, len(starts)
         k, single, length = i, 0, 0
-        while k < n and ends[k] - starts[k] <= 4 and all(c in chars for c in norm[starts[k] : ends[k]]) \
+        while k < n and ends[k] - starts[k] <= 4 and chars.issuperset(norm[starts[k] : ends[k]]) \
                 and length + ends[k] - starts[k] <= self.head_max:
             single += ends[k] - starts[k] == 1
             length += ends[k] - starts[k]
@@ -189,8 +195,8 @@ class ZhLexiconMatcher:
         """The type a word no lexicon term matches takes from its head ("胆囊炎": …炎, a disease), if any."""
         if not _CJK_WORD.match(word) or (self.head_not is not None and self.head_not.search(word)):
             return None
-        for head, typ in self.heads:
-            if word.endswith(head) and len(word) > len(head):
+        for size, types in self.head_sizes:  # longest first, as ``heads`` is ordered
+            if len(word) > size and (typ := types.get(word[-size:])) is not None:
                 return typ
         return None
 
@@ -200,7 +206,7 @@ class ZhLexiconMatcher:
     def __call__(self, doc: Doc) -> Doc:
         if self.lex is None:
             raise RuntimeError("kg_zh_lexicon_matcher has no lexicon: call .use(lexicon, zh, config) after add_pipe")
-        text = doc.text
+        text = doc_text(doc)
         norm = text.translate(self.table) if self.table else text
         found, heads = self._scan(doc, text, norm)
         matches = self._compose(text, found)
