@@ -46,31 +46,27 @@ def read_char_table(path: Path) -> dict[int, int]:
 
 
 class TermIndex:
-    """The lexicon's terms (already read through the character table) and all their prefixes."""
+    """The lexicon's terms (already read through the character table) and all their prefixes (``prefixes``:
+    each prefix -> whether it is a term itself, one lookup for both questions)."""
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = frozenset(t for t in terms if t)
-        prefixes: set[str] = set()
-        for t in self.terms:
-            for k in range(1, len(t)):
-                prefixes.add(t[:k])
-        self.prefixes = frozenset(prefixes | self.terms)
+        prefixes = {t[:k]: False for t in self.terms for k in range(1, len(t))}
+        prefixes.update(dict.fromkeys(self.terms, True))
+        self.prefixes = prefixes
 
     def matches(self, text: str, bounds: set[int], inside_min: int) -> list[tuple[int, int]]:
         """Longest term matches, left to right, that either sit on ``bounds`` or are at least ``inside_min``
         characters long."""
         out: list[tuple[int, int]] = []
-        prefixes, terms = self.prefixes, self.terms
+        prefixes = self.prefixes
         n = len(text)
         i = 0
         while i < n:
-            if text[i] not in prefixes:
-                i += 1
-                continue
             best = 0
             j = i + 1
-            while j <= n and text[i:j] in prefixes:
-                if text[i:j] in terms and ((i in bounds and j in bounds) or j - i >= inside_min):
+            while j <= n and (term := prefixes.get(text[i:j])) is not None:
+                if term and (j - i >= inside_min or (i in bounds and j in bounds)):
                     best = j
                 j += 1
             if best:
@@ -81,6 +77,7 @@ class TermIndex:
         return out
 
 
+_PREFIX = "prefix"  # JiebaCuts.logp: a prefix of dictionary words, no word itself (frequency 0)
 _ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng, one character
 
 
@@ -97,7 +94,7 @@ class JiebaCuts:
         self.tk = tk
         self.han = jieba.re_han_default
         self.total = None
-        self.logp: dict[str, float] = {}
+        self.logp: dict[str, float | str] = {}
 
     def __call__(self, text: str, cuts: set[int]) -> None:
         """Add the boundaries of ``text`` to ``cuts``."""
@@ -116,29 +113,29 @@ class JiebaCuts:
 
     def _block(self, blk: str, base: int, cuts: set[int]) -> None:
         freq, logp, logtotal = self.tk.FREQ, self.logp, math.log(self.total)
+        alone = math.log(1) - logtotal  # a character that starts no dictionary word (jieba: freq or 1)
         n = len(blk)
         score = [0.0] * n + [0]
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
             best, best_x = None, k
             i, frag = k, blk[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    lp = logp.get(frag)
-                    if lp is None:
-                        lp = logp[frag] = math.log(freq[frag]) - logtotal
+            while True:
+                lp = logp.get(frag)  # log-frequency, _PREFIX (a prefix of words only) or None (not looked up)
+                if lp is None:
+                    f = freq.get(frag)
+                    if f is None:
+                        break
+                    lp = logp[frag] = math.log(f) - logtotal if f else _PREFIX
+                if lp is not _PREFIX:
                     v = lp + score[i + 1]
                     if best is None or v >= best:
                         best, best_x = v, i
                 i += 1
+                if i >= n:
+                    break
                 frag = blk[k : i + 1]
-            if best is None:  # no dictionary word starts here: the character alone
-                frag = blk[k]
-                lp = logp.get(frag)
-                if lp is None:
-                    lp = logp[frag] = math.log(freq.get(frag) or 1) - logtotal
-                best = lp + score[k + 1]
-            score[k], end[k] = best, best_x
+            score[k], end[k] = (alone + score[k + 1], k) if best is None else (best, best_x)
         x, eng = 0, False
         while x < n:
             y = end[x] + 1

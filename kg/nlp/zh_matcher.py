@@ -5,6 +5,7 @@ compositions ("肝移植后的并发症"). Writes the same span group and match 
 
 import re
 from bisect import bisect_left
+from collections.abc import Container
 
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
@@ -37,7 +38,7 @@ class ZhLexiconMatcher:
         self.lex: Lexicon | None = None
 
     def use(self, lexicon: Lexicon, zh: ZhLexicon, config: Config, table: dict[int, int] | None = None,
-            prefixes: frozenset[str] | None = None) -> "ZhLexiconMatcher":
+            prefixes: Container[str] | None = None) -> "ZhLexiconMatcher":
         """Give the matcher its lexicons and policy (the pipeline builder does, right after ``add_pipe``);
         ``table``: the character table text and terms are read through (``kg.nlp.segmenter``);
         ``prefixes``: a set holding every prefix of the index's terms (read through ``table``), such as the
