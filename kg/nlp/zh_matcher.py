@@ -132,8 +132,7 @@ class ZhLexiconMatcher:
             j, entries = found
             end = ends[j]
             factor, how = 1.0, None
-            types = {self.lex.types.get(c) for c, _ in entries}
-            if types & self.like_types:
+            if norm.startswith(self.like, end) and {self.lex.types.get(c) for c, _ in entries} & self.like_types:
                 for suffix in self.like:
                     if norm.startswith(suffix, end):
                         entries = tuple(e for e in entries if self.lex.types.get(e[0]) in self.like_types)
