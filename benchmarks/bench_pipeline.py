@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from child_env import CHILD_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [
     ROOT.parent / "shared/corpora/ncbi_disease/train/NCBItrainset_corpus.txt",
@@ -45,9 +47,9 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
 
     # Start-up: fresh interpreters, lexicon cache warm (the first run of all warms it).
-    subprocess.run([sys.executable, "-c", startup], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", startup], check=True, capture_output=True, cwd=ROOT, env=CHILD_ENV)
     startups = [float(subprocess.run([sys.executable, "-c", startup], check=True, capture_output=True, text=True,
-                                     cwd=ROOT).stdout.strip().splitlines()[-1]) for _ in range(args.repeat)]
+                                     cwd=ROOT, env=CHILD_ENV).stdout.strip().splitlines()[-1]) for _ in range(args.repeat)]
 
     from kg.ingest import read_documents
     from kg.pipeline import Pipeline

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from child_env import CHILD_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_00816c053d78e950.txt"
 # Start-up of the Chinese part alone: English pipeline and lexicon first, then the Chinese pipeline.
@@ -31,9 +33,10 @@ STARTUP_ZH_ONLY = ("import time; t = time.perf_counter(); from kg.pipeline impor
 
 
 def _fresh(code: str, runs: int) -> list[float]:
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)  # warms the caches
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT,
+                   env=CHILD_ENV)  # warms the caches
     return [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                                 cwd=ROOT).stdout.strip().splitlines()[-1]) for _ in range(runs)]
+                                 cwd=ROOT, env=CHILD_ENV).stdout.strip().splitlines()[-1]) for _ in range(runs)]
 
 
 def main() -> int:

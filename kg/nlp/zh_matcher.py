@@ -75,6 +75,9 @@ class ZhLexiconMatcher:
             self.tr_not_before = tr.regex("not_before", None)
             self.tr_drop = frozenset(tr.string("not_last", ""))
         self.tr_heads = tuple(h for h, t in self.heads if t == self.tr_type)
+        sfx = rec.table("member_suffix", None)  # "维生素B12": none, no member suffixes
+        self.sfx_rx = sfx.regex("pattern") if sfx is not None else None
+        self.sfx_types = frozenset(sfx.strings("types")) if sfx is not None else frozenset()
         self._types_cache: dict = {}
         # only entries whose identifier the English lexicon types can make a mention
         self.table = table or {}
@@ -115,13 +118,17 @@ class ZhLexiconMatcher:
                     m = abbrs[short]
                     out.append(abbreviation(m, starts[i], ends[i], m.long_form, self.policy.score("abbreviation")))
                 elif self.tr_chars and (k := self._transliterated(norm, starts, ends, i)) > i:
-                    heads.append(Match(starts[i], ends[k - 1], (), 1.0, "head", type=self.tr_type))
-                    i = k
+                    heads.append(self._head_match(norm, ends, starts[i], ends[k - 1], self.tr_type))
+                    i = bisect_left(starts, heads[-1].end)
                     continue
                 elif tok in self.class_words:
-                    heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.class_words[tok]))
+                    heads.append(self._head_match(norm, ends, starts[i], ends[i], self.class_words[tok]))
+                    i = bisect_left(starts, heads[-1].end)
+                    continue
                 elif self.heads and self.head_min <= len(tok) <= self.head_max and (head := self._head(tok)):
-                    heads.append(Match(starts[i], ends[i], (), 1.0, "head", type=head))
+                    heads.append(self._head_match(norm, ends, starts[i], ends[i], head))
+                    i = bisect_left(starts, heads[-1].end)
+                    continue
                 elif _ACRONYM_TOKEN.match(tok) and len(_CAPITALS.findall(tok)) >= 2:
                     acr = tok[:-1] if tok.endswith("s") and tok[-2:-1].isupper() else tok
                     entries = self.lex.acronyms.get(acr.replace("-", ""))
@@ -132,6 +139,8 @@ class ZhLexiconMatcher:
             j, entries = found
             end = ends[j]
             factor, how = 1.0, None
+            if self.sfx_rx is not None and (member := self._member(norm, ends, entries, end)) is not None:
+                end, entries, factor = member
             if norm.startswith(self.like, end) and {self.lex.types.get(c) for c, _ in entries} & self.like_types:
                 for suffix in self.like:
                     if norm.startswith(suffix, end):
@@ -182,6 +191,37 @@ class ZhLexiconMatcher:
         if len(name) >= self.tr_min and (single >= self.tr_min or any(c in self.tr_marks for c in name)):
             return self._eponym(norm, ends, k, i)
         return i
+
+    def _head_match(self, norm: str, ends: list[int], start: int, end: int, typ: str) -> Match:
+        """A head-word mention of ``typ`` at start-end, run over a member suffix ("两性霉素B") where one
+        follows and ``typ`` is of [member_suffix] types."""
+        if self.sfx_rx is not None and typ in self.sfx_types:
+            end = self._member_end(norm, ends, end) or end
+        return Match(start, end, (), 1.0, "head", type=typ)
+
+    def _member_end(self, norm: str, ends: list[int], end: int) -> int | None:
+        """The end of a member suffix ([member_suffix] of recognition.zh.toml: a Latin letter with digits,
+        a Greek letter) that follows ``end`` and ends a word, or None."""
+        hit = self.sfx_rx.match(norm, end)
+        if hit is None:
+            return None
+        k = bisect_left(ends, hit.end())
+        return hit.end() if k < len(ends) and ends[k] == hit.end() else None
+
+    def _member(self, norm: str, ends: list[int], entries: tuple, end: int) -> tuple[int, tuple, float] | None:
+        """A drug term followed by a member suffix ("维生素B12", "青霉素G", "干扰素α"): the end past the
+        suffix, the English lexicon's entries for the English name of each of the term's identifiers
+        with that suffix ("Vitamins" + "B12": vitamin B12) and the score factor 1; where it names none,
+        the term's own entries (the class) with the factor [scores] member; None when no suffix follows
+        or the term is of no type of [member_suffix] types."""
+        if not any(self.lex.types.get(c) in self.sfx_types for c, _ in entries):
+            return None
+        stop = self._member_end(norm, ends, end)
+        if stop is None:
+            return None
+        suffix = norm[end:stop]
+        found = {e for c, _ in entries for e in self.lex.find_by_name(f"{self.lex.label(c)} {suffix}")}
+        return (stop, tuple(sorted(found)), 1.0) if found else (stop, entries, self.policy.score("member"))
 
     def _ends_with_head(self, name: str) -> bool:
         return any(name.endswith(h) and len(name) > len(h) for h in self.tr_heads)

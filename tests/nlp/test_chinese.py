@@ -149,3 +149,21 @@ def test_transliterated_names_and_class_words_are_drug_and_procedure_mentions(pi
         "拉贝洛尔": "drug", "呋塞米": "drug", "利妥昔单抗": "drug", "抗生素": "drug", "手术治疗": "procedure", "吸氧": "procedure"}
     assert ms.get("帕金森病") == "disease" and "帕金森" not in ms
     assert not [t for t, typ in ms.items() if typ == "drug" and ("地" in t or "效" in t)]
+
+
+def test_a_member_suffix_names_one_member_of_a_drug_class(pipeline):
+    """A drug term followed by a Latin capital with digits or a Greek letter names one member of it
+    (recognition.zh.toml [member_suffix]): the mention runs over the suffix and grounds to the English
+    lexicon's term of that name (青霉素 "Penicillins" + G: penicillin G), or to the class, scored lower,
+    where the English lexicon names no such member (干扰素α2a); a head-word name takes the suffix unlinked
+    (两性霉素B). Without a suffix the class stays itself; a Latin word after a term is no suffix."""
+    kg = pipeline.run([zh_doc("青霉素G用于治疗梅毒。干扰素α2a用于治疗毛细胞白血病。两性霉素B静脉滴注。青霉素过敏。青霉素Gram阳性。")])
+    ms = kg.annotated[0].mentions
+    got = {m.text: m.concept.curie for m in ms}
+    assert got["青霉素G"] == "MESH:D010400"
+    assert got["干扰素α2a"] == "MESH:D007372"  # interferons
+    ifn = next(m for m in ms if m.text == "干扰素α2a")
+    assert ifn.groundings[0].score < 0.8
+    assert got["两性霉素B"].startswith("kgid:unlinked_")
+    plain = [m.concept.curie for m in ms if m.text == "青霉素"]
+    assert len(plain) == 2 and plain[0] == plain[1] != "MESH:D010400"
