@@ -55,6 +55,50 @@ class Hints:
         return False
 
 
+def implies_hint(rx: re.Pattern, hints: Hints | None) -> bool:
+    """Whether every match of ``rx`` in ASCII text holds one of the hint words, case aside (so that a
+    sentence whose lowercased text has none has no match either): each alternative of the pattern must
+    hold a run of literal characters, or a group repeated at least once, that contains a hint word. False
+    where that is not shown (a pattern the parser of ``re`` does not read, an alternative with no such run)."""
+    if hints is None:
+        return False
+    try:
+        from re import _parser
+
+        tree = _parser.parse(rx.pattern, rx.flags)
+    except Exception:  # noqa: BLE001  (a private module: not showing it only means no shortcut)
+        return False
+    return _must_hold(list(tree), hints.words, _parser)
+
+
+def _must_hold(items: list, words: tuple[str, ...], c) -> bool:
+    """Whether every match of the parsed sequence ``items`` contains one of ``words`` (see ``implies_hint``)."""
+    def holds(run: list[str]) -> bool:
+        text = "".join(run)
+        return bool(run) and text.isascii() and any(w in text.lower() for w in words)
+
+    run: list[str] = []
+    for i, (op, av) in enumerate(items):
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        # an alternation read with the literals before it and what follows it (the parser moves the
+        # common prefix of alternatives out: "prevention|prophylaxis" is "pr" then "evention|ophylaxis")
+        if op is c.BRANCH and all(_must_hold([(c.LITERAL, ord(x)) for x in run] + list(alt) + items[i + 1:], words, c)
+                                  for alt in av[1]):
+            return True
+        if holds(run):
+            return True
+        run = []
+        if op is c.SUBPATTERN and _must_hold(list(av[3]), words, c):
+            return True
+        if op is c.ATOMIC_GROUP and _must_hold(list(av), words, c):
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1 and _must_hold(list(av[2]), words, c):
+            return True
+    return holds(run)
+
+
 def _hints(words: Sequence[str]) -> Hints | None:
     return Hints(tuple(words)) if words else None
 
