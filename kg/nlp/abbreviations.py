@@ -37,6 +37,8 @@ def _abbreviation_detector_class():
         def __call__(self, doc: Doc) -> Doc:
             # The parenthesis pattern "( + )" of scispaCy's Matcher, found by a scan: every "(" with every
             # ")" at least two tokens later, in (start, end) order, as the Matcher returns them.
+            if "(" not in doc_text(doc):  # no "(" token: nothing to find (the token texts are not cut)
+                return doc
             orths = _token_texts(doc)
             opens = [i for i, t in enumerate(orths) if t == "("]
             if not opens:

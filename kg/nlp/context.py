@@ -92,6 +92,9 @@ def _context_class():
         def apply_modifiers(self):
             if self.prune_on_modifier_overlap:  # kg never asks for it; medspaCy's loops then
                 return super().apply_modifiers()
+            if not self.modifiers:  # no cue in the Doc (many titles): no target need be made a Span
+                self.edges = []
+                return None
             groups = self._by_sentence()
             for target in self.targets:
                 first, last = self._sentence(target.start), self._sentence(max(target.end - 1, target.start))
@@ -113,13 +116,14 @@ def _context_class():
         def __call__(self, doc, targets: str = None):
             if self.max_scope or targets or self.input_span_type != "group":
                 return super().__call__(doc, targets)  # windows across sentences: medspaCy's own loops
-            starts = [0] + ((doc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if len(doc) else [0]
+            matcher = self._ConText__matcher
+            modifiers = [ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc,
+                                         max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
+            # the sentence starts are read only to compare modifiers: found when there are any
+            starts = [0] + ((doc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if modifiers and len(doc) else [0]
             graph = SentenceGraph(starts, prune_on_modifier_overlap=self.prune_on_target_overlap)
             graph.targets = doc.spans[self.span_group_name]
-            matcher = self._ConText__matcher
-            for match_id, start, end in matcher(doc):
-                rule = matcher.rule_map[self.nlp.vocab[match_id].text]
-                graph.modifiers.append(ConTextModifier(rule, start, end, doc, max_scope=self.max_scope))
+            graph.modifiers.extend(modifiers)
             graph.update_scopes()
             graph.apply_modifiers()
             for target, modifier in graph.edges:
