@@ -23,8 +23,6 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
-from itertools import repeat
 from pathlib import Path
 from typing import Protocol
 
@@ -263,18 +261,12 @@ class ClaimModel:
     spec: FeatureSpec = field(default_factory=FeatureSpec)
     info: Mapping[str, object] = field(default_factory=dict)  # how it was trained (sources, counts, options)
 
-    @cached_property
-    def _columns(self) -> tuple[dict[str, float], ...]:
-        """The weights by family: feature -> weight, one dict per class (for ``scores``)."""
-        return tuple({k: v[i] for k, v in self.weights.items()} for i in range(len(self.classes)))
-
     def scores(self, features: Iterable[str], base: Sequence[float] | None = None) -> list[float]:
-        """Each family's linear score for these features, added to ``base`` (default: the intercepts).
-        (A family's weights are summed in the features' order, an unknown feature adding 0.0: the same
-        sums as over the known features' rows, one C-level pass per family.)"""
-        feats = features if isinstance(features, (tuple, list)) else tuple(features)
+        """Each family's linear score for these features, added to ``base`` (default: the intercepts)."""
+        get = self.weights.get
+        rows = [r for r in map(get, features) if r is not None]
         start = self.intercept if base is None else base
-        return [b + sum(map(col.get, feats, repeat(0.0))) for b, col in zip(start, self._columns)]
+        return [b + sum(col) for b, col in zip(start, zip(*rows))] if rows else list(start)
 
     def probabilities(self, features: Iterable[str], base: Sequence[float] | None = None) -> dict[str, float]:
         """The probability of each family for a pair with these features (``base``: the scores of
