@@ -18,6 +18,7 @@ warnings.filterwarnings("ignore", message=r".*\[W036\].*")
 warnings.filterwarnings("ignore", message=r"Possible set union", category=FutureWarning)
 
 SPAN_GROUP = "kg_mentions"
+_BOUNDS = "kg_match_tokens"  # user_data: (the matches written, the token bounds of their spans)
 
 if not Doc.has_extension("kg_matches"):
     Doc.set_extension("kg_matches", default=None)
@@ -32,7 +33,7 @@ def write_match_spans(doc: Doc, matches: Sequence[Match]) -> Doc:
     """Write the matches that cover whole tokens to ``doc.spans[SPAN_GROUP]`` and, aligned with it, to
     ``doc._.kg_matches`` (a match is widened to the tokens it touches)."""
     tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
-    spans, kept = [], []
+    spans, kept, bounds = [], [], []
     for m in matches:
         first = bisect_right(tok_starts, m.start) - 1
         last = bisect_left(tok_starts, m.end)
@@ -40,9 +41,22 @@ def write_match_spans(doc: Doc, matches: Sequence[Match]) -> Doc:
             continue
         spans.append(Span(doc, first, last))
         kept.append(m)
+        bounds.append((first, last))
     doc.spans[SPAN_GROUP] = spans
     doc._.kg_matches = kept
+    doc.user_data[_BOUNDS] = (kept, bounds)
     return doc
+
+
+def match_tokens(doc: Doc) -> list[tuple[int, int]]:
+    """The token bounds ``(span.start, span.end)`` of each span of ``doc.spans[SPAN_GROUP]``: as
+    ``write_match_spans`` wrote them, while the matches it wrote are still the Doc's (each Span of a group
+    is made anew on access, which costs more than the rest of reading a mention); else from the spans."""
+    spans = doc.spans[SPAN_GROUP]
+    written = doc.user_data.get(_BOUNDS)
+    if written is not None and written[0] is doc._.kg_matches and len(written[1]) == len(spans):
+        return written[1]
+    return [(s.start, s.end) for s in spans]
 
 
 def matches_of(doc: Doc) -> list[Match]:

@@ -12,7 +12,7 @@ from spacy.language import Language
 from kg import ids
 from kg.config import Config
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
-from kg.nlp.doc import SPAN_GROUP, doc_text
+from kg.nlp.doc import doc_text, match_tokens
 from kg.nlp.match import Match
 from kg.ontology import Lexicon, TypePolicy
 
@@ -153,7 +153,7 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
     modified: dict[tuple[int, int], set[str]] = {}
     for target, mod in getattr(graph, "edges", ()) or ():
         modified.setdefault((target.start, target.end), set()).add(mod.category)
-    for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
+    for (span_start, span_end), m in zip(match_tokens(sdoc), sdoc._.kg_matches or ()):
         # one lookup per mention, keyed by the match (hashing the groundings runs Python per grounding)
         key = (m.entries, m.factor, m.how, m.type)
         typed = memo.get(key)
@@ -169,12 +169,12 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
                 typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
         if not typ:
             continue
-        context = frozenset(modified.get((span.start, span.end), ()))
+        context = frozenset(modified.get((span_start, span_end), ()))
         head = (m.head[0] + offset, m.head[1] + offset) if m.head and offset else m.head
         mentions.append(
             Mention(
                 doc_id=doc_id, section=section.name, lang=section.lang,
-                sentence=first_sentence + tokens.sentence_of(span.start), start=m.start + offset, end=m.end + offset,
+                sentence=first_sentence + tokens.sentence_of(span_start), start=m.start + offset, end=m.end + offset,
                 text=section.text[m.start + offset : m.end + offset], type=typ, groundings=gs, long_form=m.long_form,
                 context=context, composition=m.composition, head=head,
             )
