@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from kg.config import Config
 from kg.errors import KgError
-from kg.nlp.doc import SPAN_GROUP
+from kg.nlp.doc import SPAN_GROUP, match_tokens
 
 
 def import_medspacy_context():
@@ -67,9 +67,10 @@ def _context_class():
     class SentenceGraph(ConTextGraph):
         """medspaCy's ConTextGraph, comparing only modifiers and targets that share a sentence."""
 
-        def __init__(self, sentence_starts: list[int], **kwargs):
+        def __init__(self, sentence_starts: list[int], bounds: Sequence[tuple[int, int]] | None = None, **kwargs):
             super().__init__(**kwargs)
             self.sentence_starts = sentence_starts
+            self.bounds = bounds  # (start, end) token bounds of the targets, when known (``match_tokens``)
 
         def _sentence(self, token: int) -> int:
             return bisect_right(self.sentence_starts, token) - 1
@@ -96,9 +97,13 @@ def _context_class():
                 self.edges = []
                 return None
             groups = self._by_sentence()
-            for target in self.targets:
-                first, last = self._sentence(target.start), self._sentence(max(target.end - 1, target.start))
+            bounds = self.bounds if self.bounds is not None else [(t.start, t.end) for t in self.targets]
+            for k, (start, end) in enumerate(bounds):
+                first, last = self._sentence(start), self._sentence(max(end - 1, start))
                 near = sorted(i for s in range(first, last + 1) for i in groups.get(s, ()))
+                if not near:
+                    continue
+                target = self.targets[k]  # a Span only for a target with modifiers in its sentences
                 for i in near:
                     modifier = self.modifiers[i]
                     if modifier.modifies(target):
@@ -121,7 +126,8 @@ def _context_class():
                                          max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
             # the sentence starts are read only to compare modifiers: found when there are any
             starts = [0] + ((doc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if modifiers and len(doc) else [0]
-            graph = SentenceGraph(starts, prune_on_modifier_overlap=self.prune_on_target_overlap)
+            bounds = match_tokens(doc) if modifiers and self.span_group_name == SPAN_GROUP else None
+            graph = SentenceGraph(starts, bounds, prune_on_modifier_overlap=self.prune_on_target_overlap)
             graph.targets = doc.spans[self.span_group_name]
             graph.modifiers.extend(modifiers)
             graph.update_scopes()
