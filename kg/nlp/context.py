@@ -10,12 +10,11 @@ each sentence only: the same modifiers, scopes and edges as medspaCy's component
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from spacy.attrs import SENT_START
 from spacy.language import Language
 
 from kg.config import Config
 from kg.errors import KgError
-from kg.nlp.doc import SPAN_GROUP, match_tokens
+from kg.nlp.doc import SPAN_GROUP, match_tokens, sentence_starts
 
 
 def import_medspacy_context():
@@ -125,7 +124,7 @@ def _context_class():
             modifiers = [ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc,
                                          max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
             # the sentence starts are read only to compare modifiers: found when there are any
-            starts = [0] + ((doc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if modifiers and len(doc) else [0]
+            starts = sentence_starts(doc) if modifiers and len(doc) else [0]
             bounds = match_tokens(doc) if modifiers and self.span_group_name == SPAN_GROUP else None
             graph = SentenceGraph(starts, bounds, prune_on_modifier_overlap=self.prune_on_target_overlap)
             graph.targets = doc.spans[self.span_group_name]

@@ -6,13 +6,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 
 from kg import ids
 from kg.config import Config
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
-from kg.nlp.doc import doc_text, match_tokens
+from kg.nlp.doc import doc_text, match_tokens, sentence_starts, token_ends, token_starts
 from kg.nlp.match import Match
 from kg.ontology import Lexicon, TypePolicy
 
@@ -101,13 +100,11 @@ class _Tokens:
     cue costs more than the rest)."""
 
     def __init__(self, sdoc, size: int):
-        self.n = n = len(sdoc)
-        idx = sdoc.to_array(IDX)
-        self.start = idx.tolist()
-        self.end = (idx + sdoc.to_array(LENGTH)).tolist()
+        self.n = len(sdoc)
+        self.start = token_starts(sdoc)
+        self.end = token_ends(sdoc)
         self.size = size
-        # token index where each sentence starts
-        self.sentences = [0] + ((sdoc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if n else []
+        self.sentences = sentence_starts(sdoc)  # token index where each sentence starts
 
     def chars(self, a_tok: int, b_tok: int) -> tuple[int, int]:
         """Character offsets of tokens [a_tok, b_tok), as ``Span.start_char``/``end_char`` give them."""

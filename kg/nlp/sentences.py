@@ -4,6 +4,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.doc import keep_sentence_starts
+
 
 @Language.factory("kg_sentence_fixer")
 def make_sentence_fixer(nlp: Language, name: str) -> "SentenceFixer":
@@ -17,8 +19,12 @@ class SentenceFixer:
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) < 2:
             return doc
+        starts = [0]
         for i in (doc.to_array(SENT_START)[1:] == 1).nonzero()[0].tolist():
             tok = doc[i + 1]
             if tok.text[:1].islower() or tok.text[:1] in ",;:)]}%":
                 tok.is_sent_start = False
+            else:
+                starts.append(i + 1)
+        keep_sentence_starts(doc, starts)  # the later components read them from here
         return doc
