@@ -168,14 +168,11 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
             continue
         context = frozenset(modified.get((span_start, span_end), ()))
         head = (m.head[0] + offset, m.head[1] + offset) if m.head and offset else m.head
-        mentions.append(
-            Mention(
-                doc_id=doc_id, section=section.name, lang=section.lang,
-                sentence=first_sentence + tokens.sentence_of(span_start), start=m.start + offset, end=m.end + offset,
-                text=section.text[m.start + offset : m.end + offset], type=typ, groundings=gs, long_form=m.long_form,
-                context=context, composition=m.composition, head=head,
-            )
-        )
+        # (positional: doc_id, section, lang, sentence, start, end, text, type, groundings, long_form, context,
+        # composition, head; keywords cost more to pass on this hot path)
+        mentions.append(Mention(doc_id, section.name, section.lang, first_sentence + tokens.sentence_of(span_start),
+                                m.start + offset, m.end + offset, section.text[m.start + offset : m.end + offset], typ,
+                                gs, m.long_form, context, m.composition, head))
     for mod in getattr(graph, "modifiers", ()) or ():
         ma, mb = mod.modifier_span
         a, b = tokens.chars(ma, mb)
