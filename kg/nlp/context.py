@@ -123,10 +123,9 @@ def _context_class():
             matcher = self._ConText__matcher
             modifiers = [ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc,
                                          max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
-            # the sentence starts are read only to compare modifiers: found when there are any
-            starts = sentence_starts(doc) if modifiers and len(doc) else [0]
-            bounds = match_tokens(doc) if modifiers and self.span_group_name == SPAN_GROUP else None
-            graph = SentenceGraph(starts, bounds, prune_on_modifier_overlap=self.prune_on_target_overlap)
+            starts = sentence_starts(doc) if modifiers and len(doc) else [0]  # read only to compare modifiers
+            graph = SentenceGraph(starts, match_tokens(doc) if modifiers and self.span_group_name == SPAN_GROUP else None,
+                                  prune_on_modifier_overlap=self.prune_on_target_overlap)
             graph.targets = doc.spans[self.span_group_name]
             graph.modifiers.extend(modifiers)
             graph.update_scopes()
