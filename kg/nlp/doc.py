@@ -48,6 +48,11 @@ def token_ends(doc: Doc) -> list[int]:
     return got
 
 
+def keep_token_offsets(doc: Doc, starts: list[int], ends: list[int]) -> None:
+    """Keep each token's start and end character on the Doc (read with other arrays: ``kg_sentence_fixer``)."""
+    doc.user_data[_STARTS], doc.user_data[_ENDS] = starts, ends
+
+
 def keep_sentence_starts(doc: Doc, starts: list[int]) -> None:
     """Keep the token index of each sentence's first token on the Doc (the component that sets the
     sentences last does: ``kg_sentence_fixer``)."""
