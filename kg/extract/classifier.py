@@ -28,6 +28,7 @@ from typing import Protocol
 
 from kg.config import Config
 from kg.errors import KgError
+from kg.extract.rules import Hints, implies_hint
 from kg.extract.sentence import SentenceView
 from kg.model import Claim, Mention
 
@@ -174,9 +175,13 @@ class Featurizer:
     """Features of the candidate pairs of a sentence (``FeatureSpec``), with the verdicts of the rules
     and the trigger patterns of the rule families (``patterns``: name -> compiled pattern)."""
 
-    def __init__(self, spec: FeatureSpec, patterns: Mapping[str, re.Pattern], clause_break: re.Pattern | None = None):
+    def __init__(self, spec: FeatureSpec, patterns: Mapping[str, re.Pattern], clause_break: re.Pattern | None = None,
+                 gates: Mapping[str, Hints] | None = None):
         self.spec = spec
         self.patterns = tuple(sorted(patterns.items()))
+        # name -> hint words one of which every match of the pattern holds (``trigger_gates``): a sentence
+        # with none of them is not searched
+        self.gates = dict(gates or {})
         self.clause_break = clause_break or re.compile("(?!)")
         self._norms: dict[str, str] = {}  # word -> its normalised form (words repeat across sentences)
 
@@ -186,7 +191,11 @@ class Featurizer:
         s = st.sentence
         if len(toks.placed) < 2 or not self.spec.triggers:
             return toks
+        lower, plain = st.lower or s.text.lower(), s.text.isascii()
         for name, rx in self.patterns:  # the same matches the rule families used (``SentenceView.matches``)
+            gate = self.gates.get(name)
+            if gate is not None and plain and not gate.found_in(lower):
+                continue  # no hint word, no match (``implies_hint``; case folds as ASCII's only there)
             toks.hits.extend((name, s.start + m.start(), s.start + m.end()) for m in st.matches(rx))
         return toks
 
@@ -371,7 +380,7 @@ class ClaimClassifier:
     def __init__(self, model: ClaimModel | None, limits: Mapping[str, Thresholds], families: Mapping[str, PairReader],
                  patterns: Mapping[str, re.Pattern], spec: FeatureSpec | None = None,
                  deferred: Iterable[str] = (), clause_break: re.Pattern | None = None,
-                 may_cross: re.Pattern | None = None):
+                 may_cross: re.Pattern | None = None, gates: Mapping[str, Hints] | None = None):
         self.model = model
         self.limits = dict(limits)
         self.families = {k: v for k, v in families.items() if k in self.limits}
@@ -379,7 +388,7 @@ class ClaimClassifier:
         self.clause_break = clause_break
         self.may_cross = may_cross  # the clause breaks a pair may span (None: none)
         self.featurizer = Featurizer(spec or (model.spec if model is not None else FeatureSpec()), patterns,
-                                     clause_break)
+                                     clause_break, gates)
         self.subject_types = frozenset(t for f in self.families.values() for t in f.subject_types)
         self.object_types = frozenset(t for f in self.families.values() for t in f.object_types)
         if model is not None:
@@ -472,3 +481,14 @@ def trigger_patterns(rules) -> dict[str, re.Pattern]:
             out[pr.name + ".forward"] = pr.forward
             out[pr.name + ".backward"] = pr.backward
     return out
+
+
+def trigger_gates(rules) -> dict[str, Hints]:
+    """For the trigger patterns of ``trigger_patterns``, the hint words of their family where every match of
+    the pattern holds one of them (``implies_hint``): the sentences without any need not be searched."""
+    hints = {"treats": rules.treats.hints}
+    for pr in (rules.prevention, rules.adverse):
+        if pr is not None:
+            hints[pr.name] = pr.family.hints
+    return {name: hints[name.split(".")[0]] for name, rx in trigger_patterns(rules).items()
+            if implies_hint(rx, hints.get(name.split(".")[0]))}

@@ -19,10 +19,7 @@ class Direction(RuleFamily):
         s = st.sentence
         if not st.has(otypes) or not (st.has(stypes) or previous is not None):
             return [], set()
-        connector = rules.result_connector.search(s.text)
-        connector_at = s.start + connector.start() if connector else None
-        effects = ([s.start + m.end() for m in rules.effects_list.finditer(s.text)]
-                   if hinted(st.lower, rules.effects_hints) else [])
+        effects: list[int] | None = None  # where effects lists open (found when first needed)
         found: list[tuple[Mention, Concept, str | None, str, int]] = []  # mention, concept, direction, trigger, trigger pos
         prev_item: tuple[Mention, str | None] | None = None
         for i, m in enumerate(st.mentions):
@@ -40,12 +37,20 @@ class Direction(RuleFamily):
                 tpos += floor
             elif prev_item is not None and prev_item[1] and rules.same_direction.fullmatch(st.text(prev_item[0].end, m.start)):
                 direction, trig, tpos = prev_item[1], "(coordinated)", m.start
-            elif obj.type in rules.effects_types and self._in_effects_list(st, m, effects):
-                direction, trig, tpos = "increases", "(effect listed)", m.start
+            elif obj.type in rules.effects_types:
+                if effects is None:
+                    effects = ([s.start + x.end() for x in rules.effects_list.finditer(s.text)]
+                               if hinted(st.lower, rules.effects_hints) else [])
+                if self._in_effects_list(st, m, effects):
+                    direction, trig, tpos = "increases", "(effect listed)", m.start
             prev_item = (m, direction)
             if direction:
                 found.append((m, obj, direction, trig, tpos))
         claims, objects = [], set()
+        if not found:
+            return claims, objects
+        connector = rules.result_connector.search(s.text)
+        connector_at = s.start + connector.start() if connector else None
         mediators: list[str] = []
         for m, obj, direction, trig, tpos in found:
             subj = read.subject(st, min(tpos, m.start), stypes, previous)

@@ -21,7 +21,7 @@ from kg.config import Config
 from kg.extract.adverse import Adverse
 from kg.extract.capability import Capability
 from kg.extract.classifier import (ClaimClassifier, ClaimModel, Pair, deferred, may_cross, model_path,
-                                   thresholds, trigger_patterns)
+                                   thresholds, trigger_gates, trigger_patterns)
 from kg.extract.claims import ClaimBuilder
 from kg.extract.differentiation import Differentiation, differentiation_processes
 from kg.extract.direction import Direction
@@ -75,7 +75,7 @@ class Extractor:
         families = {f.name: f for f in (self.treats, self.prevention, self.adverse)}
         return ClaimClassifier(model, thresholds(self.config), families, trigger_patterns(self.rules), spec,
                                deferred=deferred(self.config), clause_break=self.rules.clause_break,
-                               may_cross=may_cross(self.config))
+                               may_cross=may_cross(self.config), gates=trigger_gates(self.rules))
 
     @property
     def lang(self) -> str:

@@ -92,7 +92,7 @@ class PairFamily(RuleFamily):
 
     def _templated(self, st: SentenceView, c: PairRules) -> list[Claim]:
         s, out = st.sentence, []
-        for t in c.templates.find(s.text, s.start, st.mentions, c.family.subject_types, c.family.object_types):
+        for t in c.templates.find(s.text, s.start, st.mentions, c.family.subject_types, c.family.object_types, st.masks):
             if self.rules.clause_break.search(t.between):
                 continue
             for subj in t.subjects:

@@ -21,7 +21,7 @@ class Family:
 
     subject_types: tuple[str, ...]
     object_types: tuple[str, ...]
-    hints: re.Pattern | None  # None: every sentence is searched
+    hints: "Hints | None"  # None: every sentence is searched
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,71 @@ class PairRules:
     backward: re.Pattern
     not_between: re.Pattern | None  # words between a forward trigger and its object that stop it
     templates: Templates
-    template_hints: re.Pattern | None
+    template_hints: "Hints | None"
 
 
-def _hints(words: Sequence[str]) -> re.Pattern | None:
-    return re.compile("|".join(re.escape(h) for h in words)) if words else None
+@dataclass(frozen=True)
+class Hints:
+    """Hint words: a sentence is searched for a family's triggers only when its lowercased text contains
+    one of them (as a substring: "treat" is in "pretreatment")."""
+
+    words: tuple[str, ...]
+
+    def found_in(self, lower: str) -> bool:
+        """Whether ``lower`` contains one of the words (substring tests: cheaper than one regex search of
+        their alternation, which tries every word at every position)."""
+        for w in self.words:
+            if w in lower:
+                return True
+        return False
+
+
+def implies_hint(rx: re.Pattern, hints: Hints | None) -> bool:
+    """Whether every match of ``rx`` in ASCII text holds one of the hint words, case aside (so that a
+    sentence whose lowercased text has none has no match either): each alternative of the pattern must
+    hold a run of literal characters, or a group repeated at least once, that contains a hint word. False
+    where that is not shown (a pattern the parser of ``re`` does not read, an alternative with no such run)."""
+    if hints is None:
+        return False
+    try:
+        from re import _parser
+
+        tree = _parser.parse(rx.pattern, rx.flags)
+    except Exception:  # noqa: BLE001  (a private module: not showing it only means no shortcut)
+        return False
+    return _must_hold(list(tree), hints.words, _parser)
+
+
+def _must_hold(items: list, words: tuple[str, ...], c) -> bool:
+    """Whether every match of the parsed sequence ``items`` contains one of ``words`` (see ``implies_hint``)."""
+    def holds(run: list[str]) -> bool:
+        text = "".join(run)
+        return bool(run) and text.isascii() and any(w in text.lower() for w in words)
+
+    run: list[str] = []
+    for i, (op, av) in enumerate(items):
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        # an alternation read with the literals before it and what follows it (the parser moves the
+        # common prefix of alternatives out: "prevention|prophylaxis" is "pr" then "evention|ophylaxis")
+        if op is c.BRANCH and all(_must_hold([(c.LITERAL, ord(x)) for x in run] + list(alt) + items[i + 1:], words, c)
+                                  for alt in av[1]):
+            return True
+        if holds(run):
+            return True
+        run = []
+        if op is c.SUBPATTERN and _must_hold(list(av[3]), words, c):
+            return True
+        if op is c.ATOMIC_GROUP and _must_hold(list(av), words, c):
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1 and _must_hold(list(av[2]), words, c):
+            return True
+    return holds(run)
+
+
+def _hints(words: Sequence[str]) -> Hints | None:
+    return Hints(tuple(words)) if words else None
 
 
 def _ci(t: Table, key: str, required: bool = True) -> re.Pattern | None:
@@ -50,9 +110,9 @@ def _ci(t: Table, key: str, required: bool = True) -> re.Pattern | None:
     return t.regex(key, flags=re.IGNORECASE)
 
 
-def hinted(lower: str, hints: re.Pattern | None) -> bool:
+def hinted(lower: str, hints: Hints | None) -> bool:
     """Whether a lowercased sentence contains a hint word (no hints: always)."""
-    return hints is None or hints.search(lower) is not None
+    return hints is None or hints.found_in(lower)
 
 
 class Rules:

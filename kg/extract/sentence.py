@@ -25,6 +25,7 @@ class SentenceView:
     types: frozenset[str] = frozenset()
     topic: Mention | None = None  # the document's topic (its title names it), for statements that name no object
     _found: dict = field(default_factory=dict, repr=False)  # id(pattern) -> its matches in the sentence
+    masks: dict = field(default_factory=dict, repr=False)  # the sentence masked for templates (``Templates.masked``)
 
     def matches(self, rx: re.Pattern) -> list[re.Match]:
         """Every match of ``rx`` in the sentence's text, found once: the rule families and the claim

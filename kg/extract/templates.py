@@ -103,17 +103,31 @@ class Templates:
                 end = m.end()
                 yield m
 
-    def find(self, text: str, offset: int, mentions: Sequence[Mention], subject_types, object_types) -> list[Match]:
+    def masked(self, text: str, offset: int, mentions: Sequence[Mention], subject_types, object_types,
+               cache: dict | None = None) -> tuple[str, list[int], list[Mention], dict[str, list[int]]]:
+        """``mask`` and where each kind of slot starts in the masked sentence; kept in ``cache`` (one per
+        sentence: the families that join the same types mask it alike) under the types."""
+        key = (tuple(subject_types), tuple(object_types))
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            masked, where, slots = self.mask(text, offset, mentions, subject_types, object_types)
+            starts: dict[str, list[int]] = {"S": [], "O": []}
+            for x in _SLOT.finditer(masked):
+                starts[x.group(1)].append(x.start())
+            found = (masked, where, slots, starts)
+            if cache is not None:
+                cache[key] = found
+        return found
+
+    def find(self, text: str, offset: int, mentions: Sequence[Mention], subject_types, object_types,
+             cache: dict | None = None) -> list[Match]:
         """Every template match in one sentence (``text`` starting at section offset ``offset``). A template
         without ``{O}`` (a statement that names no object: the document's topic is its object) matches with
-        no objects."""
-        masked, where, slots = self.mask(text, offset, mentions, subject_types, object_types)
+        no objects. ``cache``: the sentence's masks (``masked``)."""
+        masked, where, slots, starts = self.masked(text, offset, mentions, subject_types, object_types, cache)
         if _OPEN + "S" not in masked or (_OPEN + "O" not in masked and all("O" in rx.groupindex for rx in self.patterns)):
             return []
         out = []
-        starts = {"S": [], "O": []}
-        for x in _SLOT.finditer(masked):
-            starts[x.group(1)].append(x.start())
         for rx, lead in zip(self.patterns, self.leads):
             for m in (rx.finditer(masked) if lead is None else self._at(rx, masked, starts[lead])):
                 subs = tuple(slots[int(i)] for k, i in _SLOT.findall(m.group("S")) if k == "S")

@@ -90,7 +90,7 @@ class Treats(RuleFamily):
         s, out = st.sentence, []
         fwd = rules.treats_not_between
         objects = {m.start: m for m in st.mentions}
-        for t in rules.treats_topic.find(s.text, s.start, st.mentions, stypes, otypes):
+        for t in rules.treats_topic.find(s.text, s.start, st.mentions, stypes, otypes, st.masks):
             # "避免使用X" (avoid using X), "禁用X": the words just before the statement say it is no treatment
             lead = st.text(max(s.start, t.trigger_start - rules.max_gap // 2), t.trigger_start)
             if fwd is not None and fwd.search(lead + t.trigger):
@@ -177,7 +177,7 @@ class Treats(RuleFamily):
         out: list[Claim] = []
         s = st.sentence
         fwd, bwd = rules.treats_not_between, rules.treats_backward_not_between
-        for t in rules.treats_templates.find(s.text, s.start, st.mentions, stypes, otypes):
+        for t in rules.treats_templates.find(s.text, s.start, st.mentions, stypes, otypes, st.masks):
             if rules.clause_break.search(t.between):
                 continue
             if fwd is not None and fwd.search(t.between):

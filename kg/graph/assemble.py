@@ -138,15 +138,18 @@ def assemble(
         added[id(concept)] = concept
         _add_node(g, concept, doc_id)
     g.graph["mention_spans"] = mention_spans(annotated)
-    seen_of: dict[tuple[str, str, str], set[tuple]] = {}  # each edge's evidence keys: one set per edge
+    # the edges made so far (the graph has no other), each with its evidence keys (one set per edge): a
+    # dict lookup, where ``has_edge`` raised and caught a KeyError for each claim of a new subject or object
+    edges: dict[tuple[str, str, str], tuple[EdgeAttributes, set[tuple] | None]] = {}
     for claim in claims:
         key = edge_key(claim)
         s, o = claim.subject.curie, claim.object.curie
-        if g.has_edge(s, o, key):
-            d = g.edges[s, o, key]
-            seen = seen_of.get((s, o, key))
+        made = edges.get((s, o, key))
+        if made is not None:
+            d, seen = made
             if seen is None:
-                seen = seen_of[s, o, key] = {evidence_key(e) for e in d["evidence"]}
+                seen = {evidence_key(e) for e in d["evidence"]}
+                edges[s, o, key] = (d, seen)
             merge_claim(d, claim, seen)
         else:
             g.add_edge(s, o, key=key, **EdgeAttributes(
@@ -154,6 +157,7 @@ def assemble(
                 negated=claim.negated, hedged=claim.hedged, score=claim.score, evidence=list(claim.evidence),
                 mediators=set(claim.mediators), qualifiers=set(claim.qualifiers), claim_types={claim.claim_type},
             ))
+            edges[s, o, key] = (g.get_edge_data(s, o, key), None)
     # Nodes referenced by therapy and composed concepts (the cell of a therapy, the head of a composition).
     for n, d in list(g.nodes(data=True)):
         for ref in (d.get("agent"), d.get("composed_of")):

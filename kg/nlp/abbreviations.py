@@ -6,11 +6,10 @@ matchers then give each short form its long form's grounding (``kg.nlp.match.abb
 
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.doc import doc_text
+from kg.nlp.doc import doc_text, token_ends, token_starts
 
 
 LONGEST = 8  # tokens between parentheses that scispaCy's filter_matches still considers
@@ -22,8 +21,7 @@ def _token_texts(doc: Doc) -> list[str]:
     if not len(doc):
         return []
     text = doc_text(doc)
-    starts = doc.to_array(IDX)
-    return list(map(text.__getitem__, map(slice, starts.tolist(), (starts + doc.to_array(LENGTH)).tolist())))
+    return list(map(text.__getitem__, map(slice, token_starts(doc), token_ends(doc))))
 
 
 def _abbreviation_detector_class():
@@ -37,6 +35,8 @@ def _abbreviation_detector_class():
         def __call__(self, doc: Doc) -> Doc:
             # The parenthesis pattern "( + )" of scispaCy's Matcher, found by a scan: every "(" with every
             # ")" at least two tokens later, in (start, end) order, as the Matcher returns them.
+            if "(" not in doc_text(doc):  # no "(" token: nothing to find (the token texts are not cut)
+                return doc
             orths = _token_texts(doc)
             opens = [i for i, t in enumerate(orths) if t == "("]
             if not opens:

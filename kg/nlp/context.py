@@ -10,12 +10,11 @@ each sentence only: the same modifiers, scopes and edges as medspaCy's component
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from spacy.attrs import SENT_START
 from spacy.language import Language
 
 from kg.config import Config
 from kg.errors import KgError
-from kg.nlp.doc import SPAN_GROUP
+from kg.nlp.doc import SPAN_GROUP, match_tokens, sentence_starts
 
 
 def import_medspacy_context():
@@ -67,9 +66,10 @@ def _context_class():
     class SentenceGraph(ConTextGraph):
         """medspaCy's ConTextGraph, comparing only modifiers and targets that share a sentence."""
 
-        def __init__(self, sentence_starts: list[int], **kwargs):
+        def __init__(self, sentence_starts: list[int], bounds: Sequence[tuple[int, int]] | None = None, **kwargs):
             super().__init__(**kwargs)
             self.sentence_starts = sentence_starts
+            self.bounds = bounds  # (start, end) token bounds of the targets, when known (``match_tokens``)
 
         def _sentence(self, token: int) -> int:
             return bisect_right(self.sentence_starts, token) - 1
@@ -92,10 +92,17 @@ def _context_class():
         def apply_modifiers(self):
             if self.prune_on_modifier_overlap:  # kg never asks for it; medspaCy's loops then
                 return super().apply_modifiers()
+            if not self.modifiers:  # no cue in the Doc (many titles): no target need be made a Span
+                self.edges = []
+                return None
             groups = self._by_sentence()
-            for target in self.targets:
-                first, last = self._sentence(target.start), self._sentence(max(target.end - 1, target.start))
+            bounds = self.bounds if self.bounds is not None else [(t.start, t.end) for t in self.targets]
+            for k, (start, end) in enumerate(bounds):
+                first, last = self._sentence(start), self._sentence(max(end - 1, start))
                 near = sorted(i for s in range(first, last + 1) for i in groups.get(s, ()))
+                if not near:
+                    continue
+                target = self.targets[k]  # a Span only for a target with modifiers in its sentences
                 for i in near:
                     modifier = self.modifiers[i]
                     if modifier.modifies(target):
@@ -113,13 +120,14 @@ def _context_class():
         def __call__(self, doc, targets: str = None):
             if self.max_scope or targets or self.input_span_type != "group":
                 return super().__call__(doc, targets)  # windows across sentences: medspaCy's own loops
-            starts = [0] + ((doc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if len(doc) else [0]
-            graph = SentenceGraph(starts, prune_on_modifier_overlap=self.prune_on_target_overlap)
-            graph.targets = doc.spans[self.span_group_name]
             matcher = self._ConText__matcher
-            for match_id, start, end in matcher(doc):
-                rule = matcher.rule_map[self.nlp.vocab[match_id].text]
-                graph.modifiers.append(ConTextModifier(rule, start, end, doc, max_scope=self.max_scope))
+            modifiers = [ConTextModifier(matcher.rule_map[self.nlp.vocab[match_id].text], start, end, doc,
+                                         max_scope=self.max_scope) for match_id, start, end in matcher(doc)]
+            starts = sentence_starts(doc) if modifiers and len(doc) else [0]  # read only to compare modifiers
+            graph = SentenceGraph(starts, match_tokens(doc) if modifiers and self.span_group_name == SPAN_GROUP else None,
+                                  prune_on_modifier_overlap=self.prune_on_target_overlap)
+            graph.targets = doc.spans[self.span_group_name]
+            graph.modifiers.extend(modifiers)
             graph.update_scopes()
             graph.apply_modifiers()
             for target, modifier in graph.edges:

@@ -18,8 +18,11 @@ Everything here works on the lexicon matcher's normalised words and character of
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, compress
+from operator import or_
 
 from kg.config import Config
 from kg.nlp.match import Match
@@ -76,37 +79,67 @@ class HeadRules:
     def _modifier(self, word: str, raw: str) -> bool:
         return word not in self.not_modifiers and not raw.isdigit() and word not in self.therapy_heads
 
+    def __post_init__(self) -> None:
+        # raw word -> 1 a drug by its stem, 2 a procedure by its suffix, 0 neither (words repeat: a memo)
+        object.__setattr__(self, "_kinds", _Kinds(self._kind))
+
+    def _kind(self, raw: str) -> int:
+        low = raw.lower()
+        if self.drug_stems and self._drug(low):
+            return 1
+        if self.therapy_suffixes and self._suffixed(low):
+            return 2
+        return 0
+
     def find(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
              seg: Sequence[int], matches: Sequence[Match]) -> list[Match]:
-        """The head-word matches among words no match in ``matches`` covers (sorted by position)."""
+        """The head-word matches among words no match in ``matches`` covers (sorted by position). Only the
+        words that may head one are visited: a drug or procedure word (a memo by raw word) or a therapy
+        head; whether a match covers a word is found by bisection over the matches."""
         if not self or not words:
             return []
-        n = len(words)
-        taken = [False] * n
-        if matches:
-            spans = sorted((m.start, m.end) for m in matches)
-            k = 0
-            for i in range(n):
-                while k < len(spans) and spans[k][1] <= starts[i]:
-                    k += 1
-                taken[i] = k < len(spans) and spans[k][0] < ends[i]
+        kinds = list(map(self._kinds.__getitem__, raw))
+        heads = self.therapy_heads
+        candidates = list(compress(range(len(words)), map(or_, kinds, map(heads.__contains__, words))))
+        if not candidates:
+            return []
+        spans = sorted((m.start, m.end) for m in matches)
+        span_starts = [a for a, _ in spans]
+        reach = [0, *accumulate((b for _, b in spans), max)]  # reach[k]: the furthest end of the first k spans
+
+        def taken(i: int) -> bool:  # some match overlaps word i
+            return reach[bisect_left(span_starts, ends[i])] > starts[i]
+
         out: list[Match] = []
         drugs: list[int] = []
-        for i in range(n):
-            if taken[i]:
+        for i in candidates:
+            if taken(i):
                 continue
-            low = raw[i].lower()
-            if self.drug_stems and self._drug(low):
+            if kinds[i] == 1:
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.drug_type))
                 drugs.append(i)
-            elif self.therapy_suffixes and self._suffixed(low):
+            elif kinds[i] == 2:
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.therapy_type))
-            elif words[i] in self.therapy_heads:
+            elif words[i] in heads:
                 first = i
-                while (first > 0 and i - first < self.max_modifiers and not taken[first - 1]
+                while (first > 0 and i - first < self.max_modifiers and not taken(first - 1)
                        and seg[first - 1] == seg[i] and first - 1 not in drugs
                        and self._modifier(words[first - 1], raw[first - 1])):
                     first -= 1
                 if first < i:
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.therapy_type))
+        return out
+
+
+class _Kinds(dict):
+    """raw word -> ``fn(word)``, filled on first use (looked up by a C-level ``map``)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, raw: str) -> int:
+        out = self.fn(raw)
+        if len(self) < 500_000:
+            self[raw] = out
         return out

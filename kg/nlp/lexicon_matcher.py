@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from kg.config import Config
 from kg.nlp.conventions import SpanRules, defined_abbreviations
-from kg.nlp.doc import abbreviations_of, doc_text, write_match_spans
+from kg.nlp.doc import abbreviations_of, doc_text, sentence_start_chars, write_match_spans
 from kg.nlp.heads import HeadRules
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
@@ -116,8 +116,8 @@ class LexiconMatcher:
         change = list(map(self._gap_cache.__getitem__, parts[0:-1:2]))
         change[0] = 1
         n = len(raw)
-        for sent in doc.sents:  # (a Span per sentence is cheaper here than numpy on the token arrays)
-            k = bisect_left(starts, sent.start_char)
+        for start_char in sentence_start_chars(doc):  # (kept by the sentence fixer: no Span per sentence)
+            k = bisect_left(starts, start_char)
             if k < n:
                 change[k] = 1
         seg = list(accumulate(change))

@@ -6,13 +6,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 
 from kg import ids
 from kg.config import Config
 from kg.model import AnnotatedDocument, Cue, Document, Grounding, Mention, Section, Sentence
-from kg.nlp.doc import SPAN_GROUP, doc_text
+from kg.nlp.doc import doc_text, match_tokens, sentence_starts, token_ends, token_starts
 from kg.nlp.match import Match
 from kg.ontology import Lexicon, TypePolicy
 
@@ -101,13 +100,11 @@ class _Tokens:
     cue costs more than the rest)."""
 
     def __init__(self, sdoc, size: int):
-        self.n = n = len(sdoc)
-        idx = sdoc.to_array(IDX)
-        self.start = idx.tolist()
-        self.end = (idx + sdoc.to_array(LENGTH)).tolist()
+        self.n = len(sdoc)
+        self.start = token_starts(sdoc)
+        self.end = token_ends(sdoc)
         self.size = size
-        # token index where each sentence starts
-        self.sentences = [0] + ((sdoc.to_array(SENT_START)[1:] == 1).nonzero()[0] + 1).tolist() if n else []
+        self.sentences = sentence_starts(sdoc)  # token index where each sentence starts
 
     def chars(self, a_tok: int, b_tok: int) -> tuple[int, int]:
         """Character offsets of tokens [a_tok, b_tok), as ``Span.start_char``/``end_char`` give them."""
@@ -153,7 +150,7 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
     modified: dict[tuple[int, int], set[str]] = {}
     for target, mod in getattr(graph, "edges", ()) or ():
         modified.setdefault((target.start, target.end), set()).add(mod.category)
-    for span, m in zip(sdoc.spans[SPAN_GROUP], sdoc._.kg_matches or ()):
+    for (span_start, span_end), m in zip(match_tokens(sdoc), sdoc._.kg_matches or ()):
         # one lookup per mention, keyed by the match (hashing the groundings runs Python per grounding)
         key = (m.entries, m.factor, m.how, m.type)
         typed = memo.get(key)
@@ -169,16 +166,13 @@ def _read_section(doc_id: str, section: Section, sdoc, lexicon: Lexicon, policy:
                 typ = memo[("type", gs, m.type)] = _mention_type(gs, lexicon, policy, m.type) or ""
         if not typ:
             continue
-        context = frozenset(modified.get((span.start, span.end), ()))
+        context = frozenset(modified.get((span_start, span_end), ()))
         head = (m.head[0] + offset, m.head[1] + offset) if m.head and offset else m.head
-        mentions.append(
-            Mention(
-                doc_id=doc_id, section=section.name, lang=section.lang,
-                sentence=first_sentence + tokens.sentence_of(span.start), start=m.start + offset, end=m.end + offset,
-                text=section.text[m.start + offset : m.end + offset], type=typ, groundings=gs, long_form=m.long_form,
-                context=context, composition=m.composition, head=head,
-            )
-        )
+        # (positional: doc_id, section, lang, sentence, start, end, text, type, groundings, long_form, context,
+        # composition, head; keywords cost more to pass on this hot path)
+        mentions.append(Mention(doc_id, section.name, section.lang, first_sentence + tokens.sentence_of(span_start),
+                                m.start + offset, m.end + offset, section.text[m.start + offset : m.end + offset], typ,
+                                gs, m.long_form, context, m.composition, head))
     for mod in getattr(graph, "modifiers", ()) or ():
         ma, mb = mod.modifier_span
         a, b = tokens.chars(ma, mb)
