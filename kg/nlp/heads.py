@@ -1,8 +1,9 @@
 """Head-word mentions of English text: what a word or phrase no lexicon term matches names by its form.
 
-Two conventions, both data (``[heads]`` of ``recognition.en.toml``), both for words that no lexicon match
-covers, both giving a typed match with no entries (grounded to no identifier: a ``kgid:unlinked_``
-concept, which the claim rules may take as a subject, ``unlinked_types_in_claims`` of relations.en.toml):
+Four conventions, all data (``[heads]`` of ``recognition.en.toml``), all for words that no lexicon match
+covers, all giving a typed match with no entries (grounded to no identifier: a ``kgid:unlinked_``
+concept, which the claim rules may take as a subject or object, ``unlinked_types_in_claims`` of
+relations.en.toml):
 
 - a **drug name by its INN stem**: one word of at least ``drug_min_chars`` letters ending in a stem of the
   international nonproprietary names (alteplase: -teplase; fludarabine: -arabine; praziquantel: -antel);
@@ -16,13 +17,14 @@ concept, which the claim rules may take as a subject, ``unlinked_types_in_claims
   "treatment of stone disease", "to treat cold symptoms", "patients with persistent regurgitation"); a
   modifier may be a word an anatomy match covers ("management of brain malformations"), which the disease
   phrase then replaces (``disease_absorbs``). Without a frame such phrases are mostly no disease mention
-  ("DNA damage", "cause disease", "neurological symptoms": NCBI-disease and BC5CDR train); so is, in
-  such a frame, an abbreviation no text defines that ends its phrase ("patients with sclc", "treatment
-  of AOM": ``disease_acronym``);
+  ("DNA damage", "cause disease", "neurological symptoms": NCBI-disease and BC5CDR train). In such a
+  frame an abbreviation no text defines that ends its phrase is a disease too ("patients with sclc",
+  "treatment of AOM": ``disease_acronym``);
 - a **therapy by its frame**: the words right after "treated with", "pretreatment with", "administration
   of" (``frames``) that no match covers, up to ``frame_max_words`` words of one segment, no function word
-  among them ("treated with il-2", "pretreatment with TJ-135", "treated by gks"): whatever is given to
-  treat is a therapy, though nothing says whether a drug or a procedure (``frame_type``).
+  among them ("treated with il-2", "pretreatment with TJ-135", "treated by gks"), unless they modify a
+  match ("treated with intravenous [cisplatin]"): whatever is given to treat is a therapy, though nothing
+  says whether a drug or a procedure (``frame_type``, a therapy node's type).
 
 Everything here works on the lexicon matcher's normalised words and character offsets (no spaCy).
 """
@@ -183,8 +185,9 @@ class HeadRules:
 
     def _acronyms(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
                   seg: Sequence[int], taken: Sequence[str | None], text: str) -> list[Match]:
-        """Abbreviations no text defines, right after a disease frame and ending their phrase ("patients
-        with sclc", "treatment of AOM :"): in that frame a short form names the disease treated."""
+        """Abbreviations no text defines, right after a disease frame and ending their phrase (what follows
+        is punctuation, a function word or a participle: "patients with sclc", "treatment of AOM :",
+        "patients with mrcc treated with"): in that frame a short form names the disease treated."""
         shape = self.disease_acronym_lower if text and not _CAPITAL.search(text) else self.disease_acronym
         if shape is None:
             return []
@@ -192,7 +195,8 @@ class HeadRules:
         out = []
         for i in range(n):
             if (taken[i] is None and shape.match(raw[i])
-                    and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers)
+                    and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers
+                         or raw[i + 1].lower().endswith(_VERB_ENDINGS))
                     and self._disease_framed(i, words, seg[i], seg)):
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.disease_type))
         return out
