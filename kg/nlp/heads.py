@@ -1,8 +1,9 @@
 """Head-word mentions of English text: what a word or phrase no lexicon term matches names by its form.
 
-Two conventions, both data (``[heads]`` of ``recognition.en.toml``), both for words that no lexicon match
-covers, both giving a typed match with no entries (grounded to no identifier: a ``kgid:unlinked_``
-concept, which the claim rules may take as a subject, ``unlinked_types_in_claims`` of relations.en.toml):
+Four conventions, all data (``[heads]`` of ``recognition.en.toml``), all for words that no lexicon match
+covers, all giving a typed match with no entries (grounded to no identifier: a ``kgid:unlinked_``
+concept, which the claim rules may take as a subject or object, ``unlinked_types_in_claims`` of
+relations.en.toml):
 
 - a **drug name by its INN stem**: one word of at least ``drug_min_chars`` letters ending in a stem of the
   international nonproprietary names (alteplase: -teplase; fludarabine: -arabine; praziquantel: -antel);
@@ -10,7 +11,20 @@ concept, which the claim rules may take as a subject, ``unlinked_types_in_claims
   ``max_modifiers`` modifier words ("medical treatment", "curative therapy", "ropinirole monotherapy"),
   or one word ending in a procedure suffix ("electrotherapy", "urethroplasty"). A modifier is a word of
   the same segment that no match covers and that is no function or evaluative word (``not_modifiers``:
-  "the", "effective", "new", ...), so "the treatment" and "effective therapy" name nothing.
+  "the", "effective", "new", ...), so "the treatment" and "effective therapy" name nothing;
+- a **disease phrase**: a disease head word ("disease", "disorder", "stenosis", "complaint") after up to
+  ``max_modifiers`` modifiers as above, right after a frame that names what is treated (``disease_frames``:
+  "treatment of stone disease", "to treat cold symptoms", "patients with persistent regurgitation"); a
+  modifier may be a word an anatomy match covers ("management of brain malformations"), which the disease
+  phrase then replaces (``disease_absorbs``). Without a frame such phrases are mostly no disease mention
+  ("DNA damage", "cause disease", "neurological symptoms": NCBI-disease and BC5CDR train). In such a
+  frame an abbreviation no text defines that ends its phrase is a disease too ("patients with sclc",
+  "treatment of AOM": ``disease_acronym``);
+- a **therapy by its frame**: the words right after "treated with", "pretreatment with", "administration
+  of" (``frames``) that no match covers, up to ``frame_max_words`` words of one segment, no function word
+  among them ("treated with il-2", "pretreatment with TJ-135", "treated by gks"), unless they modify a
+  match ("treated with intravenous [cisplatin]"): whatever is given to treat is a therapy, though nothing
+  says whether a drug or a procedure (``frame_type``, a therapy node's type).
 
 Everything here works on the lexicon matcher's normalised words and character offsets (no spaCy).
 """
@@ -19,15 +33,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from operator import or_
 
 from kg.config import Config
-from kg.nlp.match import Match
+from kg.nlp.match import Entries, Match
 
 _LETTERS = re.compile(r"^[^\W\d_]+$")
+_CAPITAL = re.compile(r"[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,18 @@ class HeadRules:
     max_modifiers: int = 3
     therapy_type: str = "procedure"
     drug_type: str = "drug"
+    disease_heads: frozenset[str] = frozenset()
+    disease_not_modifiers: frozenset[str] = frozenset()
+    disease_absorbs: frozenset[str] = frozenset()
+    disease_type: str = "disease"
+    disease_frames: tuple[tuple[str, ...], ...] = ()
+    disease_alone: frozenset[str] = frozenset()
+    disease_acronym: re.Pattern | None = None
+    disease_acronym_lower: re.Pattern | None = None
+    frames: tuple[tuple[str, ...], ...] = ()
+    frame_max_words: int = 4
+    frame_type: str = "therapy"
+    frame_not: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: Config, lang: str = "en") -> "HeadRules":
@@ -59,10 +84,19 @@ class HeadRules:
             therapy_suffixes=tuple(sorted(t.strings("therapy_suffixes"), key=len, reverse=True)),
             suffix_min_chars=t.integer("suffix_min_chars"), therapy_not=t.regex("therapy_not", None),
             not_modifiers=frozenset(t.strings("not_modifiers")), max_modifiers=t.integer("max_modifiers"),
-            therapy_type=t.string("therapy_type"), drug_type=t.string("drug_type"))
+            therapy_type=t.string("therapy_type"), drug_type=t.string("drug_type"),
+            disease_heads=frozenset(t.strings("disease_heads", ())),
+            disease_not_modifiers=frozenset(t.strings("disease_not_modifiers", ())),
+            disease_absorbs=frozenset(t.strings("disease_absorbs", ())), disease_type=t.string("disease_type", "disease"),
+            disease_alone=frozenset(t.strings("disease_alone", ())),
+            disease_acronym=t.regex("disease_acronym", None), disease_acronym_lower=t.regex("disease_acronym_lower", None),
+            disease_frames=tuple(tuple(f.split()) for f in t.strings("disease_frames", ())),
+            frames=tuple(tuple(f.split()) for f in t.strings("frames", ())),
+            frame_max_words=t.integer("frame_max_words", 4), frame_type=t.string("frame_type", "therapy"),
+            frame_not=frozenset(t.strings("frame_not", ())))
 
     def __bool__(self) -> bool:
-        return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes)
+        return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes or self.disease_heads or self.frames)
 
     def _drug(self, low: str) -> bool:
         if len(low) < self.drug_min_chars or not _LETTERS.match(low):
@@ -92,47 +126,161 @@ class HeadRules:
         return 0
 
     def find(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
-             seg: Sequence[int], matches: Sequence[Match]) -> list[Match]:
-        """The head-word matches among words no match in ``matches`` covers (sorted by position). Only the
-        words that may head one are visited: a drug or procedure word (a memo by raw word) or a therapy
-        head; whether a match covers a word is found by bisection over the matches."""
+             seg: Sequence[int], matches: Sequence[Match], text: str = "",
+             types_of: Callable[[Entries], Sequence[str]] | None = None) -> list[Match]:
+        """The head-word matches among words no match in ``matches`` covers (sorted by position). A
+        disease phrase may take in words an anatomy match covers (``disease_absorbs``; ``types_of``: the
+        kg types of a match's entries, best first): that match is then inside the phrase, and the caller
+        drops it (``absorbed``)."""
         if not self or not words:
             return []
-        kinds = list(map(self._kinds.__getitem__, raw))
-        heads = self.therapy_heads
-        candidates = list(compress(range(len(words)), map(or_, kinds, map(heads.__contains__, words))))
-        if not candidates:
-            return []
-        spans = sorted((m.start, m.end) for m in matches)
-        span_starts = [a for a, _ in spans]
-        reach = [0, *accumulate((b for _, b in spans), max)]  # reach[k]: the furthest end of the first k spans
-
-        def taken(i: int) -> bool:  # some match overlaps word i
-            return reach[bisect_left(span_starts, ends[i])] > starts[i]
-
+        n = len(words)
+        taken: list[str | None] = [None] * n  # the type of the match covering each word ("" untyped)
+        if matches:
+            spans = sorted((m.start, m.end, _type_of(m, types_of)) for m in matches)
+            k = 0
+            for i in range(n):
+                while k < len(spans) and spans[k][1] <= starts[i]:
+                    k += 1
+                if k < len(spans) and spans[k][0] < ends[i]:
+                    taken[i] = spans[k][2]
         out: list[Match] = []
-        drugs: list[int] = []
-        for i in candidates:
-            if taken(i):
+        drugs: set[int] = set()
+        kinds = self._kinds
+        for i in range(n):
+            if taken[i] is not None:
                 continue
-            if kinds[i] == 1:
+            kind = kinds[raw[i]]
+            if kind == 1:
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.drug_type))
-                drugs.append(i)
-            elif kinds[i] == 2:
+                drugs.add(i)
+            elif kind == 2:
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.therapy_type))
-            elif words[i] in heads:
-                first = i
-                while (first > 0 and i - first < self.max_modifiers and not taken(first - 1)
-                       and seg[first - 1] == seg[i] and first - 1 not in drugs
-                       and self._modifier(words[first - 1], raw[first - 1])):
-                    first -= 1
+            elif words[i] in self.therapy_heads:
+                first = self._modifiers(i, words, raw, seg, taken, drugs, frozenset(), frozenset())
                 if first < i:
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.therapy_type))
+            elif words[i] in self.disease_heads:
+                first = self._modifiers(i, words, raw, seg, taken, drugs, self.disease_not_modifiers,
+                                        self.disease_absorbs)
+                if (first < i or words[i] in self.disease_alone) and self._disease_framed(first, words, seg[i], seg):
+                    out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.disease_type))
+        if self.disease_acronym is not None and self.disease_frames:
+            out.extend(self._acronyms(words, raw, starts, ends, seg, taken, text))
+        if self.frames:
+            out.extend(self._framed(words, raw, starts, ends, seg, taken, out, text))
+        return sorted(out, key=lambda m: (m.start, m.end))
+
+    def _modifiers(self, i: int, words: Sequence[str], raw: Sequence[str], seg: Sequence[int],
+                   taken: Sequence[str | None], drugs: set[int], extra_not: frozenset[str],
+                   absorbs: frozenset[str]) -> int:
+        """The first word of the modifiers before head ``i`` (``i`` itself: none)."""
+        first = i
+        while (first > 0 and i - first < self.max_modifiers and seg[first - 1] == seg[i]
+               and (taken[first - 1] is None or taken[first - 1] in absorbs) and first - 1 not in drugs
+               and words[first - 1] not in extra_not and self._modifier(words[first - 1], raw[first - 1])):
+            first -= 1
+        while first < i and taken[first] is not None:  # a phrase begins with a word of its own
+            first += 1
+        return first
+
+    def _disease_framed(self, first: int, words: Sequence[str], segment: int, seg: Sequence[int]) -> bool:
+        """Whether the disease phrase beginning at ``first`` follows one of ``disease_frames`` ("treatment
+        of", "patients with"), across articles and stage or severity words ("patients with severe X")."""
+        j = first
+        while j > 0 and seg[j - 1] == segment and (words[j - 1] in _ARTICLES or words[j - 1] in self.disease_not_modifiers):
+            j -= 1
+        for frame in self.disease_frames:
+            k = len(frame)
+            if j >= k and tuple(words[j - k:j]) == frame and seg[j - k] == segment:
+                return True
+        return False
+
+    def _acronyms(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                  seg: Sequence[int], taken: Sequence[str | None], text: str) -> list[Match]:
+        """Abbreviations no text defines, right after a disease frame and ending their phrase (what follows
+        is punctuation, a function word or a participle: "patients with sclc", "treatment of AOM :",
+        "patients with mrcc treated with"): in that frame a short form names the disease treated."""
+        shape = self.disease_acronym_lower if text and not _CAPITAL.search(text) else self.disease_acronym
+        if shape is None:
+            return []
+        n = len(words)
+        out = []
+        for i in range(n):
+            if (taken[i] is None and shape.match(raw[i])
+                    and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers
+                         or raw[i + 1].lower().endswith(_VERB_ENDINGS))
+                    and self._disease_framed(i, words, seg[i], seg)):
+                out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.disease_type))
+        return out
+
+    def _framed(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
+        """Therapies named by their frame: the free words right after a frame ("treated with X")."""
+        n = len(words)
+        firsts = {f[0] for f in self.frames}
+        at = [i for i in range(n - 1) if words[i] in firsts]
+        if not at:
+            return []
+        free = [t is None for t in taken]
+        for m in found:
+            for j in range(bisect_left(ends, m.start + 1), n):
+                if starts[j] >= m.end:
+                    break
+                free[j] = False
+        out: list[Match] = []
+        for i in at:
+            for frame in self.frames:
+                k = len(frame)
+                if i + k >= n or tuple(words[i:i + k]) != frame or seg[i + k] != seg[i]:
+                    continue
+                first = i + k
+                while first < n - 1 and words[first] in _ARTICLES and seg[first + 1] == seg[i]:
+                    first += 1
+                last = first
+                while (last < n and last - first < self.frame_max_words and free[last] and seg[last] == seg[i]
+                       and words[last] not in self.not_modifiers and words[last] not in self.therapy_heads
+                       and words[last] not in self.frame_not
+                       and (last == first or _attached(text, ends[last - 1], starts[last])
+                            or not raw[last].isdigit() and not raw[last].lower().endswith(_VERB_ENDINGS))):
+                    last += 1
+                # "treated with intravenous [cisplatin]": the therapy is the match the words modify
+                modifies = last < n and seg[last] == seg[i] and (taken[last] is not None or words[last] in self.therapy_heads)
+                if last > first and not raw[first].isdigit() and not modifies:
+                    out.append(Match(starts[first], ends[last - 1], (), 1.0, "head", type=self.frame_type))
+                    for j in range(first, last):
+                        free[j] = False
         return out
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _type_of(m: Match, types_of: Callable[[Entries], Sequence[str]] | None) -> str:
+    if m.type:
+        return m.type
+    types = types_of(m.entries) if types_of is not None and m.entries else ()
+    return types[0] if types else ""
+
+
+_VERB_ENDINGS = ("ed", "ing")
+
+
+def _attached(text: str, end: int, start: int) -> bool:
+    """Whether two words are joined by a hyphen or slash alone ("TJ-135", "MOPP/ABV")."""
+    return bool(text) and start - end == 1 and text[end] in "-/"
+
+
+def absorbed(matches: Sequence[Match], found: Sequence[Match]) -> list[Match]:
+    """``matches`` without those inside a head-word match (the anatomy words a disease phrase took in)."""
+    if not found:
+        return list(matches)
+    return [m for m in matches if not any(f.start <= m.start and m.end <= f.end and (f.start, f.end) != (m.start, m.end)
+                                          for f in found)]
+
+
 class _Kinds(dict):
-    """raw word -> ``fn(word)``, filled on first use (looked up by a C-level ``map``)."""
+    """raw word -> ``fn(word)``, filled on first use (words repeat across documents: a memo)."""
 
     def __init__(self, fn):
         super().__init__()

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from kg.config import Config
 from kg.nlp.conventions import SpanRules, defined_abbreviations
 from kg.nlp.doc import abbreviations_of, doc_text, sentence_start_chars, write_match_spans
-from kg.nlp.heads import HeadRules
+from kg.nlp.heads import HeadRules, absorbed
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
 
@@ -240,7 +240,8 @@ class LexiconMatcher:
         # span conventions (kg/spans.py): "X-linked thrombocytopenia", "breast and ovarian cancer"
         matches = self.spans.extend(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
         if self.heads:  # drug names by their INN stem, therapy phrases by their head word (kg/nlp/heads.py)
-            found = self.heads.find(parts[0], parts[1], parts[2], parts[3], parts[4], matches)
+            found = self.heads.find(parts[0], parts[1], parts[2], parts[3], parts[4], matches, text,
+                                    self._ordered_types)
             if found:
-                matches = sorted(matches + found, key=lambda m: (m.start, m.end))
+                matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
         return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))

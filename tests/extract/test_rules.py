@@ -143,3 +143,16 @@ def test_adverse_effects_are_claims_of_their_own(extract):
                if c.claim_type in ("treats", "adverse")}
         assert got == {("adverse", drug, "biolink:has_adverse_event", condition)}, text
         assert all(c.relation == "RO:0003302" for c in claims if c.claim_type == "adverse")
+
+
+def test_head_word_diseases_and_framed_therapies_make_claims(extract):
+    claims, _ = extract("Medical treatment of stone disease.")
+    assert ("Medical treatment", "stone disease") in {(c.subject.label, c.object.label) for c in claims
+                                                       if c.claim_type == "treats"}
+    claims, _ = extract("Psoriasis was treated with the Q-switched Nd-Yag laser. Patients with chronic hepatitis "
+                        "were treated with TJ-135.")
+    pairs = {(c.subject.label, c.object.label.lower()) for c in claims if c.claim_type == "treats" and not c.negated}
+    assert ("Q-switched Nd-Yag laser", "psoriasis") in pairs and ("TJ-135", "hepatitis") in pairs
+    # the frame is what names it: the same code name alone is no mention, so no claim
+    claims, ms = extract("TJ-135 was effective in hepatitis.")
+    assert "TJ-135" not in {m.text for m in ms} and not any(c.subject.label == "TJ-135" for c in claims)

@@ -94,3 +94,32 @@ def test_only_head_word_mentions_of_unlinked_drugs_make_claims(pipeline):
     # the same unlinked drug as the trained recogniser would give it (no head-word grounding): no claim
     as_ner = tuple(dataclasses.replace(m, groundings=()) if m.text == "Alteplase" else m for m in ad.mentions)
     assert not any(c.subject.label == "Alteplase" for c in pipeline.extractor.extract(dataclasses.replace(ad, mentions=as_ner)))
+
+
+def test_disease_phrases_by_their_head_word_only_after_a_frame(mentions):
+    ms = by_text(mentions("Medical treatment of stone disease was tried in patients with persistent severe "
+                          "regurgitation. DNA damage was seen in patients with disease."))
+    assert ms["stone disease"].type == "disease"
+    assert ms["stone disease"].concept.curie == "kgid:unlinked_stone_disease"
+    # stage and severity words are no part of the phrase; a specific head needs no modifier
+    assert ms["regurgitation"].type == "disease"
+    # no frame ("DNA damage"), or a head that says no more than "disease" with no modifier: nothing
+    assert not any(m.text in ("DNA damage", "damage", "disease") for m in ms.values())
+
+
+def test_a_disease_phrase_takes_in_the_anatomy_words_that_modify_it(mentions):
+    ms = by_text(mentions("Stereotactic radiosurgery for management of deep brain cavernous malformations."))
+    assert ms["deep brain cavernous malformations"].type == "disease"
+    assert "brain" not in ms and "cavernous" not in ms
+
+
+def test_therapies_named_by_their_frame(mentions):
+    ms = by_text(mentions("Hepatitis was ameliorated by pretreatment with TJ-135. Patients were treated with "
+                          "intravenous cisplatin or treated with drugs; others were treated with il-2 administered "
+                          "by inhalation."))
+    assert ms["TJ-135"].type == "therapy" and ms["TJ-135"].concept.curie == "kgid:unlinked_tj_135"
+    # a number is joined by its hyphen; a participle after the name ends it
+    assert ms["il-2"].type == "therapy"
+    # words that modify a match name nothing of their own, nor do words that say only "a drug"
+    assert ms["cisplatin"].type == "drug"
+    assert not any(m.text in ("intravenous", "drugs", "il-2 administered") for m in ms.values())
