@@ -90,6 +90,17 @@ def test_kg_cuts_where_jieba_cuts(zh_nlp, text):
     assert len(text) < 3 or 2 < len(want) < len(text) + 1  # words of more than one character, and cuts
 
 
+def test_jieba_is_imported_without_pkg_resources_which_stays_importable():
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg.nlp.segmenter import import_jieba; jieba = import_jieba(); "
+            "assert 'pkg_resources' not in sys.modules; tk = jieba.Tokenizer(); "
+            "assert jieba.finalseg.start_P; import pkg_resources; print(pkg_resources.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "pkg_resources"
+
+
 def test_traditional_and_full_width_text_finds_simplified_terms(pipeline):
     kg = pipeline.run([zh_doc("間充質幹細胞(MSCs)治療肝硬化。慢性肝衰竭與肝硬化患者，使用ＭＳＣｓ。")])
     got = {(m.text, m.concept.curie) for m in kg.annotated[0].mentions}
