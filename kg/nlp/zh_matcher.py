@@ -214,10 +214,8 @@ class ZhLexiconMatcher:
         with that suffix ("Vitamins" + "B12": vitamin B12) and the score factor 1; where it names none,
         the term's own entries (the class) with the factor [scores] member; None when no suffix follows
         or the term is of no type of [member_suffix] types."""
-        if not any(self.lex.types.get(c) in self.sfx_types for c, _ in entries):
-            return None
-        stop = self._member_end(norm, ends, end)
-        if stop is None:
+        stop = self._member_end(norm, ends, end)  # first: after most matches no suffix follows
+        if stop is None or not any(self.lex.types.get(c) in self.sfx_types for c, _ in entries):
             return None
         suffix = norm[end:stop]
         found = {e for c, _ in entries for e in self.lex.find_by_name(f"{self.lex.label(c)} {suffix}")}
