@@ -51,6 +51,16 @@ def fewer_collections(young: int = YOUNG_COLLECTION) -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def settle() -> None:
+    """Take every object alive now out of the cyclic garbage collector's reach (``gc.freeze``, after one
+    collection): for a process that has just built its pipeline (the lexicon, spaCy's vocabulary, the
+    models) to run chunk after chunk, as a worker does. They live as long as the process, and each full
+    collection would walk them all again (about 1.6% of a worker's instructions, callgrind). Only when
+    collections run changes, never a result; not for a process that is someone else's (a notebook)."""
+    gc.collect()
+    gc.freeze()
+
+
 def parse_langs(lang: str | Sequence[str], config: Config | None = None) -> tuple[str, ...]:
     """``"en"``, ``"zh"``, ``"all"`` or a sequence of language codes -> the languages to read, in order."""
     langs = (config or Config.default()).languages

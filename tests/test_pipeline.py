@@ -42,3 +42,22 @@ def test_two_pipelines_in_one_process_keep_their_own_lexicons(small_pipeline, sm
     doc = [Document("kgdoc:x", "t", (Section("abstract", "Type 2 diabetes is sugar sickness."),))]
     assert [m.text for m in small_pipeline.run(doc).annotated[0].mentions] == ["Type 2 diabetes"]
     assert [m.text for m in other.run(doc).annotated[0].mentions] == ["sugar sickness"]
+
+
+def _settled_claims(spec: bytes) -> tuple[int, int, list[tuple]]:
+    import gc
+
+    from kg.pipeline import settle
+
+    pipeline = pickle.loads(spec).build()
+    before = _claims(pipeline)
+    settle()  # what a worker process does once its pipeline is built
+    return gc.get_freeze_count(), len(gc.get_objects()), before + _claims(pipeline)
+
+
+def test_a_settled_worker_keeps_its_pipeline_out_of_the_collectors_walks_and_reads_the_same(small_pipeline):
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # its own process: settle() is for workers
+        frozen, tracked, claims = pool.apply(_settled_claims, (pickle.dumps(small_pipeline.spec()),))
+    assert frozen > 10_000 and tracked < frozen / 10  # the pipeline's objects are no longer walked
+    ours = _claims(small_pipeline)
+    assert claims == ours + ours  # the same claims before and after

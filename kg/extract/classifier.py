@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -71,16 +72,36 @@ class FeatureSpec:
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
+Parts = tuple[tuple[str, "Sequence[str] | frozenset[str]"], ...]  # (prefix, distinct words) per kind
+
+
+def joined(parts: Parts) -> tuple[str, ...]:
+    """Features given as ``(prefix, words)`` groups (``Featurizer.parts``) as the feature strings
+    (prefix + word), unordered."""
+    return tuple({p + w for p, words in parts for w in words})
+
+
 @dataclass(frozen=True)
 class Pair:
     """A candidate pair of one sentence: the therapy and condition mentions, the rule claims that join
-    them, and its features."""
+    them, and its features as ``(prefix, words)`` groups (``Featurizer.parts``): its own, and those every
+    pair of its sentence shares (its words)."""
 
     subject: Mention
     object: Mention
     ruled: tuple[Claim, ...]
-    features: tuple[str, ...]  # the pair's own features
-    shared: tuple[str, ...] = ()  # the features every pair of its sentence has (its words)
+    parts: Parts  # the pair's own features
+    shared_parts: Parts = ()  # the features every pair of its sentence has (its words)
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The pair's own features, as strings."""
+        return joined(self.parts)
+
+    @property
+    def shared(self) -> tuple[str, ...]:
+        """The features every pair of its sentence has, as strings (sorted)."""
+        return tuple(sorted(joined(self.shared_parts)))
 
     @property
     def all_features(self) -> tuple[str, ...]:
@@ -167,8 +188,17 @@ class SentenceTokens:
             pos = m.end
         self.tokens.extend(words(pos, s.end))
         self.words = frozenset(t for t in self.tokens if t[0] != "<")
-        self.word_features = tuple(sorted("w:" + w for w in self.words))
         self.hits: list[tuple[str, int, int]] = []  # (pattern name, start, end) in section offsets
+
+    @property
+    def word_parts(self) -> Parts:
+        """The sentence's words as features (``w:`` + word), as a ``(prefix, words)`` group."""
+        return (("w:", self.words),)
+
+    @property
+    def word_features(self) -> tuple[str, ...]:
+        """The sentence's words as features, as strings (sorted)."""
+        return tuple(sorted("w:" + w for w in self.words))
 
 
 class Featurizer:
@@ -201,48 +231,51 @@ class Featurizer:
 
     def pair(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
              ruled: Sequence[Claim]) -> tuple[str, ...]:
+        """The pair's features as strings, unordered (training sorts them: kg.training.claims)."""
+        return joined(self.parts(st, toks, subj, obj, ruled))
+
+    def parts(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
+              ruled: Sequence[Claim]) -> Parts:
+        """The pair's features as ``(prefix, words)`` groups, each prefix once and each group's words
+        distinct: the model scores them without building a string per feature (``ClaimModel.table``)."""
         spec = self.spec
         i, j = toks.index[subj.start], toks.index[obj.start]
         first, second = (i, j) if i < j else (j, i)
-        out = ["o:SO" if i < j else "o:OS"]
         between = toks.tokens[first + 1:second]
-        out.append("n:" + _length(len(between)))
+        n = _length(len(between))
         if len(between) > spec.max_between:
             between = between[: spec.max_between // 2] + ["…"] + between[-(spec.max_between // 2):]
         seq = ["S" if i < j else "O", *between, "O" if i < j else "S"]
-        out.extend("b:" + w for w in set(between))
-        out.extend("bb:" + a + " " + b for a, b in zip(seq, seq[1:]))
         left = toks.tokens[max(0, first - spec.window):first]
         right = toks.tokens[second + 1:second + 1 + spec.window]
-        out.extend("l:" + w for w in left)
-        out.extend("r:" + w for w in right)
-        out.append("l1:" + (left[-1] if left else "^"))
-        out.append("r1:" + (right[0] if right else "$"))
         s_concept, o_concept = subj.concept, obj.concept
-        out.append("st:" + (s_concept.type if s_concept else subj.type))
-        out.append("ot:" + (o_concept.type if o_concept else obj.type))
+        out = [("o:", ("SO" if i < j else "OS",)), ("n:", (n,)), ("b:", set(between)),
+               ("bb:", {a + " " + b for a, b in zip(seq, seq[1:])}), ("l:", set(left)), ("r:", set(right)),
+               ("l1:", (left[-1] if left else "^",)), ("r1:", (right[0] if right else "$",)),
+               ("st:", (s_concept.type if s_concept else subj.type,)),
+               ("ot:", (o_concept.type if o_concept else obj.type,))]
         if spec.heads:
-            out.append("sh:" + _head(subj.text))
-            out.append("oh:" + _head(obj.text))
+            out.append(("sh:", (_head(subj.text),)))
+            out.append(("oh:", (_head(obj.text),)))
         lo, hi = (subj.end, obj.start) if subj.start < obj.start else (obj.end, subj.start)
-        out.extend("t:" + name for name, a, b in toks.hits if lo <= a and b <= hi)
+        out.append(("t:", {name for name, a, b in toks.hits if lo <= a and b <= hi}))
         crossed = st.clause(hi) - st.clause(lo)
         if crossed:  # the rules never join across a clause break; the model learns which breaks matter
-            out.append("x:clause")
-            out.extend("x:" + _norm(m.group(0)) for m in self.clause_break.finditer(st.text(lo, hi)))
+            out.append(("x:", {"clause", *(_norm(m.group(0)) for m in self.clause_break.finditer(st.text(lo, hi)))}))
+        verdicts = set()
         for c in ruled:
-            out.append("v:" + c.claim_type)
-            out.append("v:" + c.claim_type + ":" + c.predicate)
+            verdicts.add(c.claim_type)
+            verdicts.add(c.claim_type + ":" + c.predicate)
             if c.negated:
-                out.append("v:negated")
+                verdicts.add("negated")
             if c.hedged:
-                out.append("v:hedged")
+                verdicts.add("hedged")
         if not ruled:
-            out.append("v:none")
-        for c in st.cues:
-            if c.scope_start <= subj.start < c.scope_end or c.scope_start <= obj.start < c.scope_end:
-                out.append("c:" + c.category)
-        return tuple(set(out))  # unordered: training sorts them (kg.training.claims)
+            verdicts.add("none")
+        out.append(("v:", verdicts))
+        out.append(("c:", {c.category for c in st.cues
+                           if c.scope_start <= subj.start < c.scope_end or c.scope_start <= obj.start < c.scope_end}))
+        return tuple(out)
 
 
 def _head(text: str) -> str:
@@ -271,7 +304,35 @@ class ClaimModel:
     def probabilities(self, features: Iterable[str], base: Sequence[float] | None = None) -> dict[str, float]:
         """The probability of each family for a pair with these features (``base``: the scores of
         features the pair shares with others, ``scores``)."""
-        z = self.scores(features, base)
+        return self._sigmoid(self.scores(features, base))
+
+    @cached_property
+    def tables(self) -> dict[str, dict[str, tuple[float, ...]]]:
+        """The weights by feature prefix (``b:``, ``w:``, ...), then by the rest of the feature: how
+        ``part_scores`` looks features up without joining their strings."""
+        out: dict[str, dict[str, tuple[float, ...]]] = {}
+        for k, v in self.weights.items():
+            prefix, colon, rest = k.partition(":")
+            if colon:
+                out.setdefault(prefix + colon, {})[rest] = v
+        return out
+
+    def part_scores(self, parts: Parts, base: Sequence[float] | None = None) -> list[float]:
+        """``scores`` of features given as ``(prefix, distinct words)`` groups (``Featurizer.parts``):
+        the same sums as over their strings."""
+        tables, rows = self.tables, []
+        for prefix, words in parts:
+            table = tables.get(prefix)
+            if table is not None:
+                rows.extend(filter(None, map(table.get, words)))
+        start = self.intercept if base is None else base
+        return [b + sum(col) for b, col in zip(start, zip(*rows))] if rows else list(start)
+
+    def part_probabilities(self, parts: Parts, base: Sequence[float] | None = None) -> dict[str, float]:
+        """``probabilities`` of features given as ``(prefix, distinct words)`` groups."""
+        return self._sigmoid(self.part_scores(parts, base))
+
+    def _sigmoid(self, z: Sequence[float]) -> dict[str, float]:
         return {c: 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0 for c, x in zip(self.classes, z)}
 
     def dumps(self) -> str:
@@ -402,7 +463,7 @@ class ClaimClassifier:
         if not st.has(self.object_types) or not st.has(self.subject_types):
             return []
         toks = self.featurizer.sentence(st, self.subject_types, self.object_types)
-        shared = toks.word_features if self.featurizer.spec.sentence_words else ()
+        shared = toks.word_parts if self.featurizer.spec.sentence_words else ()
         ruled: dict[tuple[int, int], list[Claim]] = {}
         for c in found:
             if c.claim_type in self.families or c.claim_type in self.deferred:
@@ -416,7 +477,7 @@ class ClaimClassifier:
                 if o is s or o.concept_of(self.object_types) is None or not self._joinable(st, s, o):
                     continue
                 r = tuple(ruled.get((s.start, o.start), ()))
-                out.append(Pair(s, o, r, self.featurizer.pair(st, toks, s, o, r), shared))
+                out.append(Pair(s, o, r, self.featurizer.parts(st, toks, s, o, r), shared))
         return out
 
     def _joinable(self, st: SentenceView, a: Mention, b: Mention) -> bool:
@@ -448,8 +509,8 @@ class ClaimClassifier:
                or (c.evidence[0].subject_start, c.evidence[0].object_start) not in judged]
         chosen: dict[tuple[str, int, str], tuple[bool, float, Pair]] = {}
         model = self.model
-        base = model.scores(pairs[0].shared) if pairs else []  # the sentence's words: the same for every pair
-        probs = list_probabilities([(p.lists, model.probabilities(p.features, base)) for p in pairs])
+        base = model.part_scores(pairs[0].shared_parts) if pairs else []  # the sentence's words: the same for every pair
+        probs = list_probabilities([(p.lists, model.part_probabilities(p.parts, base)) for p in pairs])
         for p, prob in zip(pairs, probs):
             fits = {name for name, f in self.families.items() if p.subject.concept_of(f.subject_types) is not None
                     and p.object.concept_of(f.object_types) is not None}

@@ -32,9 +32,11 @@ Everything here works on the lexicon matcher's normalised words and character of
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import or_
 
 from kg.config import Config
 from kg.nlp.match import Entries, Match
@@ -116,6 +118,8 @@ class HeadRules:
     def __post_init__(self) -> None:
         # raw word -> 1 a drug by its stem, 2 a procedure by its suffix, 0 neither (words repeat: a memo)
         object.__setattr__(self, "_kinds", _Kinds(self._kind))
+        object.__setattr__(self, "_heads", self.therapy_heads | self.disease_heads)
+        object.__setattr__(self, "_frame_firsts", frozenset(f[0] for f in self.frames))
 
     def _kind(self, raw: str) -> int:
         low = raw.lower()
@@ -137,17 +141,17 @@ class HeadRules:
         n = len(words)
         taken: list[str | None] = [None] * n  # the type of the match covering each word ("" untyped)
         if matches:
-            spans = sorted((m.start, m.end, _type_of(m, types_of)) for m in matches)
-            k = 0
-            for i in range(n):
-                while k < len(spans) and spans[k][1] <= starts[i]:
-                    k += 1
-                if k < len(spans) and spans[k][0] < ends[i]:
-                    taken[i] = spans[k][2]
+            # a word takes the type of the first match (in this order) that overlaps it: marked from the last
+            # match back, over the words each overlaps (found by bisection: no Python step per word)
+            for a, b, typ in sorted(((m.start, m.end, _type_of(m, types_of)) for m in matches), reverse=True):
+                lo, hi = bisect_right(ends, a), bisect_left(starts, b)
+                if lo < hi:
+                    taken[lo:hi] = [typ] * (hi - lo)
         out: list[Match] = []
         drugs: set[int] = set()
         kinds = self._kinds
-        for i in range(n):
+        # only a word of a head-word kind or a head word can begin anything below (looked up at C speed)
+        for i in compress(range(n), map(or_, map(kinds.__getitem__, raw), map(self._heads.__contains__, words))):
             if taken[i] is not None:
                 continue
             kind = kinds[raw[i]]
@@ -206,8 +210,8 @@ class HeadRules:
             return []
         n = len(words)
         out = []
-        for i in range(n):
-            if (taken[i] is None and shape.match(raw[i])
+        for i in compress(range(n), map(shape.match, raw)):
+            if (taken[i] is None
                     and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers
                          or raw[i + 1].lower().endswith(_VERB_ENDINGS))
                     and self._disease_framed(i, words, seg[i], seg)):
@@ -218,8 +222,7 @@ class HeadRules:
                 seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
         """Therapies named by their frame: the free words right after a frame ("treated with X")."""
         n = len(words)
-        firsts = {f[0] for f in self.frames}
-        at = [i for i in range(n - 1) if words[i] in firsts]
+        at = list(compress(range(n - 1), map(self._frame_firsts.__contains__, words)))
         if not at:
             return []
         free = [t is None for t in taken]

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from kg.errors import KgError
 from kg.model import Document
-from kg.pipeline import Pipeline, PipelineSpec
+from kg.pipeline import Pipeline, PipelineSpec, settle
 from kg.scale.chunk import ChunkWriter
 from kg.scale.work import WorkFolder
 
@@ -90,6 +90,7 @@ def _init_worker(spec: PipelineSpec, work: str, mentions: bool) -> None:
         _WORKER["writer"] = ChunkWriter(spec.build(), WorkFolder(work), mentions)
     except KgError as exc:  # reported by the first chunk, as a one-line error
         _WORKER["error"] = exc
+    settle()  # the pipeline lives as long as this process: out of the collector's walks
 
 
 def _run_chunk(index: int, docs: Sequence[Document]) -> dict:

@@ -61,6 +61,30 @@ def test_pair_features_mask_the_mentions_and_carry_the_rules_verdict(pipeline):
     assert toks.tokens[:3] == ["<T>", "is", "used"]
 
 
+def test_grouped_features_score_as_their_strings_on_real_sentences(pipeline):
+    from kg.extract.classifier import joined
+
+    ex = pipeline.extractor
+    model = ex.classifier.model
+    text = ("Mesenchymal stem cells (MSCs) are expected to be used clinically for liver cirrhosis caused by various "
+            "etiologies, acute-on-chronic liver failure, chronic liver failure, and complications post-liver "
+            "transplantation. Lithium is used for bipolar disorder in adults, but not for schizophrenia. "
+            "Hepatitis developed in patients receiving isoniazid and rifampicin; aspirin may prevent stroke.")
+    kg = pipeline.run([_doc(text)])
+    pairs = [p for _, ps in ex.candidate_pairs(kg.annotated[0], ex.pair_reader()) for p in ps]
+    assert len(pairs) >= 8
+    for p in pairs:
+        strings = p.features
+        assert len(strings) == len(set(strings)) == sum(len(words) for _, words in p.parts)  # each feature once
+        for _, words in p.parts:
+            assert len(set(words)) == len(words)
+        base = model.part_scores(p.shared_parts)
+        assert base == pytest.approx(model.scores(p.shared), abs=1e-12)
+        got = model.part_probabilities(p.parts, base)
+        assert got == pytest.approx(model.probabilities(strings, model.scores(p.shared)), abs=1e-12)
+        assert set(joined(p.parts)) == set(strings)
+
+
 def test_the_shipped_model_scores_claims_and_keeps_the_predicate_choice(extract):
     claims, _ = extract("Lithium is used for bipolar disorder.")
     (c,) = [c for c in claims if c.claim_type == "treats"]

@@ -65,6 +65,22 @@ def test_rules_take_no_word_another_match_covers():
     assert (7, 21, "procedure") in [(m.start, m.end, m.type) for m in found]
 
 
+def test_a_word_overlapped_by_several_matches_takes_the_first_ones_type():
+    rules = HeadRules.from_config(Config.default())
+    words = ["treatment", "of", "congenital", "brain", "disease"]
+    starts, ends = [0, 10, 13, 24, 30], [9, 12, 23, 29, 37]
+    anatomy = Match(24, 29, (), type="anatomy")  # "brain": a word a disease phrase may take in
+    found = rules.find(words, words, starts, ends, [1] * 5, [anatomy])
+    assert [(m.start, m.end, m.type) for m in found] == [(13, 37, "disease")]  # "treatment of [congenital brain disease]"
+    # a wider match from the same word: "brain" keeps the first match's type (sorted by start, end), but
+    # "disease" is covered now, and no phrase ends in it
+    wide = Match(24, 37, (), type="disease")
+    assert rules.find(words, words, starts, ends, [1] * 5, [wide, anatomy]) == []
+    # a match over "congenital brain" first: "brain" is taken by it, no longer absorbable anatomy
+    before = Match(13, 29, (), type="disease")
+    assert rules.find(words, words, starts, ends, [1] * 5, [anatomy, before]) == []
+
+
 def test_head_word_mentions_are_not_asked_of_the_fuzzy_linker(small_pipeline):
     asked: list[str] = []
 
