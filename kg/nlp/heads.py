@@ -1,6 +1,6 @@
 """Head-word mentions of English text: what a word or phrase no lexicon term matches names by its form.
 
-Four conventions, all data (``[heads]`` of ``recognition.en.toml``), all for words that no lexicon match
+These conventions, all data (``[heads]`` of ``recognition.en.toml``), all for words that no lexicon match
 covers, all giving a typed match with no entries (grounded to no identifier: a ``kgid:unlinked_``
 concept, which the claim rules may take as a subject or object, ``unlinked_types_in_claims`` of
 relations.en.toml):
@@ -11,7 +11,9 @@ relations.en.toml):
   ``max_modifiers`` modifier words ("medical treatment", "curative therapy", "ropinirole monotherapy"),
   or one word ending in a procedure suffix ("electrotherapy", "urethroplasty"). A modifier is a word of
   the same segment that no match covers and that is no function or evaluative word (``not_modifiers``:
-  "the", "effective", "new", ...), so "the treatment" and "effective therapy" name nothing;
+  "the", "effective", "new", ...), so "the treatment" and "effective therapy" name nothing. A device
+  head ("a Foley catheter", ``device_heads``) is read the same way, and so is a preparation head
+  ("artichoke extracts", ``preparation_heads``: a therapy node, as a frame's therapy is);
 - a **disease phrase**: a disease head word ("disease", "disorder", "stenosis", "complaint") after up to
   ``max_modifiers`` modifiers as above, right after a frame that names what is treated (``disease_frames``:
   "treatment of stone disease", "to treat cold symptoms", "patients with persistent regurgitation"); a
@@ -19,12 +21,15 @@ relations.en.toml):
   phrase then replaces (``disease_absorbs``). Without a frame such phrases are mostly no disease mention
   ("DNA damage", "cause disease", "neurological symptoms": NCBI-disease and BC5CDR train). In such a
   frame an abbreviation no text defines that ends its phrase is a disease too ("patients with sclc",
-  "treatment of AOM": ``disease_acronym``);
+  "treatment of AOM": ``disease_acronym``), as it is right before "patients" (``acronym_before``: "sclc
+  patients"). The most specific heads with a modifier of their own need no frame (``disease_unframed``:
+  "percutaneous drainage of hydatid cysts", "a case of biliary stenosis");
 - a **therapy by its frame**: the words right after "treated with", "pretreatment with", "administration
   of" (``frames``) that no match covers, up to ``frame_max_words`` words of one segment, no function word
   among them ("treated with il-2", "pretreatment with TJ-135", "treated by gks"), unless they modify a
   match ("treated with intravenous [cisplatin]"): whatever is given to treat is a therapy, though nothing
-  says whether a drug or a procedure (``frame_type``, a therapy node's type).
+  says whether a drug or a procedure (``frame_type``, a therapy node's type). After a route ("oral",
+  "intravenous": ``route_frames``) only a code name is one ("oral UFT", ``route_shape``; not "oral intake").
 
 Everything here works on the lexicon matcher's normalised words and character offsets (no spaCy).
 """
@@ -51,6 +56,8 @@ class HeadRules:
     drug_min_chars: int = 7
     drug_not: re.Pattern | None = None
     therapy_heads: frozenset[str] = frozenset()
+    device_heads: frozenset[str] = frozenset()
+    preparation_heads: frozenset[str] = frozenset()
     therapy_suffixes: tuple[str, ...] = ()
     suffix_min_chars: int = 9
     therapy_not: re.Pattern | None = None
@@ -64,9 +71,13 @@ class HeadRules:
     disease_type: str = "disease"
     disease_frames: tuple[tuple[str, ...], ...] = ()
     disease_alone: frozenset[str] = frozenset()
+    disease_unframed: frozenset[str] = frozenset()
+    acronym_before: frozenset[str] = frozenset()
     disease_acronym: re.Pattern | None = None
     disease_acronym_lower: re.Pattern | None = None
     frames: tuple[tuple[str, ...], ...] = ()
+    route_frames: tuple[tuple[str, ...], ...] = ()
+    route_shape: re.Pattern | None = None
     frame_max_words: int = 4
     frame_type: str = "therapy"
     frame_not: frozenset[str] = frozenset()
@@ -81,6 +92,8 @@ class HeadRules:
             drug_stems=tuple(sorted(t.strings("drug_stems"), key=len, reverse=True)),
             drug_min_chars=t.integer("drug_min_chars"), drug_not=t.regex("drug_not", None),
             therapy_heads=frozenset(t.strings("therapy_heads")),
+            device_heads=frozenset(t.strings("device_heads", ())),
+            preparation_heads=frozenset(t.strings("preparation_heads", ())),
             therapy_suffixes=tuple(sorted(t.strings("therapy_suffixes"), key=len, reverse=True)),
             suffix_min_chars=t.integer("suffix_min_chars"), therapy_not=t.regex("therapy_not", None),
             not_modifiers=frozenset(t.strings("not_modifiers")), max_modifiers=t.integer("max_modifiers"),
@@ -89,14 +102,19 @@ class HeadRules:
             disease_not_modifiers=frozenset(t.strings("disease_not_modifiers", ())),
             disease_absorbs=frozenset(t.strings("disease_absorbs", ())), disease_type=t.string("disease_type", "disease"),
             disease_alone=frozenset(t.strings("disease_alone", ())),
+            disease_unframed=frozenset(t.strings("disease_unframed", ())),
+            acronym_before=frozenset(t.strings("acronym_before", ())),
             disease_acronym=t.regex("disease_acronym", None), disease_acronym_lower=t.regex("disease_acronym_lower", None),
             disease_frames=tuple(tuple(f.split()) for f in t.strings("disease_frames", ())),
             frames=tuple(tuple(f.split()) for f in t.strings("frames", ())),
+            route_frames=tuple(tuple(f.split()) for f in t.strings("route_frames", ())),
+            route_shape=t.regex("route_shape", None),
             frame_max_words=t.integer("frame_max_words", 4), frame_type=t.string("frame_type", "therapy"),
             frame_not=frozenset(t.strings("frame_not", ())))
 
     def __bool__(self) -> bool:
-        return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes or self.disease_heads or self.frames)
+        return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes or self.disease_heads or self.frames
+                    or self.route_frames)
 
     def _drug(self, low: str) -> bool:
         if len(low) < self.drug_min_chars or not _LETTERS.match(low):
@@ -111,7 +129,8 @@ class HeadRules:
         return self.therapy_not is None or not self.therapy_not.search(low)
 
     def _modifier(self, word: str, raw: str) -> bool:
-        return word not in self.not_modifiers and not raw.isdigit() and word not in self.therapy_heads
+        return (word not in self.not_modifiers and not raw.isdigit() and word not in self.therapy_heads
+                and word not in self.device_heads and word not in self.preparation_heads)
 
     def __post_init__(self) -> None:
         # raw word -> 1 a drug by its stem, 2 a procedure by its suffix, 0 neither (words repeat: a memo)
@@ -156,18 +175,22 @@ class HeadRules:
                 drugs.add(i)
             elif kind == 2:
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.therapy_type))
-            elif words[i] in self.therapy_heads:
+            elif words[i] in self.therapy_heads or words[i] in self.device_heads or words[i] in self.preparation_heads:
                 first = self._modifiers(i, words, raw, seg, taken, drugs, frozenset(), frozenset())
                 if first < i:
-                    out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.therapy_type))
+                    kind = self.frame_type if words[i] in self.preparation_heads else self.therapy_type
+                    out.append(Match(starts[first], ends[i], (), 1.0, "head", type=kind))
             elif words[i] in self.disease_heads:
                 first = self._modifiers(i, words, raw, seg, taken, drugs, self.disease_not_modifiers,
                                         self.disease_absorbs)
-                if (first < i or words[i] in self.disease_alone) and self._disease_framed(first, words, seg[i], seg):
+                # a head of disease_unframed with a modifier of its own names a disease in any position
+                if ((first < i or words[i] in self.disease_alone)
+                        and (first < i and words[i] in self.disease_unframed
+                             or self._disease_framed(first, words, seg[i], seg))):
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.disease_type))
         if self.disease_acronym is not None and self.disease_frames:
             out.extend(self._acronyms(words, raw, starts, ends, seg, taken, text))
-        if self.frames:
+        if self.frames or self.route_frames:
             out.extend(self._framed(words, raw, starts, ends, seg, taken, out, text))
         return sorted(out, key=lambda m: (m.start, m.end))
 
@@ -210,7 +233,8 @@ class HeadRules:
             if (taken[i] is None and shape.match(raw[i])
                     and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers
                          or raw[i + 1].lower().endswith(_VERB_ENDINGS))
-                    and self._disease_framed(i, words, seg[i], seg)):
+                    and (self._disease_framed(i, words, seg[i], seg)
+                         or i + 1 < n and seg[i + 1] == seg[i] and words[i + 1] in self.acronym_before)):
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.disease_type))
         return out
 
@@ -218,7 +242,9 @@ class HeadRules:
                 seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
         """Therapies named by their frame: the free words right after a frame ("treated with X")."""
         n = len(words)
-        firsts = {f[0] for f in self.frames}
+        routes = frozenset(self.route_frames) if self.route_shape is not None else frozenset()
+        frames = self.frames + tuple(sorted(routes))
+        firsts = {f[0] for f in frames}
         at = [i for i in range(n - 1) if words[i] in firsts]
         if not at:
             return []
@@ -230,13 +256,15 @@ class HeadRules:
                 free[j] = False
         out: list[Match] = []
         for i in at:
-            for frame in self.frames:
+            for frame in frames:
                 k = len(frame)
                 if i + k >= n or tuple(words[i:i + k]) != frame or seg[i + k] != seg[i]:
                     continue
                 first = i + k
                 while first < n - 1 and words[first] in _ARTICLES and seg[first + 1] == seg[i]:
                     first += 1
+                if frame in routes and not self.route_shape.match(raw[first]):  # "oral UFT", not "oral intake"
+                    continue
                 last = first
                 while (last < n and last - first < self.frame_max_words and free[last] and seg[last] == seg[i]
                        and words[last] not in self.not_modifiers and words[last] not in self.therapy_heads
