@@ -78,9 +78,13 @@ class HeadRules:
     frames: tuple[tuple[str, ...], ...] = ()
     route_frames: tuple[tuple[str, ...], ...] = ()
     route_shape: re.Pattern | None = None
+    code_lower: re.Pattern | None = None
     frame_max_words: int = 4
     frame_type: str = "therapy"
     frame_not: frozenset[str] = frozenset()
+    subject_copulas: frozenset[str] = frozenset()
+    subject_claims: frozenset[str] = frozenset()
+    subject_gap: int = 4
 
     @classmethod
     def from_config(cls, config: Config, lang: str = "en") -> "HeadRules":
@@ -108,9 +112,11 @@ class HeadRules:
             disease_frames=tuple(tuple(f.split()) for f in t.strings("disease_frames", ())),
             frames=tuple(tuple(f.split()) for f in t.strings("frames", ())),
             route_frames=tuple(tuple(f.split()) for f in t.strings("route_frames", ())),
-            route_shape=t.regex("route_shape", None),
+            route_shape=t.regex("route_shape", None), code_lower=t.regex("code_lower", None),
             frame_max_words=t.integer("frame_max_words", 4), frame_type=t.string("frame_type", "therapy"),
-            frame_not=frozenset(t.strings("frame_not", ())))
+            frame_not=frozenset(t.strings("frame_not", ())),
+            subject_copulas=frozenset(t.strings("subject_copulas", ())),
+            subject_claims=frozenset(t.strings("subject_claims", ())), subject_gap=t.integer("subject_gap", 4))
 
     def __bool__(self) -> bool:
         return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes or self.disease_heads or self.frames
@@ -192,6 +198,8 @@ class HeadRules:
             out.extend(self._acronyms(words, raw, starts, ends, seg, taken, text))
         if self.frames or self.route_frames:
             out.extend(self._framed(words, raw, starts, ends, seg, taken, out, text))
+        if self.subject_copulas and self.subject_claims:
+            out.extend(self._subjects(words, raw, starts, ends, seg, taken, out, text))
         return sorted(out, key=lambda m: (m.start, m.end))
 
     def _modifiers(self, i: int, words: Sequence[str], raw: Sequence[str], seg: Sequence[int],
@@ -278,6 +286,52 @@ class HeadRules:
                     out.append(Match(starts[first], ends[last - 1], (), 1.0, "head", type=self.frame_type))
                     for j in range(first, last):
                         free[j] = False
+        return out
+
+
+    def _free(self, n: int, starts: Sequence[int], ends: Sequence[int], taken: Sequence[str | None],
+              found: Sequence[Match]) -> list[bool]:
+        """Per word: whether no match covers it, of the lexicon's (``taken``) or of this module's (``found``)."""
+        free = [t is None for t in taken]
+        for m in found:
+            for j in range(bisect_left(ends, m.start + 1), n):
+                if starts[j] >= m.end:
+                    break
+                free[j] = False
+        return free
+
+    def _stop(self, word: str) -> bool:
+        return word in self.not_modifiers or word in self.therapy_heads or word in self.frame_not
+
+    def _subjects(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                  seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
+        """Therapies named as what is said to work: the free words right before a copula that an efficacy
+        word follows within ``subject_gap`` words ("pc is equally efficacious as vc", "admil-12/b7 are
+        effective", "cooled tip electrodes is safe and technically effective")."""
+        shape = self.code_lower if text and not _CAPITAL.search(text) else self.route_shape
+        if shape is None:
+            return []
+        n = len(words)
+        free = self._free(n, starts, ends, taken, found)
+        out: list[Match] = []
+        for i in range(1, n - 1):
+            if words[i] not in self.subject_copulas or not any(
+                    words[j] in self.subject_claims and seg[j] == seg[i] for j in range(i + 1, min(n, i + 1 + self.subject_gap))):
+                continue
+            last, first = i - 1, i
+            while (first > 0 and last - first + 2 <= self.frame_max_words and free[first - 1]
+                   and seg[first - 1] == seg[i] and not self._stop(words[first - 1])
+                   and (first - 1 > 0 and _attached(text, ends[first - 2], starts[first - 1])
+                        or not raw[first - 1].isdigit() and not raw[first - 1].lower().endswith(_VERB_ENDINGS))):
+                first -= 1
+            while first <= last and not raw[first][:1].isalpha():  # a name begins with a letter
+                first += 1
+            # a code name among the words ("pc", "admil-12/b7"): ordinary words before "is effective" are
+            # mostly no therapy ("there", "findings", "mice": NCBI-disease, BC5CDR, BioRED train)
+            if first <= last and any(shape.match(raw[j]) for j in range(first, last + 1)):
+                out.append(Match(starts[first], ends[last], (), 1.0, "head", type=self.frame_type))
+                for j in range(first, last + 1):
+                    free[j] = False
         return out
 
 

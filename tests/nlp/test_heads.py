@@ -171,3 +171,28 @@ def test_number_words_are_listed_once_and_name_no_therapy(mentions):
     assert numbers <= rules.not_modifiers and not numbers & rules.frame_not
     ms = by_text(mentions("Patients were treated with six cycles of chemotherapy or with seven courses of it."))
     assert not any("cycles" in t or "courses" in t for t in ms)
+
+
+def test_a_code_name_said_to_work_is_a_therapy(mentions):
+    ms = by_text(mentions("conclusion : pc is equally efficacious as vc for the treatment of advanced non -- "
+                          "small-cell lung cancer ."))
+    assert ms["pc"].type == "therapy" and ms["pc"].concept.curie == "kgid:unlinked_pc"
+    # ordinary words before "is effective" name no therapy
+    ms = by_text(mentions("There is effective care, and the findings were useful in Parkinson's disease."))
+    assert not any(t.lower() in ("there", "findings") for t in ms)
+
+
+def test_what_a_therapy_is_useful_in_frames_a_disease_abbreviation(mentions):
+    ms = by_text(mentions("MTX in a low-dose regimen is useful in refractory RA and superior to low-dose purine "
+                          "analogues ."))
+    assert ms["RA"].type == "disease" and ms["RA"].concept.curie == "kgid:unlinked_ra"
+
+
+def test_feeding_therapies_and_colic_are_typed_by_their_mesh_label(mentions):
+    ms = by_text(mentions("Consequently , parenteral nutrition ( PN ) solutions used to treat malnourished patients "
+                          "with chronic renal failure are prepared . Effectiveness of casein hydrolysate feedings "
+                          "in infants with colic ."))
+    assert ms["parenteral nutrition"].type == "procedure"
+    assert ms["parenteral nutrition"].concept.curie == "MESH:D010288"
+    assert ms["colic"].type == "disease" and ms["colic"].concept.curie == "MESH:D003085"
+    assert ms["casein hydrolysate"].type == "therapy"
