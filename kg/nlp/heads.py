@@ -1,6 +1,6 @@
 """Head-word mentions of English text: what a word or phrase no lexicon term matches names by its form.
 
-Four conventions, all data (``[heads]`` of ``recognition.en.toml``), all for words that no lexicon match
+These conventions, all data (``[heads]`` of ``recognition.en.toml``), all for words that no lexicon match
 covers, all giving a typed match with no entries (grounded to no identifier: a ``kgid:unlinked_``
 concept, which the claim rules may take as a subject or object, ``unlinked_types_in_claims`` of
 relations.en.toml):
@@ -11,7 +11,9 @@ relations.en.toml):
   ``max_modifiers`` modifier words ("medical treatment", "curative therapy", "ropinirole monotherapy"),
   or one word ending in a procedure suffix ("electrotherapy", "urethroplasty"). A modifier is a word of
   the same segment that no match covers and that is no function or evaluative word (``not_modifiers``:
-  "the", "effective", "new", ...), so "the treatment" and "effective therapy" name nothing;
+  "the", "effective", "new", ...), so "the treatment" and "effective therapy" name nothing. A device
+  head ("a Foley catheter", ``device_heads``) is read the same way, and so is a preparation head
+  ("artichoke extracts", ``preparation_heads``: a therapy node, as a frame's therapy is);
 - a **disease phrase**: a disease head word ("disease", "disorder", "stenosis", "complaint") after up to
   ``max_modifiers`` modifiers as above, right after a frame that names what is treated (``disease_frames``:
   "treatment of stone disease", "to treat cold symptoms", "patients with persistent regurgitation"); a
@@ -19,12 +21,15 @@ relations.en.toml):
   phrase then replaces (``disease_absorbs``). Without a frame such phrases are mostly no disease mention
   ("DNA damage", "cause disease", "neurological symptoms": NCBI-disease and BC5CDR train). In such a
   frame an abbreviation no text defines that ends its phrase is a disease too ("patients with sclc",
-  "treatment of AOM": ``disease_acronym``);
+  "treatment of AOM": ``disease_acronym``), as it is right before "patients" (``acronym_before``: "sclc
+  patients"). The most specific heads with a modifier of their own need no frame (``disease_unframed``:
+  "percutaneous drainage of hydatid cysts", "a case of biliary stenosis");
 - a **therapy by its frame**: the words right after "treated with", "pretreatment with", "administration
   of" (``frames``) that no match covers, up to ``frame_max_words`` words of one segment, no function word
   among them ("treated with il-2", "pretreatment with TJ-135", "treated by gks"), unless they modify a
   match ("treated with intravenous [cisplatin]"): whatever is given to treat is a therapy, though nothing
-  says whether a drug or a procedure (``frame_type``, a therapy node's type).
+  says whether a drug or a procedure (``frame_type``, a therapy node's type). After a route ("oral",
+  "intravenous": ``route_frames``) only a code name is one ("oral UFT", ``route_shape``; not "oral intake").
 
 Everything here works on the lexicon matcher's normalised words and character offsets (no spaCy).
 """
@@ -53,6 +58,8 @@ class HeadRules:
     drug_min_chars: int = 7
     drug_not: re.Pattern | None = None
     therapy_heads: frozenset[str] = frozenset()
+    device_heads: frozenset[str] = frozenset()
+    preparation_heads: frozenset[str] = frozenset()
     therapy_suffixes: tuple[str, ...] = ()
     suffix_min_chars: int = 9
     therapy_not: re.Pattern | None = None
@@ -66,12 +73,20 @@ class HeadRules:
     disease_type: str = "disease"
     disease_frames: tuple[tuple[str, ...], ...] = ()
     disease_alone: frozenset[str] = frozenset()
+    disease_unframed: frozenset[str] = frozenset()
+    acronym_before: frozenset[str] = frozenset()
     disease_acronym: re.Pattern | None = None
     disease_acronym_lower: re.Pattern | None = None
     frames: tuple[tuple[str, ...], ...] = ()
+    route_frames: tuple[tuple[str, ...], ...] = ()
+    route_shape: re.Pattern | None = None
+    code_lower: re.Pattern | None = None
     frame_max_words: int = 4
     frame_type: str = "therapy"
     frame_not: frozenset[str] = frozenset()
+    subject_copulas: frozenset[str] = frozenset()
+    subject_claims: frozenset[str] = frozenset()
+    subject_gap: int = 4
 
     @classmethod
     def from_config(cls, config: Config, lang: str = "en") -> "HeadRules":
@@ -83,6 +98,8 @@ class HeadRules:
             drug_stems=tuple(sorted(t.strings("drug_stems"), key=len, reverse=True)),
             drug_min_chars=t.integer("drug_min_chars"), drug_not=t.regex("drug_not", None),
             therapy_heads=frozenset(t.strings("therapy_heads")),
+            device_heads=frozenset(t.strings("device_heads", ())),
+            preparation_heads=frozenset(t.strings("preparation_heads", ())),
             therapy_suffixes=tuple(sorted(t.strings("therapy_suffixes"), key=len, reverse=True)),
             suffix_min_chars=t.integer("suffix_min_chars"), therapy_not=t.regex("therapy_not", None),
             not_modifiers=frozenset(t.strings("not_modifiers")), max_modifiers=t.integer("max_modifiers"),
@@ -91,14 +108,21 @@ class HeadRules:
             disease_not_modifiers=frozenset(t.strings("disease_not_modifiers", ())),
             disease_absorbs=frozenset(t.strings("disease_absorbs", ())), disease_type=t.string("disease_type", "disease"),
             disease_alone=frozenset(t.strings("disease_alone", ())),
+            disease_unframed=frozenset(t.strings("disease_unframed", ())),
+            acronym_before=frozenset(t.strings("acronym_before", ())),
             disease_acronym=t.regex("disease_acronym", None), disease_acronym_lower=t.regex("disease_acronym_lower", None),
             disease_frames=tuple(tuple(f.split()) for f in t.strings("disease_frames", ())),
             frames=tuple(tuple(f.split()) for f in t.strings("frames", ())),
+            route_frames=tuple(tuple(f.split()) for f in t.strings("route_frames", ())),
+            route_shape=t.regex("route_shape", None), code_lower=t.regex("code_lower", None),
             frame_max_words=t.integer("frame_max_words", 4), frame_type=t.string("frame_type", "therapy"),
-            frame_not=frozenset(t.strings("frame_not", ())))
+            frame_not=frozenset(t.strings("frame_not", ())),
+            subject_copulas=frozenset(t.strings("subject_copulas", ())),
+            subject_claims=frozenset(t.strings("subject_claims", ())), subject_gap=t.integer("subject_gap", 4))
 
     def __bool__(self) -> bool:
-        return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes or self.disease_heads or self.frames)
+        return bool(self.drug_stems or self.therapy_heads or self.therapy_suffixes or self.disease_heads or self.frames
+                    or self.route_frames)
 
     def _drug(self, low: str) -> bool:
         if len(low) < self.drug_min_chars or not _LETTERS.match(low):
@@ -113,13 +137,19 @@ class HeadRules:
         return self.therapy_not is None or not self.therapy_not.search(low)
 
     def _modifier(self, word: str, raw: str) -> bool:
-        return word not in self.not_modifiers and not raw.isdigit() and word not in self.therapy_heads
+        return (word not in self.not_modifiers and not raw.isdigit() and word not in self.therapy_heads
+                and word not in self.device_heads and word not in self.preparation_heads)
 
     def __post_init__(self) -> None:
         # raw word -> 1 a drug by its stem, 2 a procedure by its suffix, 0 neither (words repeat: a memo)
         object.__setattr__(self, "_kinds", _Kinds(self._kind))
-        object.__setattr__(self, "_heads", self.therapy_heads | self.disease_heads)
-        object.__setattr__(self, "_frame_firsts", frozenset(f[0] for f in self.frames))
+        object.__setattr__(self, "_heads", self.therapy_heads | self.device_heads | self.preparation_heads
+                           | self.disease_heads | self.disease_unframed)
+        # the frames and the route frames ("oral X": only when a route shape is given), their first words
+        routes = frozenset(self.route_frames) if self.route_shape is not None else frozenset()
+        object.__setattr__(self, "_routes", routes)
+        object.__setattr__(self, "_all_frames", self.frames + tuple(sorted(routes)))
+        object.__setattr__(self, "_frame_firsts", frozenset(f[0] for f in self._all_frames))
 
     def _kind(self, raw: str) -> int:
         low = raw.lower()
@@ -160,19 +190,25 @@ class HeadRules:
                 drugs.add(i)
             elif kind == 2:
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.therapy_type))
-            elif words[i] in self.therapy_heads:
+            elif words[i] in self.therapy_heads or words[i] in self.device_heads or words[i] in self.preparation_heads:
                 first = self._modifiers(i, words, raw, seg, taken, drugs, frozenset(), frozenset())
                 if first < i:
-                    out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.therapy_type))
+                    kind = self.frame_type if words[i] in self.preparation_heads else self.therapy_type
+                    out.append(Match(starts[first], ends[i], (), 1.0, "head", type=kind))
             elif words[i] in self.disease_heads:
                 first = self._modifiers(i, words, raw, seg, taken, drugs, self.disease_not_modifiers,
                                         self.disease_absorbs)
-                if (first < i or words[i] in self.disease_alone) and self._disease_framed(first, words, seg[i], seg):
+                # a head of disease_unframed with a modifier of its own names a disease in any position
+                if ((first < i or words[i] in self.disease_alone)
+                        and (first < i and words[i] in self.disease_unframed
+                             or self._disease_framed(first, words, seg[i], seg))):
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.disease_type))
         if self.disease_acronym is not None and self.disease_frames:
             out.extend(self._acronyms(words, raw, starts, ends, seg, taken, text))
-        if self.frames:
+        if self.frames or self.route_frames:
             out.extend(self._framed(words, raw, starts, ends, seg, taken, out, text))
+        if self.subject_copulas and self.subject_claims:
+            out.extend(self._subjects(words, raw, starts, ends, seg, taken, out, text))
         return sorted(out, key=lambda m: (m.start, m.end))
 
     def _modifiers(self, i: int, words: Sequence[str], raw: Sequence[str], seg: Sequence[int],
@@ -214,7 +250,8 @@ class HeadRules:
             if (taken[i] is None
                     and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers
                          or raw[i + 1].lower().endswith(_VERB_ENDINGS))
-                    and self._disease_framed(i, words, seg[i], seg)):
+                    and (self._disease_framed(i, words, seg[i], seg)
+                         or i + 1 < n and seg[i + 1] == seg[i] and words[i + 1] in self.acronym_before)):
                 out.append(Match(starts[i], ends[i], (), 1.0, "head", type=self.disease_type))
         return out
 
@@ -222,6 +259,8 @@ class HeadRules:
                 seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
         """Therapies named by their frame: the free words right after a frame ("treated with X")."""
         n = len(words)
+        routes = self._routes
+        frames = self._all_frames
         at = list(compress(range(n - 1), map(self._frame_firsts.__contains__, words)))
         if not at:
             return []
@@ -233,13 +272,15 @@ class HeadRules:
                 free[j] = False
         out: list[Match] = []
         for i in at:
-            for frame in self.frames:
+            for frame in frames:
                 k = len(frame)
                 if i + k >= n or tuple(words[i:i + k]) != frame or seg[i + k] != seg[i]:
                     continue
                 first = i + k
                 while first < n - 1 and words[first] in _ARTICLES and seg[first + 1] == seg[i]:
                     first += 1
+                if frame in routes and not self.route_shape.match(raw[first]):  # "oral UFT", not "oral intake"
+                    continue
                 last = first
                 while (last < n and last - first < self.frame_max_words and free[last] and seg[last] == seg[i]
                        and words[last] not in self.not_modifiers and words[last] not in self.therapy_heads
@@ -253,6 +294,52 @@ class HeadRules:
                     out.append(Match(starts[first], ends[last - 1], (), 1.0, "head", type=self.frame_type))
                     for j in range(first, last):
                         free[j] = False
+        return out
+
+
+    def _free(self, n: int, starts: Sequence[int], ends: Sequence[int], taken: Sequence[str | None],
+              found: Sequence[Match]) -> list[bool]:
+        """Per word: whether no match covers it, of the lexicon's (``taken``) or of this module's (``found``)."""
+        free = [t is None for t in taken]
+        for m in found:
+            for j in range(bisect_left(ends, m.start + 1), n):
+                if starts[j] >= m.end:
+                    break
+                free[j] = False
+        return free
+
+    def _stop(self, word: str) -> bool:
+        return word in self.not_modifiers or word in self.therapy_heads or word in self.frame_not
+
+    def _subjects(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                  seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
+        """Therapies named as what is said to work: the free words right before a copula that an efficacy
+        word follows within ``subject_gap`` words ("pc is equally efficacious as vc", "admil-12/b7 are
+        effective", "cooled tip electrodes is safe and technically effective")."""
+        shape = self.code_lower if text and not _CAPITAL.search(text) else self.route_shape
+        if shape is None:
+            return []
+        n = len(words)
+        free = self._free(n, starts, ends, taken, found)
+        out: list[Match] = []
+        for i in range(1, n - 1):
+            if words[i] not in self.subject_copulas or not any(
+                    words[j] in self.subject_claims and seg[j] == seg[i] for j in range(i + 1, min(n, i + 1 + self.subject_gap))):
+                continue
+            last, first = i - 1, i
+            while (first > 0 and last - first + 2 <= self.frame_max_words and free[first - 1]
+                   and seg[first - 1] == seg[i] and not self._stop(words[first - 1])
+                   and (first - 1 > 0 and _attached(text, ends[first - 2], starts[first - 1])
+                        or not raw[first - 1].isdigit() and not raw[first - 1].lower().endswith(_VERB_ENDINGS))):
+                first -= 1
+            while first <= last and not raw[first][:1].isalpha():  # a name begins with a letter
+                first += 1
+            # a code name among the words ("pc", "admil-12/b7"): ordinary words before "is effective" are
+            # mostly no therapy ("there", "findings", "mice": NCBI-disease, BC5CDR, BioRED train)
+            if first <= last and any(shape.match(raw[j]) for j in range(first, last + 1)):
+                out.append(Match(starts[first], ends[last], (), 1.0, "head", type=self.frame_type))
+                for j in range(first, last + 1):
+                    free[j] = False
         return out
 
 

@@ -139,3 +139,76 @@ def test_therapies_named_by_their_frame(mentions):
     # words that modify a match name nothing of their own, nor do words that say only "a drug"
     assert ms["cisplatin"].type == "drug"
     assert not any(m.text in ("intravenous", "drugs", "il-2 administered") for m in ms.values())
+
+
+def test_therapies_named_by_a_device_or_a_preparation(mentions):
+    ms = by_text(mentions("Control of post-haemorrhoidectomy bleeding with a Foley catheter and a pack . The "
+                          "results showed the efficacy and safety of artichoke extracts ( Cynara scolymus L. ) in "
+                          "the treatment of digestive complaints."))
+    assert ms["Foley catheter"].type == "procedure"
+    assert ms["Foley catheter"].concept.curie == "kgid:unlinked_foley_catheter"
+    assert ms["artichoke extracts"].type == "therapy"  # what is given, not whether a drug or a procedure
+    # heads left out (BC5CDR train): instruments of study and methods
+    ms = by_text(mentions("The confocal laser and the Kety-Schmidt technique were used."))
+    assert not any("laser" in t or "technique" in t for t in ms)
+
+
+def test_specific_disease_heads_with_a_modifier_need_no_frame(mentions, pipeline):
+    ms = by_text(mentions("A case of biliary stenosis in polycystic liver improved by injection of minocycline "
+                          "hydrochloride. The confocal laser showed focal lesions."))
+    assert ms["biliary stenosis"].type == "disease"
+    assert ms["biliary stenosis"].concept.curie == "kgid:unlinked_biliary_stenosis"
+    assert "focal lesions" not in ms  # "lesion" still needs a frame
+    doc = Document("kgdoc:c", "t", (Section("abstract", "Percutaneous drainage of hydatid cysts ."),))
+    claims = pipeline.run([doc]).claims
+    assert any(c.subject.label.lower() == "drainage" and c.object.label == "hydatid cysts" for c in claims)
+
+
+def test_an_undefined_abbreviation_before_patients_is_a_disease(mentions):
+    ms = by_text(mentions("patients and methods : forty-two chemo-naive extensive disease sclc patients were "
+                          "enrolled to receive gemcitabine 1000 mg/m2 , days 1 , 8 and 15 ."))
+    assert ms["sclc"].type == "disease" and ms["sclc"].concept.curie == "kgid:unlinked_sclc"
+
+
+def test_code_names_after_a_route_or_a_dose_are_therapies(mentions):
+    ms = by_text(mentions("The activity of oral UFT in large-bowel cancer when administered with oral LV "
+                          "( approximately 50 mg/dose ) has resulted in objective response rates of 40 % . "
+                          "Oral manifestations were rare after intravenous dosing."))
+    assert ms["UFT"].type == "therapy" and ms["LV"].type == "therapy"
+    assert not any(t in ms for t in ("manifestations", "dosing"))  # an ordinary word after a route: nothing
+    ms = by_text(mentions("the regular dosage of nyt ( 15 g/d ) was prescribed for 7 weeks to one elderly "
+                          "patient with lung carcinoma ."))
+    assert ms["nyt"].type == "therapy"
+
+
+def test_number_words_are_listed_once_and_name_no_therapy(mentions):
+    rules = HeadRules.from_config(Config.default())
+    numbers = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+    assert numbers <= rules.not_modifiers and not numbers & rules.frame_not
+    ms = by_text(mentions("Patients were treated with six cycles of chemotherapy or with seven courses of it."))
+    assert not any("cycles" in t or "courses" in t for t in ms)
+
+
+def test_a_code_name_said_to_work_is_a_therapy(mentions):
+    ms = by_text(mentions("conclusion : pc is equally efficacious as vc for the treatment of advanced non -- "
+                          "small-cell lung cancer ."))
+    assert ms["pc"].type == "therapy" and ms["pc"].concept.curie == "kgid:unlinked_pc"
+    # ordinary words before "is effective" name no therapy
+    ms = by_text(mentions("There is effective care, and the findings were useful in Parkinson's disease."))
+    assert not any(t.lower() in ("there", "findings") for t in ms)
+
+
+def test_what_a_therapy_is_useful_in_frames_a_disease_abbreviation(mentions):
+    ms = by_text(mentions("MTX in a low-dose regimen is useful in refractory RA and superior to low-dose purine "
+                          "analogues ."))
+    assert ms["RA"].type == "disease" and ms["RA"].concept.curie == "kgid:unlinked_ra"
+
+
+def test_feeding_therapies_and_colic_are_typed_by_their_mesh_label(mentions):
+    ms = by_text(mentions("Consequently , parenteral nutrition ( PN ) solutions used to treat malnourished patients "
+                          "with chronic renal failure are prepared . Effectiveness of casein hydrolysate feedings "
+                          "in infants with colic ."))
+    assert ms["parenteral nutrition"].type == "procedure"
+    assert ms["parenteral nutrition"].concept.curie == "MESH:D010288"
+    assert ms["colic"].type == "disease" and ms["colic"].concept.curie == "MESH:D003085"
+    assert ms["casein hydrolysate"].type == "therapy"
