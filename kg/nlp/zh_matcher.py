@@ -66,6 +66,7 @@ class ZhLexiconMatcher:
         self.head_not = heads.regex("not", None) if heads else None
         self.tr_marks, self.tr_chars, self.tr_min = frozenset(), frozenset(), 0
         self.tr_type, self.tr_not_before, self.tr_drop = "drug", None, frozenset()
+        self.tr_not_first: frozenset[str] = frozenset()
         tr = rec.table("transliteration", None)
         if tr is not None:  # [transliteration] of recognition.zh.toml (none: no transliterated names)
             self.tr_marks = frozenset(tr.string("marks")) - _SPACE
@@ -74,6 +75,7 @@ class ZhLexiconMatcher:
             self.tr_type = tr.string("type", "drug")
             self.tr_not_before = tr.regex("not_before", None)
             self.tr_drop = frozenset(tr.string("not_last", ""))
+            self.tr_not_first = frozenset(tr.string("not_first", ""))
         self.tr_heads = tuple(h for h, t in self.heads if t == self.tr_type)
         sfx = rec.table("member_suffix", None)  # "维生素B12": none, no member suffixes
         self.sfx_rx = sfx.regex("pattern") if sfx is not None else None
@@ -165,8 +167,11 @@ class ZhLexiconMatcher:
         [transliteration]), of at least ``min_chars`` characters holding a mark character (环孢素) or cut
         by jieba into at least ``min_chars`` single characters (a word its dictionary does not know: 呋/塞/米),
         or cut and ending with a drug head (顺/铂, 利/妥/昔/单抗); ``i`` when there is none. A name followed by ``not_before`` (…病, …氏: an eponym)
-        is none."""
+        is none, and so is one whose first word is a single character of ``not_first`` (对 "to", 可 "can": a
+        name may start at the next word)."""
         chars, n = self.tr_chars, len(starts)
+        if ends[i] - starts[i] == 1 and norm[starts[i]] in self.tr_not_first:
+            return i
         k, single, length = i, 0, 0
         while k < n and ends[k] - starts[k] <= 4 and chars.issuperset(norm[starts[k] : ends[k]]) \
                 and length + ends[k] - starts[k] <= self.head_max:
