@@ -65,6 +65,28 @@ def main() -> None:
                          "pred": c.predicate, "dir": c.direction or "", "type": c.claim_type,
                          "trigger": e.trigger, "sentence": e.sentence, "right": bool(hits), "hits": hits,
                          "gold_subject_pairs": sorted({p for p in pairs if p[1] == texts[e.section][e.subject_start:e.subject_end]})})
+    # false negatives by cause: the gold pairs no claim found, by whether the disease is the page's topic and
+    # whether a therapy mention overlaps the therapy string
+    found = {(r["doc"], *h) for r in rows for h in r["hits"]}
+    causes: Counter = Counter()
+    missed_names: Counter = Counter()
+    annotated = {ad.document.id: ad for ad in kg.annotated}
+    therapy_types = {"drug", "agent", "procedure", "therapy", "cell"}
+    for g in gold:
+        title = next((x.text for x in g.document.sections if x.kind == "title"), "")
+        ms = annotated[g.id].mentions
+        for d, t in {(r.arg1, r.arg2) for r in g.relations if r.type in wanted}:
+            if (g.id, d, t) in found:
+                continue
+            occ = [m for m in g.mentions if m.text == t]
+            seen = any(x.section == o.section and x.start < o.end and o.start < x.end and x.type in therapy_types
+                       for o in occ for x in ms)
+            causes[("topic" if d == title else "body", "therapy recognised" if seen else "therapy not recognised")] += 1
+            if not seen:
+                missed_names[t] += 1
+    for k, v in sorted(causes.items()):
+        log.info("missed %-45s %5d", " / ".join(k), v)
+    log.info("therapies most often not recognised: %s", missed_names.most_common(60))
     if a.dump:
         with open(a.dump, "w", encoding="utf-8") as f:
             for r in rows:

@@ -221,3 +221,11 @@ def test_a_risk_sentence_pairs_no_therapy_with_the_title(pipeline):
     """风险 (risk), like 危险, makes a sentence one of risk, not of treatment ([treats.topic] cue_not)."""
     kg = pipeline.run([titled("高血压", "长期使用口服避孕药增加风险。使用呋塞米治疗。")])
     assert {c.subject.label for c in kg.claims if c.claim_type == "treats"} == {"呋塞米"}
+
+
+def test_a_vaccine_is_no_treatment_of_the_title(pipeline):
+    """A vaccine (…疫苗) is given to prevent a disease: a cued sentence pairs it with no title ([treats.topic]
+    cue_not_subject), while the drug of the same page does."""
+    kg = pipeline.run([titled("乙型肝炎", "婴儿出生后给予疫苗，并使用免疫球蛋白。治疗可使用恩替卡韦。")])
+    got = {c.subject.label for c in kg.claims if c.claim_type == "treats"}
+    assert "恩替卡韦" in got and not [s for s in got if "疫苗" in s]
