@@ -208,6 +208,8 @@ def test_a_forward_treats_trigger_does_not_reach_past_punctuation_or_a_caused_co
                  "康复治疗 针对脑瘫患儿进行训练。"):
         assert not [k for k in claims_zh(pipeline, text) if k[1] in ("treats", "applied_to_treat")], text
     assert {p for s, p, o, d in claims_zh(pipeline, "青霉素治疗梅毒。")} == {"treats"}
+    # …所致的 (caused by …) before the object is attributive: the cirrhosis is what is treated
+    assert (THERAPY, "treats", "MONDO:0005155", None) in claims_zh(pipeline, "间充质干细胞治疗各种病因所致的肝硬化。")
 
 
 def test_a_backward_treats_trigger_takes_the_patients_named_right_before_it(pipeline):
@@ -229,3 +231,21 @@ def test_a_vaccine_is_no_treatment_of_the_title(pipeline):
     kg = pipeline.run([titled("乙型肝炎", "婴儿出生后给予疫苗，并使用免疫球蛋白。治疗可使用恩替卡韦。")])
     got = {c.subject.label for c in kg.claims if c.claim_type == "treats"}
     assert "恩替卡韦" in got and not [s for s in got if "疫苗" in s]
+
+
+def test_a_drug_resisted_or_naming_a_class_target_is_not_given(pipeline):
+    """After a drug, 耐药/过敏 (resistant, allergic) say it is not given, and 氧化酶抑制剂 or 受体拮抗剂 make it the
+    target of the class given (黄嘌呤氧化酶抑制剂: xanthine-oxidase inhibitors): no cued claim pairs it with the
+    title; the drug given in the same sentence is paired."""
+    kg = pipeline.run([titled("痛风", "治疗可使用黄嘌呤氧化酶抑制剂或秋水仙碱。"),
+                       titled("心内膜炎", "青霉素耐药者首选万古霉素治疗。", doc_id="kgdoc:titled2")])
+    got = {c.subject.label for c in kg.claims if c.claim_type == "treats"}
+    assert not {"黄嘌呤", "Xanthine", "青霉素", "penicillin"} & got
+    assert {"秋水仙碱", "colchicine"} & got and {"万古霉素", "vancomycin"} & got
+
+
+def test_a_change_that_causes_the_condition_is_no_direction_on_it(pipeline):
+    """"血小板减少导致的鼻出血" (nosebleed caused by low platelets): a verb of causing between the trigger and
+    the condition ([direction] tail_stop) says the decrease leads to it; nothing lowers the nosebleed."""
+    assert not [k for k in claims_zh(pipeline, "一些患者出现血小板减少导致的鼻出血。") if k[3] == "decreased"]
+    assert [k for k in claims_zh(pipeline, "糖皮质激素可减少脑水肿。") if k[3] == "decreased"]
