@@ -187,3 +187,13 @@ def test_a_function_word_does_not_start_a_transliterated_name(pipeline):
     drugs = {m.text for m in kg.annotated[0].mentions if m.type == "drug"}
     assert not [t for t in drugs if t[0] in "对可加"]
     assert "呋塞米" in drugs
+
+
+def test_a_name_of_two_character_words_and_single_characters_is_a_drug(pipeline):
+    """沙/美/特罗 (salmeterol) and 布/地/奈德 (budesonide): a run of four transliteration characters that jieba cut
+    into two single characters and a word holds no mark but is a drug ([transliteration] cut_min_chars); a run
+    before 菌 (卡他莫拉菌: Moraxella catarrhalis) is a bacterium, no drug."""
+    kg = pipeline.run([zh_doc("哮喘患者可吸入沙美特罗或布地奈德。卡他莫拉菌感染。")])
+    drugs = {m.text for m in kg.annotated[0].mentions if m.type == "drug"}
+    assert {"沙美特罗", "布地奈德"} <= drugs
+    assert not [t for t in drugs if t.startswith("卡他")]
