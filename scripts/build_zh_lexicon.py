@@ -181,15 +181,36 @@ def build_cedict(rows: Rows) -> list[tuple[str, ...]]:
             continue  # one character (肝, 病) is a word part more often than a term
         senses = [(g, names(g) if ok else []) for g, ok in cedict_glosses(glosses)]
         medical = all(found for _, found in senses)
+        used = False
         for gloss, found in senses:
             # a one-word gloss is used only when every sense of the entry is a term (盆地 "basin /
             # depression", 前瞻性 "prospective / farsightedness" are not medical words)
             if found and (medical or " " in gloss):
+                used = True
                 for curie in found:
                     rows.add(out, simplified, curie, "RELATED", gloss, f"CEDICT:{gloss}")
-        if not any(found for _, found in senses):
-            for gloss, curie in cedict_drugs(glosses, lex):
-                rows.add(out, simplified, curie, "RELATED", gloss, f"CEDICT:{gloss}")
+        drugs = cedict_drugs(glosses, lex) if not any(found for _, found in senses) else []
+        if not used and not drugs:
+            drugs = cedict_drug_synonyms(glosses, lex)
+        for gloss, curie in drugs:
+            rows.add(out, simplified, curie, "RELATED", gloss, f"CEDICT:{gloss}")
+    return out
+
+
+def cedict_drug_synonyms(gloss_field: str, lex: Lexicon) -> list[tuple[str, str]]:
+    """(name, drug id) where every sense of the entry is a name of one and the same drug of the English
+    lexicons, one of them its label or an exact synonym ("paracetamol / acetaminophen": two names of
+    acetaminophen, the second its label): a dictionary entry of synonyms only, no everyday sense."""
+    senses = cedict_glosses(gloss_field)
+    if not senses or not all(ok for _, ok in senses):
+        return []
+    named = [{c: scope for c, scope in lex.find_by_name(g) if lex.types.get(c) == "drug"} for g, _ in senses]
+    shared = set.intersection(*(set(n) for n in named))
+    out = []
+    for curie in sorted(shared):
+        exact = [g for (g, _), n in zip(senses, named) if n[curie] in ("LABEL", "EXACT")]
+        if exact:
+            out.append((exact[0], curie))
     return out
 
 

@@ -24,7 +24,7 @@ class Direction(RuleFamily):
         prev_item: tuple[Mention, str | None] | None = None
         for i, m in enumerate(st.mentions):
             obj = m.concept_of(otypes)
-            if obj is None:
+            if obj is None or rules.measured.match(s.text, m.end - s.start):
                 prev_item = None
                 continue
             span = read.window(st, i, otypes)

@@ -163,6 +163,8 @@ class Rules:
         self.treats_backward = self.triggers(t, "backward")
         self.treats_not_between = _ci(t, "not_between", required=False)
         self.treats_backward_not_between = _ci(t, "backward_not_between", required=False)
+        # what may not stand between a forward trigger and its first object, beyond not_between (none: nothing)
+        self.treats_forward_not_between = _ci(t, "forward_not_between", required=False)
         self.treats_tight = self.triggers(t, "tight") if "tight" in t else None
         self.treats_tight_near = re.compile(r"^\s*(?:[\w-]+\s+){0,%d}$" % t.integer("tight_words", 2))
         self.treats_tight_hints = _hints(t.strings("tight_hints", ()))
@@ -253,6 +255,9 @@ class Rules:
         # Chinese puts modifiers first ("X的Y": the Y of X): a mention joined to the next object by this is
         # that object's modifier (a language without it: none)
         self.modifier_gap = d.regex("modifier_gap", None) or NEVER
+        # an object followed by this is not what a trigger raises or lowers: its incidence or risk is (降低Y的
+        # 发病率: lower the incidence of Y, read by the prevention family; a language without it: none)
+        self.measured = d.regex("measured", None) or NEVER
 
     def _others(self, neutral: Table, lt: Table) -> None:
         """Capability, differentiation and secretion."""

@@ -120,14 +120,15 @@ class Treats(RuleFamily):
             out.extend(self._templated(st, stypes, otypes))
         if not hinted(st.lower, rules.treats.hints):
             return out
-        blocker = rules.treats_not_between
+        blocker, forward_blocker = rules.treats_not_between, rules.treats_forward_not_between
         for m in st.matches(rules.treats_forward):
             tstart, tend = s.start + m.start(), s.start + m.end()
             subj = read.subject(st, tstart, stypes, previous)
             if subj is None:
                 continue
             objs = read.list_after(st, tend, otypes, st.clause(tend))
-            if objs and blocker is not None and blocker.search(st.text(tend, objs[0].start)):
+            if objs and ((blocker is not None and blocker.search(between := st.text(tend, objs[0].start)))
+                         or (forward_blocker is not None and forward_blocker.search(between))):
                 continue
             for obj in objs:
                 out.extend(self.claim(st, subj, obj, m.group(0), tstart))

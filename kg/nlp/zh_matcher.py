@@ -66,6 +66,8 @@ class ZhLexiconMatcher:
         self.head_not = heads.regex("not", None) if heads else None
         self.tr_marks, self.tr_chars, self.tr_min = frozenset(), frozenset(), 0
         self.tr_type, self.tr_not_before, self.tr_drop = "drug", None, frozenset()
+        self.tr_not_first: frozenset[str] = frozenset()
+        self.tr_cut_min = 0
         tr = rec.table("transliteration", None)
         if tr is not None:  # [transliteration] of recognition.zh.toml (none: no transliterated names)
             self.tr_marks = frozenset(tr.string("marks")) - _SPACE
@@ -74,6 +76,8 @@ class ZhLexiconMatcher:
             self.tr_type = tr.string("type", "drug")
             self.tr_not_before = tr.regex("not_before", None)
             self.tr_drop = frozenset(tr.string("not_last", ""))
+            self.tr_not_first = frozenset(tr.string("not_first", ""))
+            self.tr_cut_min = tr.integer("cut_min_chars", 0) or self.head_max + 1  # none: never
         self.tr_heads = tuple(h for h, t in self.heads if t == self.tr_type)
         sfx = rec.table("member_suffix", None)  # "维生素B12": none, no member suffixes
         self.sfx_rx = sfx.regex("pattern") if sfx is not None else None
@@ -163,10 +167,14 @@ class ZhLexiconMatcher:
         """The end (a word index past ``i``) of a transliterated name starting at word ``i``: jieba words
         of at most four characters, made of transliteration characters only (recognition.zh.toml
         [transliteration]), of at least ``min_chars`` characters holding a mark character (环孢素) or cut
-        by jieba into at least ``min_chars`` single characters (a word its dictionary does not know: 呋/塞/米),
+        by jieba into at least ``min_chars`` single characters (a word its dictionary does not know: 呋/塞/米), or
+        into two or more single characters in a run of at least ``cut_min_chars`` characters (沙/美/特罗),
         or cut and ending with a drug head (顺/铂, 利/妥/昔/单抗); ``i`` when there is none. A name followed by ``not_before`` (…病, …氏: an eponym)
-        is none."""
+        is none, and so is one whose first word is a single character of ``not_first`` (对 "to", 可 "can": a
+        name may start at the next word)."""
         chars, n = self.tr_chars, len(starts)
+        if ends[i] - starts[i] == 1 and norm[starts[i]] in self.tr_not_first:
+            return i
         k, single, length = i, 0, 0
         while k < n and ends[k] - starts[k] <= 4 and chars.issuperset(norm[starts[k] : ends[k]]) \
                 and length + ends[k] - starts[k] <= self.head_max:
@@ -188,7 +196,8 @@ class ZhLexiconMatcher:
         name = norm[starts[i] : ends[k - 1]]
         if single and len(name) >= 2 and self._ends_with_head(name):  # 顺/铂
             return self._eponym(norm, ends, k, i)
-        if len(name) >= self.tr_min and (single >= self.tr_min or any(c in self.tr_marks for c in name)):
+        if len(name) >= self.tr_min and (single >= self.tr_min or (single >= 2 and len(name) >= self.tr_cut_min)
+                                          or any(c in self.tr_marks for c in name)):
             return self._eponym(norm, ends, k, i)
         return i
 

@@ -187,3 +187,65 @@ def test_a_treatment_sentence_naming_no_other_disease_pairs_its_therapies_with_t
     # English has no [treats.topic]: no such claim
     english = pipeline.run([titled("Hypertension", "Second-line drugs: labetalol.", "en")])
     assert not [c for c in english.claims if c.claim_type == "treats" and c.evidence[0].object_section]
+
+
+def test_lowering_the_incidence_of_a_disease_is_preventing_it(pipeline):
+    """"降低膀胱癌的发病率" (lower the incidence of bladder cancer) and "预防痛风发作" are prevention
+    (relations.zh.toml [prevention]), as English "reduce the risk of Y": a preventative_for_condition claim,
+    and no decrease of the disease (which kg eval reads as treating it); lowering the disease itself is one."""
+    for text in ("二甲双胍可显著降低膀胱癌的发病率。", "阿司匹林可降低心肌梗死和卒中的风险。", "秋水仙碱可预防痛风发作。"):
+        c = claims_zh(pipeline, text)
+        assert {p for s, p, o, d in c} == {"preventative_for_condition"}, text
+        assert not any(d == "decreased" for s, p, o, d in c), text
+    c = claims_zh(pipeline, "糖皮质激素可减少脑水肿。")
+    assert {(p, d) for s, p, o, d in c} == {("affects", "decreased")}
+
+
+def test_a_forward_treats_trigger_does_not_reach_past_punctuation_or_a_caused_condition(pipeline):
+    """治疗 and its object are not parted by a comma or a space (a heading and its text), nor by a verb of
+    causing or developing (诱发: induce; 发生: develop) or a complication: those are no treatment of it."""
+    for text in ("抗抑郁药治疗可能诱发躁狂。", "胰岛素治疗的并发症有低血糖。", "接受环磷酰胺治疗的患者发生肺炎。",
+                 "康复治疗 针对脑瘫患儿进行训练。"):
+        assert not [k for k in claims_zh(pipeline, text) if k[1] in ("treats", "applied_to_treat")], text
+    assert {p for s, p, o, d in claims_zh(pipeline, "青霉素治疗梅毒。")} == {"treats"}
+    # …所致的 (caused by …) before the object is attributive: the cirrhosis is what is treated
+    assert (THERAPY, "treats", "MONDO:0005155", None) in claims_zh(pipeline, "间充质干细胞治疗各种病因所致的肝硬化。")
+
+
+def test_a_backward_treats_trigger_takes_the_patients_named_right_before_it(pipeline):
+    """"Y患者接受X治疗": the patients are named right before 接受; a disease of an earlier clause is not theirs."""
+    assert {(s, o) for s, p, o, d in claims_zh(pipeline, "肺炎患者接受青霉素治疗。") if p == "treats"} == \
+        {("CHEBI:17334", "MONDO:0005249")}
+    assert not [k for k in claims_zh(pipeline, "咽痛是常见症状，这类患者包括正在接受化疗的患者。") if k[1] == "treats"]
+
+
+def test_a_risk_sentence_pairs_no_therapy_with_the_title(pipeline):
+    """风险 (risk), like 危险, makes a sentence one of risk, not of treatment ([treats.topic] cue_not)."""
+    kg = pipeline.run([titled("高血压", "长期使用口服避孕药增加风险。使用呋塞米治疗。")])
+    assert {c.subject.label for c in kg.claims if c.claim_type == "treats"} == {"呋塞米"}
+
+
+def test_a_vaccine_is_no_treatment_of_the_title(pipeline):
+    """A vaccine (…疫苗) is given to prevent a disease: a cued sentence pairs it with no title ([treats.topic]
+    cue_not_subject), while the drug of the same page does."""
+    kg = pipeline.run([titled("乙型肝炎", "婴儿出生后给予疫苗，并使用免疫球蛋白。治疗可使用恩替卡韦。")])
+    got = {c.subject.label for c in kg.claims if c.claim_type == "treats"}
+    assert "恩替卡韦" in got and not [s for s in got if "疫苗" in s]
+
+
+def test_a_drug_resisted_or_naming_a_class_target_is_not_given(pipeline):
+    """After a drug, 耐药/过敏 (resistant, allergic) say it is not given, and 氧化酶抑制剂 or 受体拮抗剂 make it the
+    target of the class given (黄嘌呤氧化酶抑制剂: xanthine-oxidase inhibitors): no cued claim pairs it with the
+    title; the drug given in the same sentence is paired."""
+    kg = pipeline.run([titled("痛风", "治疗可使用黄嘌呤氧化酶抑制剂或秋水仙碱。"),
+                       titled("心内膜炎", "青霉素耐药者首选万古霉素治疗。", doc_id="kgdoc:titled2")])
+    got = {c.subject.label for c in kg.claims if c.claim_type == "treats"}
+    assert not {"黄嘌呤", "Xanthine", "青霉素", "penicillin"} & got
+    assert {"秋水仙碱", "colchicine"} & got and {"万古霉素", "vancomycin"} & got
+
+
+def test_a_change_that_causes_the_condition_is_no_direction_on_it(pipeline):
+    """"血小板减少导致的鼻出血" (nosebleed caused by low platelets): a verb of causing between the trigger and
+    the condition ([direction] tail_stop) says the decrease leads to it; nothing lowers the nosebleed."""
+    assert not [k for k in claims_zh(pipeline, "一些患者出现血小板减少导致的鼻出血。") if k[3] == "decreased"]
+    assert [k for k in claims_zh(pipeline, "糖皮质激素可减少脑水肿。") if k[3] == "decreased"]

@@ -178,3 +178,22 @@ def test_a_member_suffix_names_one_member_of_a_drug_class(pipeline):
     assert got["两性霉素B"].startswith("kgid:unlinked_")
     plain = [m.concept.curie for m in ms if m.text == "青霉素"]
     assert len(plain) == 2 and plain[0] == plain[1] != "MESH:D010400"
+
+
+def test_a_function_word_does_not_start_a_transliterated_name(pipeline):
+    """对 ("to": 对阿昔洛韦耐药, resistant to aciclovir) and 可 ("can") before a name are not its first
+    character (recognition.zh.toml [transliteration] not_first): the name starts after them."""
+    kg = pipeline.run([zh_doc("膦甲酸可用于对阿昔洛韦耐药的感染。必要时可加呋塞米。")])
+    drugs = {m.text for m in kg.annotated[0].mentions if m.type == "drug"}
+    assert not [t for t in drugs if t[0] in "对可加"]
+    assert "呋塞米" in drugs
+
+
+def test_a_name_of_two_character_words_and_single_characters_is_a_drug(pipeline):
+    """沙/美/特罗 (salmeterol) and 布/地/奈德 (budesonide): a run of four transliteration characters that jieba cut
+    into two single characters and a word holds no mark but is a drug ([transliteration] cut_min_chars); a run
+    before 菌 (卡他莫拉菌: Moraxella catarrhalis) is a bacterium, no drug."""
+    kg = pipeline.run([zh_doc("哮喘患者可吸入沙美特罗或布地奈德。卡他莫拉菌感染。")])
+    drugs = {m.text for m in kg.annotated[0].mentions if m.type == "drug"}
+    assert {"沙美特罗", "布地奈德"} <= drugs
+    assert not [t for t in drugs if t.startswith("卡他")]

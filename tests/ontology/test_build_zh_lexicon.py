@@ -42,3 +42,17 @@ def test_cedict_drug_glosses_with_notes(pipeline):
     assert cedict_drugs("chloroquine (antimalarial drug)", lex) == [("chloroquine", "MESH:D002738")]
     assert cedict_drugs("hate (due to envy etc)", lex) == []  # a note that says nothing of a drug
     assert cedict_drugs("blockchain (computing)", lex) == []
+
+
+def test_cedict_entries_of_drug_synonyms_only(pipeline):
+    """An entry whose every sense names one drug, one of them by its label (对乙酰氨基酚 "paracetamol /
+    acetaminophen"), gives that drug; an entry with an everyday sense, or naming no drug by label, does not."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_zh_lexicon import cedict_drug_synonyms
+    finally:
+        sys.path.pop(0)
+    lex = pipeline.lexicon
+    assert cedict_drug_synonyms("paracetamol/acetaminophen", lex) == [("acetaminophen", "MESH:D000082")]
+    assert cedict_drug_synonyms("face powder/chalk powder/heroin", lex) == []
+    assert cedict_drug_synonyms("adrenaline", lex) == []  # a related name only
