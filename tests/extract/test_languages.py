@@ -51,7 +51,16 @@ def claims(pipeline, text: str, lang: str) -> set[tuple]:
 @pytest.mark.parametrize("rule, en, zh, expected", CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_rule_cases_read_alike_in_every_language(small_pipeline, rule, en, zh, expected, lang):
+    if lang == "zh" and rule in ZH_DIFFERS:
+        expected = ZH_DIFFERS[rule]
     assert claims(small_pipeline, en if lang == "en" else zh, lang) == expected
+
+
+# Where Chinese reads a case otherwise, on purpose: 预防 (prevent) is prevention only, not also a decrease
+# (relations.zh.toml, chosen on CMeIE's choose part); English still adds the decrease (to align next).
+ZH_DIFFERS = {
+    "prevention": {("MESH:D008687", "biolink:preventative_for_condition", "MONDO:0005148", None, False, False)},
+}
 
 
 def test_both_languages_run_the_same_engine(small_pipeline):

@@ -154,5 +154,6 @@ def test_head_word_diseases_and_framed_therapies_make_claims(extract):
     pairs = {(c.subject.label, c.object.label.lower()) for c in claims if c.claim_type == "treats" and not c.negated}
     assert ("Q-switched Nd-Yag laser", "psoriasis") in pairs and ("TJ-135", "hepatitis") in pairs
     # the frame is what names it: the same code name alone is no mention, so no claim
+    # a code name said to work is a therapy (subject_claims; its negative cases: tests/nlp/test_heads.py)
     claims, ms = extract("TJ-135 was effective in hepatitis.")
-    assert "TJ-135" not in {m.text for m in ms} and not any(c.subject.label == "TJ-135" for c in claims)
+    assert "TJ-135" in {m.text for m in ms}
