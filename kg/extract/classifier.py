@@ -195,11 +195,6 @@ class SentenceTokens:
         """The sentence's words as features (``w:`` + word), as a ``(prefix, words)`` group."""
         return (("w:", self.words),)
 
-    @property
-    def word_features(self) -> tuple[str, ...]:
-        """The sentence's words as features, as strings (sorted)."""
-        return tuple(sorted("w:" + w for w in self.words))
-
 
 class Featurizer:
     """Features of the candidate pairs of a sentence (``FeatureSpec``), with the verdicts of the rules
@@ -229,15 +224,10 @@ class Featurizer:
             toks.hits.extend((name, s.start + m.start(), s.start + m.end()) for m in st.matches(rx))
         return toks
 
-    def pair(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
-             ruled: Sequence[Claim]) -> tuple[str, ...]:
-        """The pair's features as strings, unordered (training sorts them: kg.training.claims)."""
-        return joined(self.parts(st, toks, subj, obj, ruled))
-
     def parts(self, st: SentenceView, toks: SentenceTokens, subj: Mention, obj: Mention,
               ruled: Sequence[Claim]) -> Parts:
         """The pair's features as ``(prefix, words)`` groups, each prefix once and each group's words
-        distinct: the model scores them without building a string per feature (``ClaimModel.table``)."""
+        distinct: the model scores them without building a string per feature (``ClaimModel.tables``)."""
         spec = self.spec
         i, j = toks.index[subj.start], toks.index[obj.start]
         first, second = (i, j) if i < j else (j, i)

@@ -264,12 +264,7 @@ class HeadRules:
         at = list(compress(range(n - 1), map(self._frame_firsts.__contains__, words)))
         if not at:
             return []
-        free = [t is None for t in taken]
-        for m in found:
-            for j in range(bisect_left(ends, m.start + 1), n):
-                if starts[j] >= m.end:
-                    break
-                free[j] = False
+        free = self._free(n, starts, ends, taken, found)
         out: list[Match] = []
         for i in at:
             for frame in frames:
@@ -283,8 +278,7 @@ class HeadRules:
                     continue
                 last = first
                 while (last < n and last - first < self.frame_max_words and free[last] and seg[last] == seg[i]
-                       and words[last] not in self.not_modifiers and words[last] not in self.therapy_heads
-                       and words[last] not in self.frame_not
+                       and not self._stop(words[last])
                        and (last == first or _attached(text, ends[last - 1], starts[last])
                             or not raw[last].isdigit() and not raw[last].lower().endswith(_VERB_ENDINGS))):
                     last += 1
