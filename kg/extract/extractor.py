@@ -137,9 +137,16 @@ class Extractor:
             st = SentenceView(ad.document.id, s, mentions, cues_by.get((s.section, s.lang, s.index), []),
                               self.rules.clause_break, s.text.lower(), types,
                               topic if topic is not None and topic.section != s.section else None)
-            found = self.treats(st, prev) + self.prevention(st, prev) + self.adverse(st, prev)
+            prevented = self.prevention(st, prev)
+            found = self.treats(st, prev) + prevented + self.adverse(st, prev)
             found += self.differentiation(st, prev) + self.secretion(st, prev)
             dir_claims, dir_objects = self.direction(st, prev)
+            if prevented:
+                # a prevented condition is a preventative_for_condition claim, not also one that the subject
+                # lowers it (which would read as treating it)
+                held = {(c.subject.curie, c.object.curie) for c in prevented}
+                dir_claims = [c for c in dir_claims
+                              if c.direction != "decreased" or (c.subject.curie, c.object.curie) not in held]
             found += dir_claims + self.capability(st, prev, dir_objects)
             yield st, found
             subjects = [m for m in mentions if m.concept_of(self._subject_types) is not None]
