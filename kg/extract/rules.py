@@ -37,6 +37,19 @@ class PairRules:
     not_between: re.Pattern | None  # words between a forward trigger and its object that stop it
     templates: Templates
     template_hints: "Hints | None"
+    named: "NamedBy | None" = None  # subjects that name their object ([<family>.named])
+
+
+@dataclass(frozen=True)
+class NamedBy:
+    """Subjects whose last word says the family's relation ("typhoid vaccine", "vaccines against
+    pertussis"): the condition right before such a subject (``before``: the words between) or listed after
+    ``after`` is its object."""
+
+    subject: re.Pattern  # fullmatch of the subject mention's last word
+    before: re.Pattern  # fullmatch of the text between a condition and the subject
+    after: re.Pattern  # match of the text right after the subject, before its objects
+    hints: "Hints"
 
 
 @dataclass(frozen=True)
@@ -207,7 +220,16 @@ class Rules:
         return PairRules(name, self._family(nt, t), self.config.predicate(nt.string("predicate"), nt, "predicate").name,
                          self.triggers(t, "forward") if t.strings("forward", ()) else NEVER,
                          self.triggers(t, "backward") if t.strings("backward", ()) else NEVER,
-                         _ci(t, "not_between", required=False), self._templates(tt), _hints(tt.strings("hints", ())))
+                         _ci(t, "not_between", required=False), self._templates(tt), _hints(tt.strings("hints", ())),
+                         self._named(t.table("named", None)))
+
+    @staticmethod
+    def _named(nt: Table | None) -> NamedBy | None:
+        """``[<family>.named]``: subjects that name their object (None where the language has none)."""
+        if nt is None:
+            return None
+        return NamedBy(nt.regex("subject", flags=re.IGNORECASE), nt.regex("before", flags=re.IGNORECASE),
+                       nt.regex("after", flags=re.IGNORECASE), _hints(nt.strings("hints")))
     def _topic(self, tp: Table | None, tt: Table) -> None:
         """Treats statements that name no disease and take the document's topic ([topic] of relations.toml)
         as their object: subject-only templates, with the list punctuation of the language's templates."""

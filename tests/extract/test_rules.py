@@ -134,6 +134,22 @@ def test_prevention_is_a_claim_of_its_own(extract):
     assert not any(c.claim_type == "treats" for c in claims)  # prevention is not treatment
 
 
+def test_a_vaccine_prevents_what_it_names(extract):
+    # the condition right before the vaccine, or listed after "against"; no treats claim for those pairs
+    for text, expected in (
+            ("Meta-analysis of typhoid vaccine efficacy trials.", {("Vaccines", "typhoid fever")}),
+            ("Humoral immune response after vaccination against influenza.", {("vaccination", "influenza")}),
+            ("Vaccines against pertussis, measles and mumps are effective.",
+             {("Vaccines", "pertussis"), ("Vaccines", "measles"), ("Vaccines", "mumps infectious disease")})):
+        claims, _ = extract(text)
+        got = {(c.subject.label, c.object.label) for c in claims if c.predicate == "biolink:preventative_for_condition"}
+        assert got == expected, text
+        assert not {(c.subject.label, c.object.label) for c in claims if c.claim_type == "treats"} & expected, text
+    # a word before "vaccine" that is no condition, or a drug "against" a disease, names nothing prevented
+    claims, _ = extract("Cisplatin against ovarian cancer. The new vaccine was given to patients with asthma.")
+    assert not any(c.predicate == "biolink:preventative_for_condition" for c in claims)
+
+
 def test_adverse_effects_are_claims_of_their_own(extract):
     for text, drug, condition in (("Cisplatin-induced nephrotoxicity is common.", "Cisplatin", "kidney disorder"),
                                   ("Hepatitis developed after treatment with isoniazid.", "Isoniazid", "hepatitis"),
