@@ -123,6 +123,28 @@ def test_disease_phrases_by_their_head_word_only_after_a_frame(mentions):
     assert not any(m.text in ("DNA damage", "damage", "disease") for m in ms.values())
 
 
+def test_a_frame_is_no_modifier_of_the_disease_phrase_after_it(mentions):
+    # Rosario–Hearst: "treat" ends the frame; the phrase is "cold symptoms", not "treat cold symptoms"
+    ms = by_text(mentions("Given the potential for treatment to produce side effects , the use of zinc lozenges to "
+                          "treat cold symptoms deserves further study ."))
+    assert ms["cold symptoms"].type == "disease"
+    assert ms["cold symptoms"].concept.curie == "kgid:unlinked_cold_symptom"
+    assert "treat cold symptoms" not in ms
+
+
+def test_a_grade_between_the_frame_and_an_abbreviation_is_skipped(mentions):
+    # Rosario–Hearst: "low-grade" is a grade, like "advanced" or "stage", between the frame and the disease
+    ms = by_text(mentions("Therefore , interest is growing in mAbs as therapeutic alternatives for patients with "
+                          "low-grade NHL and those with transformed histology ."))
+    assert ms["NHL"].type == "disease" and ms["NHL"].concept.curie == "kgid:unlinked_nhl"
+
+
+def test_frame_words_that_modify_what_is_not_named_name_nothing(mentions):
+    # the words after a frame modify a frame_not word: they are no therapy of their own
+    ms = by_text(mentions("Rats were treated with subcutaneous injections of saline."))
+    assert "subcutaneous" not in ms
+
+
 def test_a_disease_phrase_takes_in_the_anatomy_words_that_modify_it(mentions):
     ms = by_text(mentions("Stereotactic radiosurgery for management of deep brain cavernous malformations."))
     assert ms["deep brain cavernous malformations"].type == "disease"
