@@ -204,6 +204,9 @@ class HeadRules:
                         and (first < i and words[i] in self.disease_unframed
                              or self._disease_framed(first, words, seg[i], seg))):
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.disease_type))
+        if len(out) > 1:  # a head that modifies the next head is no phrase of its own ("treat [cold] symptoms")
+            out = [m for k, m in enumerate(out) if not (k + 1 < len(out) and out[k + 1].start <= m.start
+                                                        and m.end <= out[k + 1].end)]
         if self.disease_acronym is not None and self.disease_frames:
             out.extend(self._acronyms(words, raw, starts, ends, seg, taken, text))
         if self.frames or self.route_frames:
