@@ -94,9 +94,6 @@ class LexiconMatcher:
         self.split_whole = frozenset(split.strings("whole")) if split is not None else frozenset()
         self.split_first = frozenset(split.strings("first")) if split is not None else frozenset()
         self.split_rest = frozenset(split.strings("rest")) if split is not None else frozenset()
-        around = rec.table("around", None)
-        self.around_first = frozenset(around.strings("types")) if around is not None else frozenset()
-        self.around_max = around.integer("max_words") if around is not None else 0
         return self
 
     def _split(self, matches: list[Match], words: list[str], starts: list[int], ends: list[int]) -> list[Match]:
@@ -272,38 +269,4 @@ class LexiconMatcher:
                                     self._ordered_types)
             if found:
                 matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
-        matches = self._abbreviations(doc, matches, text)
-        if self.around_first and "(" in text:  # "growth hormone ( GH ) deficiency": one mention
-            matches = self._around(matches, text, parts[0], parts[2], parts[3])
-        return write_match_spans(doc, self._compose(text, matches))
-
-    def _around(self, matches: list[Match], text: str, words: list[str], starts: list[int], ends: list[int]) -> list[Match]:
-        """A term of an ``around`` type written around one word in parentheses, mostly the abbreviation of
-        its first words ("growth hormone ( GH ) deficiency", "glucose-6-phosphate dehydrogenase (G6PD)
-        deficiency", "chronic active (aggressive) hepatitis"), is one mention of that term over the whole
-        span, in place of the matches inside or across it ([around] of recognition.en.toml)."""
-        index, max_len = self.lex.index, self.lex.max_len
-        n = len(words)
-        found = []
-        for a in range(1, n - 1):
-            if text[ends[a - 1]:starts[a]].strip() != "(" or text[ends[a]:starts[a + 1]].strip() != ")":
-                continue
-            best = None
-            for x in range(1, min(a, self.around_max) + 1):
-                if max_len.get(words[a - x], 0) <= x:
-                    continue
-                if any(text[ends[k]:starts[k + 1]].strip() not in ("", "-", "/") for k in range(a - x, a - 1)):
-                    break
-                for y in range(1, min(n - a - 1, self.around_max) + 1):
-                    if y > 1 and text[ends[a + y - 1]:starts[a + y]].strip() not in ("", "-", "/"):
-                        break
-                    entries = index.get(tuple(words[a - x:a]) + tuple(words[a + 1:a + 1 + y]))
-                    if entries and set(self._ordered_types(entries)[:1]) & self.around_first:
-                        best = (starts[a - x], ends[a + y], entries)
-            if best is not None:
-                found.append(Match(best[0], best[1], best[2]))
-        if not found:
-            return matches
-        keep = [m for m in matches if not any(f.start <= m.start and m.end <= f.end for f in found)]
-        keep = [m for m in keep if not any(m.start < f.end and f.start < m.end for f in found)]
-        return sorted(keep + found, key=lambda m: (m.start, m.end))
+        return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))

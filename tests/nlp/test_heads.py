@@ -255,13 +255,3 @@ def test_feeding_therapies_and_colic_are_typed_by_their_mesh_label(mentions):
     assert ms["parenteral nutrition"].concept.curie == "MESH:D010288"
     assert ms["colic"].type == "disease" and ms["colic"].concept.curie == "MESH:D003085"
     assert ms["casein hydrolysate"].type == "therapy"
-
-
-def test_a_disease_term_written_around_its_abbreviation_is_one_mention(mentions):
-    # Rosario–Hearst and NCBI-disease train write the abbreviation inside the disease's name
-    ms = by_text(mentions("Alterations of monocyte function in patients with growth hormone ( GH ) deficiency : "
-                          "effect of substitutive GH therapy ."))
-    assert ms["growth hormone ( GH ) deficiency"].type in ("disease", "phenotype")
-    assert "growth hormone" not in ms
-    ms = by_text(mentions("Glucose-6-phosphate dehydrogenase (G6PD) deficiency is common."))
-    assert ms["Glucose-6-phosphate dehydrogenase (G6PD) deficiency"].concept.curie == "MONDO:0005775"
