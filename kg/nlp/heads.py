@@ -150,6 +150,7 @@ class HeadRules:
         object.__setattr__(self, "_routes", routes)
         object.__setattr__(self, "_all_frames", self.frames + tuple(sorted(routes)))
         object.__setattr__(self, "_frame_firsts", frozenset(f[0] for f in self._all_frames))
+        object.__setattr__(self, "_frame_lasts", frozenset(f[-1] for f in self.disease_frames))
 
     def _kind(self, raw: str) -> int:
         low = raw.lower()
@@ -197,12 +198,15 @@ class HeadRules:
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=kind))
             elif words[i] in self.disease_heads:
                 first = self._modifiers(i, words, raw, seg, taken, drugs, self.disease_not_modifiers,
-                                        self.disease_absorbs)
+                                        self.disease_absorbs, framed=True)
                 # a head of disease_unframed with a modifier of its own names a disease in any position
                 if ((first < i or words[i] in self.disease_alone)
                         and (first < i and words[i] in self.disease_unframed
                              or self._disease_framed(first, words, seg[i], seg))):
                     out.append(Match(starts[first], ends[i], (), 1.0, "head", type=self.disease_type))
+        if len(out) > 1:  # a head that modifies the next head is no phrase of its own ("treat [cold] symptoms")
+            out = [m for k, m in enumerate(out) if not (k + 1 < len(out) and out[k + 1].start <= m.start
+                                                        and m.end <= out[k + 1].end)]
         if self.disease_acronym is not None and self.disease_frames:
             out.extend(self._acronyms(words, raw, starts, ends, seg, taken, text))
         if self.frames or self.route_frames:
@@ -213,16 +217,23 @@ class HeadRules:
 
     def _modifiers(self, i: int, words: Sequence[str], raw: Sequence[str], seg: Sequence[int],
                    taken: Sequence[str | None], drugs: set[int], extra_not: frozenset[str],
-                   absorbs: frozenset[str]) -> int:
-        """The first word of the modifiers before head ``i`` (``i`` itself: none)."""
+                   absorbs: frozenset[str], framed: bool = False) -> int:
+        """The first word of the modifiers before head ``i`` (``i`` itself: none). ``framed``: a disease
+        phrase, whose modifiers stop at the end of a disease frame ("to treat cold symptoms": "treat" is
+        the frame, not a modifier)."""
         first = i
         while (first > 0 and i - first < self.max_modifiers and seg[first - 1] == seg[i]
                and (taken[first - 1] is None or taken[first - 1] in absorbs) and first - 1 not in drugs
-               and words[first - 1] not in extra_not and self._modifier(words[first - 1], raw[first - 1])):
+               and words[first - 1] not in extra_not and self._modifier(words[first - 1], raw[first - 1])
+               and not (framed and words[first - 1] in self._frame_lasts and self._frame_ends(first, words))):
             first -= 1
         while first < i and taken[first] is not None:  # a phrase begins with a word of its own
             first += 1
         return first
+
+    def _frame_ends(self, j: int, words: Sequence[str]) -> bool:
+        """Whether one of ``disease_frames`` ends right before word ``j``."""
+        return any(j >= len(f) and tuple(words[j - len(f):j]) == f for f in self.disease_frames)
 
     def _disease_framed(self, first: int, words: Sequence[str], segment: int, seg: Sequence[int]) -> bool:
         """Whether the disease phrase beginning at ``first`` follows one of ``disease_frames`` ("treatment
@@ -282,8 +293,10 @@ class HeadRules:
                        and (last == first or _attached(text, ends[last - 1], starts[last])
                             or not raw[last].isdigit() and not raw[last].lower().endswith(_VERB_ENDINGS))):
                     last += 1
-                # "treated with intravenous [cisplatin]": the therapy is the match the words modify
-                modifies = last < n and seg[last] == seg[i] and (taken[last] is not None or words[last] in self.therapy_heads)
+                # "treated with intravenous [cisplatin]": the therapy is the match the words modify; so with a
+                # word of frame_not ("treated with subcutaneous injections", "a fixed phytogenic combination")
+                modifies = last < n and seg[last] == seg[i] and (taken[last] is not None or words[last] in self.therapy_heads
+                                                                 or words[last] in self.frame_not)
                 if last > first and not raw[first].isdigit() and not modifies:
                     out.append(Match(starts[first], ends[last - 1], (), 1.0, "head", type=self.frame_type))
                     for j in range(first, last):

@@ -90,7 +90,30 @@ class LexiconMatcher:
         self._ordered_cache: dict[tuple, tuple[str, ...]] = {}
         self.spans = SpanRules.from_config(config)
         self.heads = HeadRules.from_config(config, "en")
+        split = rec.table("split", None)
+        self.split_whole = frozenset(split.strings("whole")) if split is not None else frozenset()
+        self.split_first = frozenset(split.strings("first")) if split is not None else frozenset()
+        self.split_rest = frozenset(split.strings("rest")) if split is not None else frozenset()
         return self
+
+    def _split(self, matches: list[Match], words: list[str], starts: list[int], ends: list[int]) -> list[Match]:
+        """A term of a ``whole`` type made of a term of a ``first`` type and one of a ``rest`` type names
+        both ("cancer chemotherapy": cancer, chemotherapy; [split] of recognition.en.toml)."""
+        index = self.lex.index
+        out = []
+        for m in matches:
+            pieces = None
+            if m.how is None and not m.type and self._ordered_types(m.entries)[:1] and \
+                    self._ordered_types(m.entries)[0] in self.split_whole:
+                i, j = bisect_left(starts, m.start), bisect_left(ends, m.end)
+                for k in range(i + 1, j + 1) if j < len(ends) and ends[j] == m.end and starts[i] == m.start else ():
+                    a, b = index.get(tuple(words[i:k])), index.get(tuple(words[k:j + 1]))
+                    if (a and b and set(self._ordered_types(a)[:1]) & self.split_first
+                            and set(self._ordered_types(b)[:1]) & self.split_rest):
+                        pieces = [Match(starts[i], ends[k - 1], a, m.factor), Match(starts[k], ends[j], b, m.factor)]
+                        break
+            out.extend(pieces or (m,))
+        return out
 
     def _ordered_types(self, entries: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
         """The kg types of a match's entries, best scored first, ties in the policy's type order."""
@@ -239,6 +262,8 @@ class LexiconMatcher:
         matches = self._scan(doc, text, parts)
         # span conventions (kg/spans.py): "X-linked thrombocytopenia", "breast and ovarian cancer"
         matches = self.spans.extend(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
+        if self.split_whole:  # "cancer chemotherapy": a therapy named for the condition it treats names both
+            matches = self._split(matches, parts[0], parts[2], parts[3])
         if self.heads:  # drug names by their INN stem, therapy phrases by their head word (kg/nlp/heads.py)
             found = self.heads.find(parts[0], parts[1], parts[2], parts[3], parts[4], matches, text,
                                     self._ordered_types)

@@ -123,6 +123,49 @@ def test_disease_phrases_by_their_head_word_only_after_a_frame(mentions):
     assert not any(m.text in ("DNA damage", "damage", "disease") for m in ms.values())
 
 
+def test_a_frame_is_no_modifier_of_the_disease_phrase_after_it(mentions):
+    # Rosario–Hearst: "treat" ends the frame; the phrase is "cold symptoms", not "treat cold symptoms"
+    ms = by_text(mentions("Given the potential for treatment to produce side effects , the use of zinc lozenges to "
+                          "treat cold symptoms deserves further study ."))
+    assert ms["cold symptoms"].type == "disease"
+    assert ms["cold symptoms"].concept.curie == "kgid:unlinked_cold_symptom"
+    assert "treat cold symptoms" not in ms
+
+
+def test_colds_in_a_treatment_frame_are_a_disease(mentions):
+    ms = by_text(mentions("Since few trials have examined the effects of therapeutic supplementation and their results "
+                          "have been variable , further therapeutic trials are required to examine the role of vitamin "
+                          "C in the treatment of colds ."))
+    assert ms["colds"].type == "disease" and ms["colds"].concept.curie == "kgid:unlinked_cold"
+    # a head that modifies the next head is no phrase of its own
+    ms = mentions("the use of zinc lozenges to treat cold symptoms deserves further study .")
+    assert [m.text for m in ms if m.type == "disease"] == ["cold symptoms"]
+
+
+def test_a_therapy_named_for_the_condition_it_treats_names_both(mentions, pipeline):
+    # Rosario–Hearst: "cancer chemotherapy" is one MAXO term; the corpora annotate the condition inside it
+    text = ("While these findings are observed for all classes of oral drugs , the issue is especially critical "
+            "for cancer chemotherapy , in which a narrow therapeutic index is frequently observed .")
+    ms = by_text(mentions(text))
+    assert ms["cancer"].type == "disease" and ms["chemotherapy"].type == "procedure"
+    assert "cancer chemotherapy" not in ms
+    claims = pipeline.run([Document("kgdoc:cc", "t", (Section("abstract", text),))]).claims
+    assert any(c.claim_type == "treats" and c.object.label == "cancer" for c in claims)
+
+
+def test_a_grade_between_the_frame_and_an_abbreviation_is_skipped(mentions):
+    # Rosario–Hearst: "low-grade" is a grade, like "advanced" or "stage", between the frame and the disease
+    ms = by_text(mentions("Therefore , interest is growing in mAbs as therapeutic alternatives for patients with "
+                          "low-grade NHL and those with transformed histology ."))
+    assert ms["NHL"].type == "disease" and ms["NHL"].concept.curie == "kgid:unlinked_nhl"
+
+
+def test_frame_words_that_modify_what_is_not_named_name_nothing(mentions):
+    # the words after a frame modify a frame_not word: they are no therapy of their own
+    ms = by_text(mentions("Rats were treated with subcutaneous injections of saline."))
+    assert "subcutaneous" not in ms
+
+
 def test_a_disease_phrase_takes_in_the_anatomy_words_that_modify_it(mentions):
     ms = by_text(mentions("Stereotactic radiosurgery for management of deep brain cavernous malformations."))
     assert ms["deep brain cavernous malformations"].type == "disease"
