@@ -40,6 +40,7 @@ class TypePolicy:
     roots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # prefix -> classes its typed terms descend from
     mesh_synonym_rules: tuple[tuple[str, re.Pattern], ...] = ()  # tried on exact synonyms when no label rule fits
     subtypes: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    name_yields: dict[str, frozenset[str]] = field(default_factory=dict)  # type -> types a shared name goes to
 
     @property
     def type_rank(self) -> dict[str, int]:
@@ -81,6 +82,7 @@ class TypePolicy:
         minted = therapy.table("minted_label")
         roots = cfg.table("roots", None)
         subtypes = cfg.table("subtypes", None)
+        yields = cfg.table("name_yields", None)
         scopes = cfg.strings("scopes")
         scores = cfg.numbers("scores")
         missing = [s for s in scopes if s not in scores]
@@ -108,6 +110,8 @@ class TypePolicy:
             mesh_synonym_rules=_rules(mesh, "synonym_rules", typed) if mesh is not None else (),
             subtypes={k: tuple((typed(subtypes, k, t), tuple(c)) for t, c in subtypes[k]) for k in subtypes}
             if subtypes is not None else {},
+            name_yields={typed(yields, k, k): frozenset(typed(yields, k, t) for t in yields.strings(k)) for k in yields}
+            if yields is not None else {},
         )
 
     def category(self, type_: str, curie: str = "", label: str = "") -> str:

@@ -173,3 +173,10 @@ def test_head_word_diseases_and_framed_therapies_make_claims(extract):
     # a code name said to work is a therapy (subject_claims; its negative cases: tests/nlp/test_heads.py)
     claims, ms = extract("TJ-135 was effective in hepatitis.")
     assert "TJ-135" in {m.text for m in ms}
+
+
+def test_a_condition_mapped_to_a_procedure_stays_a_condition(extract):
+    # MAXO names a thrombus removal "venous thrombosis" and maps it to HP's and MeSH's venous thrombosis
+    # (types.toml [name_yields]): the concept is the phenotype, which heparin treats
+    claims, _ = extract("Heparin is used for the treatment of venous thrombosis.")
+    assert {(c.subject.label, c.object.curie, c.object.type) for c in claims} == {("Heparin", "HP:0004936", "phenotype")}
