@@ -15,7 +15,7 @@ from kg.config import Config
 from kg.nlp.context import add_context
 from kg.nlp.lexicon_tags import add_lexicon_tags
 from kg.nlp.lexicon_matcher import LexiconMatcher
-from kg.nlp.tokenizer import TextKeepingTokenizer, scispacy_tokenizer
+from kg.nlp.tokenizer import TOKENIZER
 from kg.ontology import Lexicon
 
 
@@ -25,8 +25,8 @@ def build_english(lexicon: Lexicon, config: Config, ner: bool | str | Path = Fal
     shipped model; a path: that model; with the lexicon tags it was trained on, when it was); ``given``: the
     entities given with the documents (``kg.nlp.given``) in place of the recognisers; ``lexicon_tags``: also
     ``kg_lexicon_tags`` after the lexicon matcher (what such a model reads)."""
-    nlp = spacy.blank("en")
-    nlp.tokenizer = TextKeepingTokenizer(scispacy_tokenizer(nlp))
+    # scispaCy's tokenizer, kept text and all (``kg.nlp.tokenizer``), built in place of spaCy's default one
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_sentence_fixer")
     if given:
