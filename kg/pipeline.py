@@ -42,12 +42,22 @@ YOUNG_COLLECTION = 20_000
 
 @contextmanager
 def fewer_collections(young: int = YOUNG_COLLECTION) -> Iterator[None]:
-    """Run the cyclic garbage collector less often inside the block (its thresholds restored after)."""
+    """Run the cyclic garbage collector less often inside the block (its thresholds restored after), and
+    only over what the block makes: the objects alive when it begins (the lexicon, spaCy's vocabulary, the
+    models: most of the heap) are frozen (``gc.freeze``) for its length and handed back to the oldest
+    generation after, unless something had frozen objects already (a worker's ``settle``). A full
+    collection inside walked them all (about 3% of the instructions of a run over 100 abstracts,
+    callgrind). Only when garbage is collected changes, never a result."""
     old = gc.get_threshold()
     gc.set_threshold(max(young, old[0]), *old[1:])
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         yield
     finally:
+        if freeze:
+            gc.unfreeze()
         gc.set_threshold(*old)
 
 

@@ -342,7 +342,7 @@ class ClaimModel:
             d = json.loads(text)
             classes = tuple(str(c) for c in d["classes"])
             intercept = tuple(float(x) for x in d["intercept"])
-            weights = {str(k): tuple(float(x) for x in v) for k, v in d["weights"].items()}
+            weights = {str(k): tuple(map(float, v)) for k, v in d["weights"].items()}
             spec = FeatureSpec.from_dict(d.get("features", {}))
         except json.JSONDecodeError as exc:
             raise KgError(f"malformed claim model: {exc.msg}", where, exc.lineno) from None

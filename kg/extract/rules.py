@@ -112,6 +112,71 @@ def _must_hold(items: list, words: tuple[str, ...], c) -> bool:
     return holds(run)
 
 
+def first_characters(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can begin with (case aside: the pattern's own flags say how
+    they compare), or None where that is not shown: a match can be empty or begin with any character (a
+    class such as ``\\w``, ``.``, a negated class), or the parser of ``re`` does not read the pattern.
+    Zero-width assertions are stepped over, so the set is a superset of the true one: a lookahead made
+    of it before the pattern drops no match."""
+    try:
+        from re import _parser
+
+        tree = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001  (a private module: not showing it only means no lookahead)
+        return None
+    found, empty = _first(list(tree), _parser)
+    return None if found is None or empty or not found else frozenset(found)
+
+
+def _first(items: list, c) -> tuple[set[str] | None, bool]:
+    """The first characters of a match of the parsed sequence ``items`` (None: any) and whether a match
+    can be empty (see ``first_characters``)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # zero width
+        if op is c.LITERAL:
+            out.add(chr(av))
+            return out, False
+        if op is c.IN:
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    out.add(chr(iav))
+                elif iop is c.RANGE and iav[1] - iav[0] < 256:
+                    out.update(map(chr, range(iav[0], iav[1] + 1)))
+                else:  # a negated class, a category (\w, \s, \d)
+                    return None, False
+            return out, False
+        if op is c.SUBPATTERN:
+            found, empty = _first(list(av[3]), c)
+        elif op is c.ATOMIC_GROUP:
+            found, empty = _first(list(av), c)
+        elif op is c.BRANCH:
+            found, empty = set(), False
+            for alt in av[1]:
+                f, e = _first(list(alt), c)
+                if f is None:
+                    return None, False
+                found |= f
+                empty = empty or e
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            found, empty = _first(list(av[2]), c)
+            empty = empty or av[0] == 0
+        else:  # any character, a back reference, a conditional group
+            return None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _class_of(chars: frozenset[str]) -> str:
+    """A character class of ``chars``."""
+    return "[" + "".join(map(re.escape, sorted(chars))) + "]"
+
+
 def _hints(words: Sequence[str]) -> Hints | None:
     return Hints(tuple(words)) if words else None
 
@@ -166,7 +231,13 @@ class Rules:
         never pass)."""
         t.regex(key)  # each pattern must compile: an error names the key
         body = "(?:" + "|".join(f"(?:{p})" for p in t.strings(key)) + ")"
-        return re.compile(r"(?<![\w-])" + body + r"(?!\w)" if self.word_boundaries else body, re.IGNORECASE)
+        if not self.word_boundaries:
+            return re.compile(body, re.IGNORECASE)
+        # at a word start, the characters a trigger can begin with, tested before the alternatives are
+        # tried one by one (the same matches: the set holds every first character, case aside)
+        first = first_characters(body, re.IGNORECASE)
+        gate = f"(?={_class_of(first)})" if first else ""
+        return re.compile(r"(?<![\w-])" + gate + body + r"(?!\w)", re.IGNORECASE)
 
     def _treats(self, nt: Table, t: Table) -> None:
         """Therapy -> disease: forward and backward triggers, "X for Y", "efficacy of X in Y", templates,

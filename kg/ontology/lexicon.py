@@ -106,6 +106,7 @@ class Lexicon:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_terms"] = None
+        state.pop("_equivalents", None)
         state["config"] = state["normalizer"] = None
         return state
 
@@ -145,6 +146,7 @@ class Lexicon:
                 adj[m.subject].add(m.object)
                 adj[m.object].add(m.subject)
         self.neighbours = {k: tuple(sorted(v)) for k, v in adj.items()}
+        self.__dict__.pop("_equivalents", None)
         # Connected components; a component holding two terms of one ontology is not trusted as a
         # whole (xref chains can join distinct concepts): its members keep only their direct neighbours.
         seen: set[str] = set()
@@ -173,7 +175,13 @@ class Lexicon:
         idx = self.cluster_of.get(curie)
         if idx is not None:
             return self.clusters[idx]
-        return tuple(sorted({curie, *self.neighbours.get(curie, ())}))
+        memo = self.__dict__.get("_equivalents")  # (kept out of the pickle: a cache written before has none)
+        if memo is None:
+            memo = self.__dict__["_equivalents"] = {}
+        got = memo.get(curie)
+        if got is None:
+            got = memo[curie] = tuple(sorted({curie, *self.neighbours.get(curie, ())}))
+        return got
 
     def _assign_types(self, policy: TypePolicy) -> None:
         declared: dict[str, str] = {}  # types declared by a corpus-derived lexicon (source kg-corpus:<type>)

@@ -180,3 +180,32 @@ def test_a_condition_mapped_to_a_procedure_stays_a_condition(extract):
     # (types.toml [name_yields]): the concept is the phenotype, which heparin treats
     claims, _ = extract("Heparin is used for the treatment of venous thrombosis.")
     assert {(c.subject.label, c.object.curie, c.object.type) for c in claims} == {("Heparin", "HP:0004936", "phenotype")}
+
+
+def test_trigger_lookahead_drops_no_match():
+    """The English trigger alternations test the characters a trigger can begin with first
+    (``first_characters``): each finds what the bare alternation finds, in any case."""
+    import re
+
+    from kg.config import Config
+    from kg.extract.rules import Rules, first_characters
+    from kg.ingest import read_documents
+    from tests.conftest import ROOT
+
+    assert first_characters("(?:be\\s+)?used|treat(?:s|ed)?|[A-C]x") == frozenset("butABC")
+    assert first_characters("(?:\\w+\\s+)?therapy") is None and first_characters("a?") is None
+    rules = Rules(Config.default(), "en")
+    gated = [v for v in vars(rules).values() if isinstance(v, re.Pattern) and v.pattern.startswith("(?<![\\w-])(?=[")]
+    assert len(gated) >= 5
+    texts = [s.text for d in read_documents(ROOT / "examples/abstracts.pubtator") for s in d.sections]
+    texts += (ROOT / "examples/paper.txt").read_text(encoding="utf-8").split("\n\n")
+    texts += [t.upper() for t in texts] + ["Treated with", "ſecreted"]
+    found = 0
+    for rx in gated:
+        bare = re.compile(re.sub(r"^\(\?<!\[\\w-\]\)\(\?=\[.*?(?<!\\)\]\)", r"(?<![\\w-])", rx.pattern, count=1), rx.flags)
+        assert len(bare.pattern) < len(rx.pattern)
+        for t in texts:
+            spans = [m.span() for m in rx.finditer(t)]
+            assert spans == [m.span() for m in bare.finditer(t)]
+            found += len(spans)
+    assert found > 10
