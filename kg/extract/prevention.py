@@ -27,8 +27,7 @@ class Prevention(PairFamily):
         the conditions listed after its ``after`` words ("against")."""
         named, s, out = c.named, st.sentence, []
         stypes, otypes = c.family.subject_types, c.family.object_types
-        conditions = [x for x in st.mentions if x.concept_of(otypes) is not None]
-        if not conditions:
+        if not st.has(otypes) or not st.has(stypes):
             return out
         for m in st.mentions:
             if m.concept_of(stypes) is None or not named.subject.fullmatch(st.text(m.start, m.end).rsplit(None, 1)[-1]):

@@ -78,10 +78,7 @@ class Grounder:
         return [items for _, items in groups]
 
     def _types_of(self, curies: Iterable[str]) -> list[str]:
-        types = {self.lex.types[c] for c in curies if c in self.lex.types}
-        for typ, over in self.policy.name_yields.items():  # a condition's terms mapped to a procedure's
-            if typ in types and types & over:
-                types.discard(typ)
+        types = self.policy.yielded({self.lex.types[c] for c in curies if c in self.lex.types})
         return sorted(types, key=lambda t: self._rank.get(t, 99))
 
     def concept_for(self, curies: Sequence[str], type_: str) -> Concept:

@@ -270,13 +270,12 @@ class Lexicon:
                 slot = index[key]
                 if curie not in slot or rank.get(scope, len(rank)) < rank.get(slot[curie], len(rank)):
                     slot[curie] = scope
-        for slot in index.values():  # a name shared with a type it yields to names only that type's terms
-            if len(slot) > 1 and policy.name_yields:
-                types = {self.types[c] for c in slot}
-                for typ, over in policy.name_yields.items():
-                    if typ in types and types & over:
-                        for c in [c for c in slot if self.types[c] == typ]:
-                            del slot[c]
+        if policy.name_yields:  # a name shared with a type it yields to names only that type's terms
+            for slot in index.values():
+                if len(slot) > 1:
+                    kept = policy.yielded({self.types[c] for c in slot})
+                    for c in [c for c in slot if self.types[c] not in kept]:
+                        del slot[c]
         self.index = {k: tuple(sorted(v.items())) for k, v in index.items()}
         self.acronyms = {k: tuple(sorted(v.items())) for k, v in acr.items() if k.lower() not in {s[0] for s in stops if len(s) == 1}}
         max_len: dict[str, int] = {}

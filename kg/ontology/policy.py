@@ -42,6 +42,10 @@ class TypePolicy:
     subtypes: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
     name_yields: dict[str, frozenset[str]] = field(default_factory=dict)  # type -> types a shared name goes to
 
+    def yielded(self, types: set[str]) -> set[str]:
+        """``types`` without those that yield to another of them (``[name_yields]``)."""
+        return {t for t in types if not (self.name_yields.get(t, frozenset()) & types)}
+
     @property
     def type_rank(self) -> dict[str, int]:
         rank = self.__dict__.get("_type_rank")
