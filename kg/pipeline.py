@@ -22,6 +22,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg import process
 from kg.config import Config
 from kg.curie import curies_of
 from kg.errors import KgError
@@ -52,6 +53,21 @@ def fewer_collections(young: int = YOUNG_COLLECTION) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*old)
+
+
+@contextmanager
+def paused_collections() -> Iterator[None]:
+    """No cyclic garbage collection inside the block: for building a pipeline, which makes millions of
+    objects that all stay (the lexicon unpickled, spaCy imported and built) and almost no garbage, and
+    whose collections walked them again and again (about 0.1-0.2 s of every start). Only when garbage is
+    collected changes, never a result."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def settle() -> None:
@@ -188,28 +204,31 @@ class Pipeline:
                  lang: str | Sequence[str] = "all", zh_lexicons: Sequence[str | Path] = (),
                  ner: bool | str | Path = False, fuzzy: bool = True, config: Config | None = None,
                  use_annotations: bool = False, classifier: bool | str | Path = True):
-        self.config = config or (lexicon.config if lexicon is not None else None) or Config.default()
-        self.langs = parse_langs(lang, self.config)
-        self.ontologies = tuple(str(p) for p in ontologies)
-        self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies, self.config)
-        self.ner = ner
-        self.fuzzy = fuzzy
-        self.use_annotations = use_annotations
-        self._given_nlp = None  # the English pipeline over given entities, built on first use
-        self.nlp = self._english() if "en" in self.langs else None
-        linker = None
-        if fuzzy:
-            from kg.nlp.fuzzy import FuzzyLinker
+        with paused_collections():  # only when garbage is collected changes
+            self.config = config or (lexicon.config if lexicon is not None else None) or Config.default()
+            self.langs = parse_langs(lang, self.config)
+            self.ontologies = tuple(str(p) for p in ontologies)
+            self.lexicon = lexicon if lexicon is not None else load_lexicon(ontologies, self.config)
+            self.ner = ner
+            self.fuzzy = fuzzy
+            self.use_annotations = use_annotations
+            self._given_nlp = None  # the English pipeline over given entities, built on first use
+            self.nlp = self._english() if "en" in self.langs else None
+            linker = None
+            if fuzzy:
+                from kg.nlp.fuzzy import FuzzyLinker
 
-            linker = FuzzyLinker.from_config(self.lexicon, self.config)
-        self.grounder = Grounder(self.lexicon, self.config, fuzzy=linker)
-        self.classifier = classifier
-        self.extractor = Extractor(self.lexicon, self.grounder, self.config, "en", classifier)
-        self._zh_files = tuple(str(p) for p in zh_lexicons)
-        self._zh_lexicon: ZhLexicon | None = None
-        self._zh: tuple | None = None  # (nlp, Extractor), built on first use
-        if "zh" in self.langs and self._zh_files:
-            self.zh_lexicon  # a bad user file fails now, before any work  # noqa: B018
+                linker = FuzzyLinker.from_config(self.lexicon, self.config)
+            self.grounder = Grounder(self.lexicon, self.config, fuzzy=linker)
+            self.classifier = classifier
+            self.extractor = Extractor(self.lexicon, self.grounder, self.config, "en", classifier)
+            self._zh_files = tuple(str(p) for p in zh_lexicons)
+            self._zh_lexicon: ZhLexicon | None = None
+            self._zh: tuple | None = None  # (nlp, Extractor), built on first use
+            if "zh" in self.langs and self._zh_files:
+                self.zh_lexicon  # a bad user file fails now, before any work  # noqa: B018
+            if process.own:  # the ``kg`` command: out of the collector's reach (see kg.process)
+                gc.freeze()
 
     def spec(self) -> PipelineSpec:
         """The resources and options this pipeline was built from."""

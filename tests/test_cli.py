@@ -165,3 +165,25 @@ def test_a_missing_claim_model_is_one_line_and_writes_nothing(tmp_path, capsys):
     assert err.startswith("kg: error: ") and "none.json" in err and len(err.strip().splitlines()) == 1
     code, _, _ = run_cli(capsys, "build", SEED, "-o", out, "--lang", "en", "--rules-only", "-q")
     assert code == 0 and out.exists()
+
+
+def test_the_kg_command_leaves_its_output_whole(tmp_path):
+    """``python -m kg.cli`` (``run``: a process of its own, which leaves without tearing down what it
+    built): the same graph as ``main`` in this process, the summary line flushed, the exit code kept."""
+    import subprocess
+    import sys
+
+    from rdflib import Dataset
+
+    own, here = tmp_path / "own.nq", tmp_path / "here.nq"
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(FIXTURES / "abstracts.jsonl"), "-o", str(own)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("kg: ") and f"-> {own}" in proc.stderr
+    assert main(["build", str(FIXTURES / "abstracts.jsonl"), "-o", str(here), "-q"]) == 0
+    assert own.read_bytes() == here.read_bytes()  # the whole graph, written out before the process left
+    assert len(Dataset().parse(own, format="nquads")) > 0
+    bad = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "x.nq")],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and bad.stderr.startswith("kg: error: ")
+    assert not (tmp_path / "x.nq").exists()
