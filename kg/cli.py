@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import logging
-import os
 import signal
 import sys
 import threading
@@ -597,24 +595,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``kg`` command (``main`` for a process of its own): once its work is done and its output
-    flushed, the process leaves without tearing down what it built. Freeing the lexicon and the spaCy
-    pipeline object by object took 0.3-0.6 s of every run, longer than many a run's work. The exit
-    handlers still run (logging, temporary folders, multiprocessing); where a thread still runs, the
-    process exits as usual. Each pipeline it builds is settled once built (``kg.process``)."""
-    from kg.process import own_process
+    """The ``kg`` command: ``main`` in a process of kg's own (``kg.process``), which settles each pipeline
+    it builds and leaves without tearing down what it built."""
+    from kg.process import leave, own_process
 
     own_process()
-    rc = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):  # a reader that went away, as in main
-            pass
-    if threading.active_count() > 1:
-        sys.exit(rc)
-    atexit._run_exitfuncs()
-    os._exit(rc)
+    leave(main())
 
 
 if __name__ == "__main__":

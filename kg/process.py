@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
+import threading
+from typing import NoReturn
+
 own = False  # set by own_process()
 
 
@@ -13,3 +19,19 @@ def own_process() -> None:
     frozen there that later becomes cyclic garbage would never be freed."""
     global own
     own = True
+
+
+def leave(rc: int) -> NoReturn:
+    """End kg's own process with exit status ``rc`` once its output is flushed, without tearing down what
+    it built: freeing the lexicon and the spaCy pipeline object by object took 0.3-0.6 s of every run.
+    The exit handlers still run (logging, temporary folders, multiprocessing); where a thread still runs,
+    the process exits as usual."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that went away; a closed stream
+            pass
+    if threading.active_count() > 1:
+        sys.exit(rc)
+    atexit._run_exitfuncs()
+    os._exit(rc)
