@@ -1,4 +1,5 @@
-"""``kg_abbreviation_detector``: scispaCy's abbreviation detector (Schwartz & Hearst), faster, same output.
+"""``kg_abbreviation_detector``: scispaCy's abbreviation detector (Schwartz & Hearst), faster, and with the
+paper's short-form test (a short form may begin with a digit: "5-fluorouracil (5-FU)").
 
 It writes ``doc._.abbreviations`` (short-form spans with ``._.long_form``) as scispaCy's does; the lexicon
 matchers then give each short form its long form's grounding (``kg.nlp.match.abbreviation``).
@@ -15,6 +16,38 @@ from kg.nlp.doc import doc_text, token_ends, token_starts
 LONGEST = 8  # tokens between parentheses that scispaCy's filter_matches still considers
 
 
+def short_form_ok(span: Span) -> bool:
+    """Schwartz & Hearst's test of a short form, as the paper states it: each word 2-9 characters, at
+    least half of them letters, the first character a letter or a digit. (scispaCy's
+    ``short_form_filter`` asks for a letter first, which left out "5-FU", "6-OHDA", "5-HT", "3-MA".)"""
+    text = span.text
+    if not text or not all(2 <= len(t) < 10 for t in span):
+        return False
+    return sum(c.isalpha() for c in text) / len(text) >= 0.5 and text[0].isalnum()
+
+
+def filter_matches(matches: list[tuple[int, int, int]], doc: Doc) -> list[tuple[Span, Span]]:
+    """scispaCy's ``filter_matches`` (the (long form, short form) candidates of each parenthesis), with
+    the paper's short-form test (``short_form_ok``)."""
+    from scispacy.abbreviation import span_contains_unbalanced_parentheses
+
+    candidates = []
+    for _, start, end in matches:
+        if end - start > LONGEST or start == 1:
+            continue
+        if end - start > 3:  # <short form> (<long form>): the word before the parenthesis
+            short, long = doc[start - 2 : start - 1], doc[start:end]
+            if span_contains_unbalanced_parentheses(long):
+                continue
+        else:  # <long form> (<short form>), the long form up to max_words before
+            short = doc[start:end]
+            length = sum(len(t) for t in short)
+            long = doc[max(start - min(length + 5, length * 2) - 1, 0) : start - 1]
+        if short_form_ok(short):
+            candidates.append((long, short))
+    return candidates
+
+
 def _token_texts(doc: Doc) -> list[str]:
     """``[t.text for t in doc]``, cut from the Doc's text by the tokens' offsets (a token's text is its
     slice of the text), without making a Token object per token."""
@@ -25,10 +58,10 @@ def _token_texts(doc: Doc) -> list[str]:
 
 
 def _abbreviation_detector_class():
-    from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abbreviation
+    from scispacy.abbreviation import AbbreviationDetector, find_abbreviation
 
     class FastAbbreviationDetector(AbbreviationDetector):
-        """scispaCy's abbreviation detector (Schwartz & Hearst) with the same output, but finding the
+        """scispaCy's abbreviation detector (Schwartz & Hearst) (the paper's short-form test, above), finding the
         other occurrences of each short form by a scan of the token texts instead of adding a pattern
         to a spaCy Matcher per abbreviation per document (pattern validation dominated its cost)."""
 
