@@ -495,8 +495,9 @@ class ClaimClassifier:
         left = {(c.evidence[0].subject_start, c.evidence[0].object_start) for c in found if c.claim_type in self.deferred}
         pairs = [p for p in pairs if (p.subject.start, p.object.start) not in left]
         judged = {(p.subject.start, p.object.start) for p in pairs}
+        # a decided family's rule claim stands only for a pair neither judged here nor left to a deferred rule
         out = [c for c in found if c.claim_type not in self.families
-               or (c.evidence[0].subject_start, c.evidence[0].object_start) not in judged]
+               or (c.evidence[0].subject_start, c.evidence[0].object_start) not in judged | left]
         chosen: dict[tuple[str, int, str], tuple[bool, float, Pair]] = {}
         model = self.model
         base = model.part_scores(pairs[0].shared_parts) if pairs else []  # the sentence's words: the same for every pair

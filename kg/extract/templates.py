@@ -6,7 +6,8 @@ cell carcinoma", "treatment of hypertension with ascorbic acid", "steroids in De
 subject mention is replaced by ``⟪S<i>⟫`` and every object mention by ``⟪O<i>⟫`` (``i``: the mention's index).
 In a template, ``{S}`` and ``{O}`` stand for a coordinated list of such slots ("X, Y and Z"); ``{G}`` for a
 gap of up to a few plain words (never a slot, a clause break or a sentence stop); ``{P}`` for an optional
-population ("patients with"). Templates, list joiners and the population are data (``[treats.templates]``
+population ("patients with"); ``{A}`` for any one slot, of either kind (a mention that is neither the
+subject nor the object: "X against [Y]-induced Z"). Templates, list joiners and the population are data (``[treats.templates]``
 of ``relations.<lang>.toml``); this module only compiles and matches them.
 """
 
@@ -52,7 +53,7 @@ class Templates:
         self.patterns: list[re.Pattern] = []
         self.leads: list[str | None] = []  # the slot kind a template starts with (None: it starts with words)
         for p in patterns:
-            body = (p.replace("{G}", gap).replace("{P}", population).replace("{S}", _list("S", subject_joiners, after_comma, comma, space))
+            body = (p.replace("{G}", gap).replace("{A}", f"{_OPEN}[SO]\\d+{_CLOSE}").replace("{P}", population).replace("{S}", _list("S", subject_joiners, after_comma, comma, space))
                     .replace("{O}", _list("O", object_joiners, after_comma, comma, space)))
             self.patterns.append(re.compile(body, re.IGNORECASE))
             head = _LOOKBEHINDS.sub("", p)

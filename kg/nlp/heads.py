@@ -40,8 +40,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress
 from operator import or_
+
+from spacy.lang.en.lex_attrs import like_num
 
 from kg.config import Config
 from kg.nlp.match import Entries, Match
@@ -64,6 +67,7 @@ class HeadRules:
     suffix_min_chars: int = 9
     therapy_not: re.Pattern | None = None
     not_modifiers: frozenset[str] = frozenset()
+    numbers_modify: bool = True  # False: a number (spaCy's like_num) is a function word too
     max_modifiers: int = 3
     therapy_type: str = "procedure"
     drug_type: str = "drug"
@@ -103,6 +107,7 @@ class HeadRules:
             therapy_suffixes=tuple(sorted(t.strings("therapy_suffixes"), key=len, reverse=True)),
             suffix_min_chars=t.integer("suffix_min_chars"), therapy_not=t.regex("therapy_not", None),
             not_modifiers=frozenset(t.strings("not_modifiers")), max_modifiers=t.integer("max_modifiers"),
+            numbers_modify=t.boolean("numbers_modify", True),
             therapy_type=t.string("therapy_type"), drug_type=t.string("drug_type"),
             disease_heads=frozenset(t.strings("disease_heads", ())),
             disease_not_modifiers=frozenset(t.strings("disease_not_modifiers", ())),
@@ -137,7 +142,8 @@ class HeadRules:
         return self.therapy_not is None or not self.therapy_not.search(low)
 
     def _modifier(self, word: str, raw: str) -> bool:
-        return (word not in self.not_modifiers and not raw.isdigit() and word not in self.therapy_heads
+        return (word not in self.not_modifiers and not raw.isdigit() and not self._number(word)
+                and word not in self.therapy_heads
                 and word not in self.device_heads and word not in self.preparation_heads)
 
     def __post_init__(self) -> None:
@@ -260,6 +266,7 @@ class HeadRules:
         for i in compress(range(n), map(shape.match, raw)):
             if (taken[i] is None
                     and (i + 1 == n or seg[i + 1] != seg[i] or words[i + 1] in self.not_modifiers
+                         or self._number(words[i + 1]) and words[i + 1].isalpha()
                          or raw[i + 1].lower().endswith(_VERB_ENDINGS))
                     and (self._disease_framed(i, words, seg[i], seg)
                          or i + 1 < n and seg[i + 1] == seg[i] and words[i + 1] in self.acronym_before)):
@@ -316,7 +323,14 @@ class HeadRules:
         return free
 
     def _stop(self, word: str) -> bool:
-        return word in self.not_modifiers or word in self.therapy_heads or word in self.frame_not
+        # a number word stops a frame's phrase; digits are read by their attachment ("treated with il-2")
+        return (word in self.not_modifiers or word in self.therapy_heads or word in self.frame_not
+                or word.isalpha() and self._number(word))
+
+    def _number(self, word: str) -> bool:
+        """A number as spaCy's ``like_num`` reads English ones (digits, fractions, number and ordinal words:
+        "2.5", "1/2", "seven", "twenty", "fourth"), when ``numbers_modify`` is false."""
+        return not self.numbers_modify and _like_num(word)
 
     def _subjects(self, words: Sequence[str], raw: Sequence[str], starts: Sequence[int], ends: Sequence[int],
                   seg: Sequence[int], taken: Sequence[str | None], found: Sequence[Match], text: str) -> list[Match]:
@@ -361,6 +375,11 @@ def _type_of(m: Match, types_of: Callable[[Entries], Sequence[str]] | None) -> s
 
 
 _VERB_ENDINGS = ("ed", "ing")
+
+
+@lru_cache(maxsize=65536)
+def _like_num(word: str) -> bool:
+    return like_num(word)
 
 
 def _attached(text: str, end: int, start: int) -> bool:

@@ -209,3 +209,19 @@ def test_trigger_lookahead_drops_no_match():
             assert spans == [m.span() for m in bare.finditer(t)]
             found += len(spans)
     assert found > 10
+
+
+def test_a_protective_effect_against_an_induced_condition_prevents_it(extract):
+    # "the protective effect of X against/on [Y-induced] Z": X prevents Z; the inducing agent Y is no subject
+    for text in ("The protective effect of aspirin against cisplatin-induced nephrotoxicity.",
+                 "Protective effect of aspirin on stroke in the elderly.",
+                 "Protection of rats from nephrotoxicity with aspirin."):
+        claims, _ = extract(text)
+        got = {(c.subject.label, c.object.label) for c in claims if c.predicate == "biolink:preventative_for_condition"}
+        assert ("Aspirin", next(iter(got))[1]) in got and len(got) == 1, (text, got)
+        assert not any(c.claim_type == "treats" and c.subject.label == "Aspirin" for c in claims), text
+
+
+def test_a_therapy_that_brings_about_regression_of_a_disease_treats_it(extract):
+    claims, _ = extract("Interferon alfa may induce regression of renal cell carcinoma.")
+    assert {(c.claim_type, c.object.label) for c in claims if c.claim_type == "treats"} == {("treats", "renal cell carcinoma")}

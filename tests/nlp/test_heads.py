@@ -224,12 +224,16 @@ def test_code_names_after_a_route_or_a_dose_are_therapies(mentions):
     assert ms["nyt"].type == "therapy"
 
 
-def test_number_words_are_listed_once_and_name_no_therapy(mentions):
+def test_numbers_are_a_class_and_name_no_therapy(mentions):
+    # no list of number words: a number (spaCy's like_num: "six", "twenty", "fourth", "2.5") is no modifier
     rules = HeadRules.from_config(Config.default())
     numbers = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
-    assert numbers <= rules.not_modifiers and not numbers & rules.frame_not
-    ms = by_text(mentions("Patients were treated with six cycles of chemotherapy or with seven courses of it."))
+    assert not numbers & (rules.not_modifiers | rules.frame_not) and not rules.numbers_modify
+    assert all(rules._number(w) for w in numbers | {"twenty", "fourth", "2.5"}) and not rules._number("il-2")
+    ms = by_text(mentions("Patients were treated with six cycles of chemotherapy or with twenty courses of it."))
     assert not any("cycles" in t or "courses" in t for t in ms)
+    ms = by_text(mentions("Patients were treated with il-2."))
+    assert "il-2" in ms
 
 
 def test_a_code_name_said_to_work_is_a_therapy(mentions):
