@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kg.config import Config
+from kg.nlp.match import Match
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class SpanRules:
     conjunctions: frozenset[str]
     group_of: dict[str, str]  # kg type -> group name
     coord_modifiers: bool = False  # coordination also when A is a word the left counts take in
+    bridge_types: frozenset[str] = frozenset()  # types whose terms may hold a parenthesised short form
+    bridge_before: int = 0
+    bridge_after: int = 0
     _classes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # word -> its class (cache)
 
     @classmethod
@@ -101,9 +105,12 @@ class SpanRules:
         coord = cfg.table("coordination", {})
         coord_types = frozenset(t for g in coord.strings("groups", ()) for t in groups.get(g, ()))
         group_of = {t: g for g, ts in groups.items() for t in ts}
+        bridge = cfg.table("bridge", {})
+        bridge_types = frozenset(t for g in bridge.strings("groups", ()) for t in groups.get(g, ())) if bridge else frozenset()
         return cls(table, {t: ends[(g, "first")] for t, g in group_of.items()}, {t: ends[(g, "last")] for t, g in group_of.items()},
                    never, number_pattern(config), coord_types, frozenset(coord.strings("conjunctions", ())), group_of,
-                   coord.boolean("modifier_words", False))
+                   coord.boolean("modifier_words", False), bridge_types,
+                   bridge.integer("max_before", 6) if bridge else 0, bridge.integer("max_after", 2) if bridge else 0)
 
     def _class(self, word: str) -> str:
         c = self._classes.get(word)
@@ -199,6 +206,51 @@ class SpanRules:
             spans[k] = (a, b)
         return [m for k, m in enumerate(out) if k not in dropped]
 
+    def bridge(self, matches: list, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+               seg: Sequence[int], text: str, types_of, index: dict) -> list:
+        """Matches (in text order) with each term written around a parenthesised short form of its first
+        words ("von Hippel-Lindau (VHL) disease") made one match ([bridge] of spans.toml); a match that
+        reaches out of such a phrase keeps it from forming."""
+        if not self.bridge_types or "(" not in text:
+            return matches
+        n = len(words)
+        found = []
+        for p in _OPEN.finditer(text):
+            s = bisect_left(starts, p.end())
+            if not 1 <= s < n - 1 or text[ends[s - 1] : starts[s]].strip() != "(":
+                continue
+            t = s  # the short form: up to three words joined by nothing, a hyphen or a slash
+            while t + 1 < n and t - s < 2 and text[ends[t] : starts[t + 1]] in ("", "-", "/"):
+                t += 1
+            if t + 1 >= n or text[ends[t] : starts[t + 1]].strip() != ")":
+                continue
+            first = text[starts[s]].lower()
+            best = None
+            for kb in range(min(self.bridge_after, n - t - 1), 0, -1):
+                if seg[t + kb] != seg[t + 1]:
+                    continue
+                for ka in range(min(self.bridge_before, s), 0, -1):
+                    if seg[s - ka] != seg[s - 1] or text[starts[s - ka]].lower() != first:
+                        continue
+                    entries = index.get((*words[s - ka : s], *words[t + 1 : t + 1 + kb]))
+                    if entries and types_of(entries)[:1] and types_of(entries)[0] in self.bridge_types:
+                        best = (s - ka, t + kb, entries)
+                        break
+                if best:
+                    break
+            if best:
+                found.append(best)
+        if not found:
+            return matches
+        out = list(matches)
+        for a, b, entries in found:
+            lo, hi = starts[a], ends[b]
+            if any(m.start < lo < m.end or m.start < hi < m.end for m in out):
+                continue
+            out = [m for m in out if m.end <= lo or m.start >= hi]
+            out.append(Match(lo, hi, entries))
+        return sorted(out, key=lambda m: (m.start, m.end))
+
     def _walk(self, i: int, step: int, typ: str, words, seg, joined, owner, spans, k, same, boundary) -> int:
         """The farthest word index from ``i`` in direction ``step`` reached through words the counts take
         in, in the same segment, ending on a word that may end a mention there; another match on the way
@@ -287,6 +339,7 @@ class _Joined:
         return not gap or not (gap.isspace() or " " in gap or "\n" in gap or "\t" in gap)
 
 
+_OPEN = re.compile(r"\(")
 _PAREN = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*\)")
 _INITIALS = re.compile(r"(?:^|[\s\-/])([A-Za-z])")
 

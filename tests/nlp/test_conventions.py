@@ -52,6 +52,7 @@ def mentions(tmp_path_factory):
         Term("MONDO:0000003", "breast cancer"), Term("MONDO:0000004", "cirrhosis"),
         Term("MONDO:0000005", "liver failure"), Term("MONDO:0000006", "Gaucher disease"),
         Term("CHEBI:0000001", "arginine"), Term("UBERON:0000001", "breast"),
+        Term("MONDO:0000007", "von Hippel-Lindau disease"),
     ])
     nlp = build_english(lex, config)
     nlp.get_pipe("kg_lexicon_matcher").spans = SpanRules.from_config(config, path)
@@ -97,6 +98,13 @@ def test_two_diseases_in_a_list_stay_two(mentions):
     assert mentions("Cirrhosis and liver failure were treated.") == [("Cirrhosis", "disease"), ("liver failure", "disease")]
 
 
+def test_a_term_around_a_parenthesised_short_form_is_one_mention(mentions):
+    assert ("von Hippel-Lindau (VHL) disease", "disease") in mentions("Patients with von Hippel-Lindau (VHL) disease.")
+    # the short form must begin with the term's first letter, and the parenthesis must sit inside the term
+    assert ("von Hippel-Lindau (HL) disease", "disease") not in mentions("Patients with von Hippel-Lindau (HL) disease.")
+    assert mentions("Gaucher (type 1) cells.") == []
+
+
 def test_numbers_and_roman_numerals_are_one_class():
     number = number_pattern(Config.default())
     assert word_class("2", number) == word_class("ii", number) == word_class("12a", number) == NUMBER
@@ -122,6 +130,16 @@ def test_shipped_pipeline_reads_abbreviations_and_coordinations(pipeline):
     assert dm and {c for t, c in ms if t == "DM"} == dm
     assert {c for t, c in ms if t == "HH"} == {c for t, c in ms if t == "Hereditary hemochromatosis"}
     assert any(t == "breast and ovarian cancer" for t, _ in ms)
+
+
+def test_disease_characteristics_alone_are_no_mention(pipeline):
+    """MONDO's "inherited" and "congenital" (disease characteristics) are qualities; a term that holds
+    one still matches."""
+    text = "The deficiency is inherited in an autosomal recessive manner; a congenital heart disease was seen."
+    kg = pipeline.run([Document("kgdoc:c", "t", (Section("abstract", text),))])
+    texts = [m.text for m in kg.annotated[0].mentions]
+    assert "inherited" not in texts and "congenital" not in texts
+    assert "congenital heart disease" in texts
 
 
 def test_counts_are_learned_from_gold_next_to_found_mentions(pipeline, tmp_path):
