@@ -26,7 +26,7 @@ from kg.ontology.policy import TypePolicy
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "10"
+CACHE_VERSION = "11"
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9][A-Z0-9\-]{1,7}$")
 EQUIVALENCE_PREDICATES = {"skos:exactMatch", "oboInOwl:hasDbXref", "owl:equivalentClass", "skos:closeMatch"}
 CORPUS_SOURCE = "kg-corpus:"  # a lexicon source "kg-corpus:<type>" declares the type of the term's names
@@ -211,30 +211,43 @@ class Lexicon:
                 typ = next((sub for sub, classes in subtypes[t.prefix] if descends(curie, classes)), typ)
             if typ:
                 self.types[curie] = typ
-        # MeSH: the type of a typed equivalent, else the label rules, else a corpus-declared type.
+        # MeSH: the type of a typed equivalent, else the label rules, else a corpus-declared type; a
+        # corpus-declared type also replaces a type of [mesh] corpus_overrides ("Hemolysis": a process by its
+        # label and its GO equivalent, a disease where the corpora annotate it).
         order = {t: i for i, t in enumerate(policy.type_order)}
+        overrides = policy.mesh_corpus_overrides
         for curie, t in self.terms.items():
             if t.prefix != "MESH":
                 continue
-            linked = sorted(
-                {self.types[e] for e in self.equivalents(curie) if e in self.types and e != curie},
-                key=lambda x: order.get(x, 99),
-            )
-            if linked:
-                self.types[curie] = linked[0]
-                continue
-            label = t.label.lower()
-            for typ, rx in policy.mesh_rules:
-                if rx.search(label):
-                    self.types[curie] = typ
-                    break
-            else:
-                synonyms = [x.text.lower() for x in t.synonyms if x.scope == "EXACT"]
-                typ = next((typ for typ, rx in policy.mesh_synonym_rules for x in synonyms if rx.search(x)), None)
-                if typ:
-                    self.types[curie] = typ
-                elif curie in declared:
+            if curie in declared and overrides and curie not in policy.mesh_corpus_keep:
+                self._mesh_type(curie, t, policy, order)
+                if self.types.get(curie, None) in overrides or curie not in self.types:
                     self.types[curie] = declared[curie]
+                continue
+            self._mesh_type(curie, t, policy, order, declared)
+
+    def _mesh_type(self, curie: str, t: Term, policy: TypePolicy, order: dict[str, int],
+                   declared: dict[str, str] | None = None) -> None:
+        """The type of a MeSH descriptor: that of a typed equivalent, else the label rules, else
+        ``declared``'s."""
+        linked = sorted(
+            {self.types[e] for e in self.equivalents(curie) if e in self.types and e != curie},
+            key=lambda x: order.get(x, 99),
+        )
+        if linked:
+            self.types[curie] = linked[0]
+            return
+        label = t.label.lower()
+        for typ, rx in policy.mesh_rules:
+            if rx.search(label):
+                self.types[curie] = typ
+                return
+        synonyms = [x.text.lower() for x in t.synonyms if x.scope == "EXACT"]
+        typ = next((typ for typ, rx in policy.mesh_synonym_rules for x in synonyms if rx.search(x)), None)
+        if typ:
+            self.types[curie] = typ
+        elif declared and curie in declared:
+            self.types[curie] = declared[curie]
 
     def _index(self, policy: TypePolicy) -> None:
         norm = self.normalizer

@@ -41,6 +41,8 @@ class TypePolicy:
     mesh_synonym_rules: tuple[tuple[str, re.Pattern], ...] = ()  # tried on exact synonyms when no label rule fits
     subtypes: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
     name_yields: dict[str, frozenset[str]] = field(default_factory=dict)  # type -> types a shared name goes to
+    mesh_corpus_overrides: frozenset[str] = frozenset()  # MeSH types a corpus-declared type replaces
+    mesh_corpus_keep: frozenset[str] = frozenset()  # MeSH descriptors whose type no corpus replaces
 
     def yielded(self, types: set[str]) -> set[str]:
         """``types`` without those that yield to another of them (``[name_yields]``)."""
@@ -114,6 +116,9 @@ class TypePolicy:
             mesh_synonym_rules=_rules(mesh, "synonym_rules", typed) if mesh is not None else (),
             subtypes={k: tuple((typed(subtypes, k, t), tuple(c)) for t, c in subtypes[k]) for k in subtypes}
             if subtypes is not None else {},
+            mesh_corpus_overrides=frozenset(typed(mesh, "corpus_overrides", t) for t in mesh.strings("corpus_overrides", ()))
+            if mesh is not None else frozenset(),
+            mesh_corpus_keep=frozenset(mesh.strings("corpus_keep", ())) if mesh is not None else frozenset(),
             name_yields={typed(yields, k, k): frozenset(typed(yields, k, t) for t in yields.strings(k)) for k in yields}
             if yields is not None else {},
         )

@@ -202,4 +202,18 @@ def test_hp_terms_outside_phenotypic_abnormality_are_not_typed(small_lexicon):
 
 def test_corpus_declared_type_only_types_what_the_ontologies_do_not(small_lexicon):
     assert small_lexicon.types["MESH:C000001"] == "disease"  # no ontology type: the corpus declares it
-    assert small_lexicon.types["MESH:D900001"] == "mechanism"  # MeSH's label rule wins over the corpus
+    # a process by its label ("-ation"), a drug where the corpora annotate it: [mesh] corpus_overrides
+    assert small_lexicon.types["MESH:D900001"] == "drug"
+
+
+def test_corpus_declared_type_replaces_only_the_overridable_mesh_types():
+    lex = Lexicon.build([
+        Term("MESH:D006461", "Hemolysis", (), (), (), "mesh+kg-corpus:disease"),
+        Term("MESH:D007249", "Inflammation", (), (), (), "mesh+kg-corpus:disease"),
+        Term("MESH:D900002", "Gearbox Syndrome", (), (), (), "mesh+kg-corpus:drug"),
+        Term("MESH:D900003", "Gearbox Lysis", (), (), (), "mesh"),
+    ])
+    assert lex.types["MESH:D006461"] == "disease"  # "-lysis" reads as a process; the corpora say disease
+    assert lex.types["MESH:D007249"] == "mechanism"  # corpus_keep: how a therapy works
+    assert lex.types["MESH:D900002"] == "disease"  # a disease by its label is not overridden
+    assert lex.types["MESH:D900003"] == "mechanism"  # nothing declared: the label rule
