@@ -142,6 +142,15 @@ def test_disease_characteristics_alone_are_no_mention(pipeline):
     assert "congenital heart disease" in texts
 
 
+def test_coordinated_modifier_words_share_the_head(pipeline):
+    """[coordination] modifier_words: "renal" is no term with "dysfunction", but a word the learned counts
+    take in on the left of disease mentions, so "renal and/or hepatic dysfunction" is one mention."""
+    text = "Mutations cause both syndromic and non-syndromic hearing loss. Six had renal and/or hepatic dysfunction."
+    kg = pipeline.run([Document("kgdoc:m", "t", (Section("abstract", text),))])
+    texts = {m.text for m in kg.annotated[0].mentions}
+    assert {"syndromic and non-syndromic hearing loss", "renal and/or hepatic dysfunction"} <= texts
+
+
 def test_counts_are_learned_from_gold_next_to_found_mentions(pipeline, tmp_path):
     """The learning step of scripts/build_corpus_lexicon.py on small PubTator documents: where kg finds
     "thrombocytopenia" inside the gold "X-linked thrombocytopenia", "linked" and "x" count inside on the
