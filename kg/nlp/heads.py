@@ -60,6 +60,11 @@ class HeadRules:
     drug_stems: tuple[str, ...] = ()
     drug_min_chars: int = 7
     drug_not: re.Pattern | None = None
+    drug_code: re.Pattern | None = None
+    drug_code_not: re.Pattern | None = None
+    drug_code_prefix: re.Pattern | None = None
+    drug_code_number: re.Pattern | None = None
+    drug_code_not_after: re.Pattern | None = None
     therapy_heads: frozenset[str] = frozenset()
     device_heads: frozenset[str] = frozenset()
     preparation_heads: frozenset[str] = frozenset()
@@ -101,6 +106,9 @@ class HeadRules:
         return cls(
             drug_stems=tuple(sorted(t.strings("drug_stems"), key=len, reverse=True)),
             drug_min_chars=t.integer("drug_min_chars"), drug_not=t.regex("drug_not", None),
+            drug_code=t.regex("drug_code", None), drug_code_not=t.regex("drug_code_not", None),
+            drug_code_prefix=t.regex("drug_code_prefix", None), drug_code_number=t.regex("drug_code_number", None),
+            drug_code_not_after=t.regex("drug_code_not_after", None, re.IGNORECASE),
             therapy_heads=frozenset(t.strings("therapy_heads")),
             device_heads=frozenset(t.strings("device_heads", ())),
             preparation_heads=frozenset(t.strings("preparation_heads", ())),
@@ -162,6 +170,9 @@ class HeadRules:
         low = raw.lower()
         if self.drug_stems and self._drug(low):
             return 1
+        if self.drug_code is not None and self.drug_code.match(raw) and \
+                not (self.drug_code_not is not None and self.drug_code_not.match(raw)):
+            return 1
         if self.therapy_suffixes and self._suffixed(low):
             return 2
         return 0
@@ -219,7 +230,25 @@ class HeadRules:
             out.extend(self._framed(words, raw, starts, ends, seg, taken, out, text))
         if self.subject_copulas and self.subject_claims:
             out.extend(self._subjects(words, raw, starts, ends, seg, taken, out, text))
+        if self.drug_code_prefix is not None and self.drug_code_number is not None:  # after the frames: "with TJ-135"
+            codes = self._codes(raw, starts, ends, seg, taken, text)
+            out.extend(c for c in codes if not any(m.start < c.end and c.start < m.end for m in out))
         return sorted(out, key=lambda m: (m.start, m.end))
+
+    def _codes(self, raw: Sequence[str], starts: Sequence[int], ends: Sequence[int], seg: Sequence[int],
+               taken: Sequence[str | None], text: str) -> list[Match]:
+        """Development codes written as two words ("MK-801", "GR 55562"): a prefix of capitals and a
+        number, joined by a hyphen or a space, neither covered by a match."""
+        out = []
+        prefix, number, not_ = self.drug_code_prefix, self.drug_code_number, self.drug_code_not
+        after = self.drug_code_not_after
+        for i in range(len(raw) - 1):
+            if (taken[i] is None and taken[i + 1] is None and seg[i] == seg[i + 1] and prefix.match(raw[i])
+                    and number.match(raw[i + 1]) and text[ends[i]:starts[i + 1]] in (" ", "-")
+                    and not (not_ is not None and not_.match(raw[i]))
+                    and not (after is not None and after.match(text, ends[i + 1]))):
+                out.append(Match(starts[i], ends[i + 1], (), 1.0, "head", type=self.drug_type))
+        return out
 
     def _modifiers(self, i: int, words: Sequence[str], raw: Sequence[str], seg: Sequence[int],
                    taken: Sequence[str | None], drugs: set[int], extra_not: frozenset[str],

@@ -259,3 +259,12 @@ def test_feeding_therapies_and_colic_are_typed_by_their_mesh_label(mentions):
     assert ms["parenteral nutrition"].concept.curie == "MESH:D010288"
     assert ms["colic"].type == "disease" and ms["colic"].concept.curie == "MESH:D003085"
     assert ms["casein hydrolysate"].type == "therapy"
+
+
+def test_development_codes_are_drugs(mentions):
+    ms = by_text(mentions("The antagonists LY274614, Ro4368554, MK-801 and GR 55562 were given in 2019 at "
+                          "HCTZ 320 mg to RAW 264 cells; trial NCT01234567 by WHO 2016 criteria."))
+    for name in ("LY274614", "Ro4368554", "MK-801", "GR 55562"):
+        assert ms[name].type == "drug", name
+    # a trial number, a year, a dose, a cell line: no code names
+    assert not any(t.startswith(("NCT", "WHO", "RAW", "HCTZ 320")) for t in ms)
