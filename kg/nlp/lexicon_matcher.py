@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from kg.config import Config
 from kg.nlp.conventions import SpanRules, defined_abbreviations
 from kg.nlp.doc import abbreviations_of, doc_text, sentence_start_chars, write_match_spans
+from kg.nlp.chemical_names import ChemicalNames
 from kg.nlp.heads import HeadRules, absorbed
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
@@ -90,6 +91,7 @@ class LexiconMatcher:
         self._ordered_cache: dict[tuple, tuple[str, ...]] = {}
         self.spans = SpanRules.from_config(config)
         self.heads = HeadRules.from_config(config, "en")
+        self.chemicals = ChemicalNames.from_config(config, "en")
         split = rec.table("split", None)
         self.split_whole = frozenset(split.strings("whole")) if split is not None else frozenset()
         self.split_first = frozenset(split.strings("first")) if split is not None else frozenset()
@@ -271,4 +273,10 @@ class LexiconMatcher:
                                     self._ordered_types)
             if found:
                 matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
+        if self.chemicals:  # systematic chemical names: "3-methyladenine", "17beta-estradiol" (kg/nlp/chemical_names.py)
+            found = self.chemicals.find(text, matches, self._ordered_types)
+            if found:
+                kept = {(f.start, f.end) for f in found}
+                matches = sorted([m for m in absorbed(matches, found) if (m.start, m.end) not in kept] + found,
+                                 key=lambda m: (m.start, m.end))
         return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))
