@@ -10,6 +10,7 @@ All data (``[chemical_names]`` of ``recognition.en.toml``); no spaCy here. Two c
   a process or a condition ("methyltransferase", "methylation") is none, nor one before a gene-product word
   ("... reductase", "... receptor"), and a hyphen before a participle ends the word
   ("methylprednisolone-induced");
+- an **ion**: an element symbol matched as a drug takes in the charge after it ("Ca2+", "Ca(2+)");
 - a **locant prefix**: a drug match with only locants and stereo-descriptors glued before it
   ("17beta-estradiol", "5-azacytidine", "D-penicillamine") reaches over them and keeps its grounding.
 
@@ -49,6 +50,11 @@ class ChemicalNames:
     class_words: frozenset[str] = frozenset()
     acid: re.Pattern | None = None
     series: re.Pattern | None = None
+    residues: frozenset[str] = frozenset()
+    ion: re.Pattern | None = None
+    charge: re.Pattern | None = None
+    residue_after: re.Pattern | None = None
+    residue_before: re.Pattern | None = None
     type: str = "drug"
 
     @classmethod
@@ -67,6 +73,9 @@ class ChemicalNames:
             not_piece=t.regex("not_piece", None, re.IGNORECASE), not_before=t.regex("not_before", None),
             cut=t.regex("cut", None),
             class_words=frozenset(t.strings("class_words", ())), acid=t.regex("acid", None), series=t.regex("series", None),
+            residues=frozenset(t.strings("residues", ())), residue_after=t.regex("residue_after", None),
+            residue_before=t.regex("residue_before", None),
+            ion=t.regex("ion", None), charge=t.regex("charge", None),
             type=t.string("type", "drug"),
         )
 
@@ -93,7 +102,7 @@ class ChemicalNames:
             s, e = word
             w = low[s:e]
             n = len({m.group() for m in self.morphemes.finditer(w)})
-            if n < self.min_morphemes and not (n and self.has_locant.search(text, s, e)):
+            if n < self.min_morphemes and not (n and self.has_locant.search(text[s:e])):
                 continue
             if self.not_ending is not None and self.not_ending.search(w):
                 continue
@@ -120,8 +129,14 @@ class ChemicalNames:
             while start < m.start and text[start] in _OPEN and text.count(_CLOSE[_OPEN.index(text[start])], start, m.start) == 0:
                 start += 1
             if start < m.start and self.prefix.fullmatch(text, start, m.start) and \
-                    not (self.not_piece is not None and self.not_piece.search(text, start, m.end)):
+                    not (self.not_piece is not None and self.not_piece.search(text[start:m.end])):
                 spans[(start, m.end)] = dataclasses.replace(m, start=start)
+        if self.ion is not None and self.charge is not None:  # "Ca2+", "Ca(2+)"
+            for m in matches:
+                if self.ion.match(text[m.start:m.end]) and _type(m, types_of) == drug:
+                    charge = self.charge.match(text, m.end)
+                    if charge:
+                        spans[(m.start, charge.end())] = dataclasses.replace(m, end=charge.end())
         out = []
         exact = {(m.start, m.end) for m in matches}
         for (s, e), c in sorted(spans.items()):
@@ -131,6 +146,19 @@ class ChemicalNames:
             if all(s <= m.start and m.end <= e and _type(m, types_of) in (drug, None)
                    for m in inside) and not (out and out[-1].end > s):
                 out.append(c)
+        return out
+
+    def residues_of(self, text: str, matches: Sequence[Match]) -> set[tuple[int, int]]:
+        """The spans of the matches that name an amino acid as a residue of a protein ("Cys 23 Ser",
+        "Gln/Arg", "His-to-Arg"): no chemical mentions."""
+        out = set()
+        if not self.residues:
+            return out
+        for m in matches:
+            if text[m.start:m.end].lower() in self.residues and (
+                    self.residue_after.match(text[m.end:m.end + 40])
+                    or self.residue_before.search(text[max(0, m.start - 20):m.start])):
+                out.add((m.start, m.end))
         return out
 
     def _word(self, text: str, start: int) -> tuple[int, int] | None:

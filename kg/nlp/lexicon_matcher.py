@@ -273,6 +273,10 @@ class LexiconMatcher:
                                     self._ordered_types)
             if found:
                 matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
+        if self.chemicals and self.chemicals.residues:  # "Cys 23 Ser": residues of a protein, no chemicals
+            residues = self.chemicals.residues_of(text, matches)
+            if residues:
+                matches = [m for m in matches if (m.start, m.end) not in residues]
         if self.chemicals:  # systematic chemical names: "3-methyladenine", "17beta-estradiol" (kg/nlp/chemical_names.py)
             found = self.chemicals.find(text, matches, self._ordered_types)
             if found:

@@ -37,7 +37,7 @@ def test_brackets_punctuation_and_acids():
 
 def test_enzymes_processes_genes_and_pieces_are_no_names():
     text = ("DNA methylation by a methyltransferase, methylenetetrahydrofolate reductase and indoleamine "
-            "2,3 dioxygenase; 3alpha-hydroxy 5-pregnane; dimethylaminoethyl groups; 5-year and 2-fold.")
+            "2,3 dioxygenase; 3alpha-hydroxy groups; dimethylaminoethyl groups; 5-year and 2-fold.")
     assert _found(text) == []
     # a hyphen before a participle ends the name ("... -induced")
     assert _found("4-methylaminobenzoate-induced seizures") == ["4-methylaminobenzoate"]
@@ -50,3 +50,18 @@ def test_locants_before_a_drug_match_join_it_and_keep_its_grounding():
                Match(59, 71, (("MESH:D006023", "LABEL"),))]
     found = ChemicalNames.from_config(Config.default()).find(text, matches, _drug)
     assert [(text[m.start:m.end], m.entries) for m in found] == [("17beta-estradiol", entries)]
+
+
+def test_ions_take_in_their_charge(mentions):
+    ms = by_text(mentions("The Ca2+ influx, Ca(2+) release and Na + transport were measured."))
+    for name in ("Ca2+", "Ca(2+)", "Na +"):
+        assert ms[name].type == "drug" and not ms[name].concept.curie.startswith("kgid:"), name
+
+
+def test_amino_acids_as_residues_of_a_protein_are_no_chemicals(mentions):
+    ms = mentions("Carriers of Gln/Arg or Cys 23 Ser, and the arginine84 to glutamine substitution, "
+                  "were given arginine and glutamine supplements.")
+    texts = [(m.text, m.start) for m in ms]
+    # the residues of the variants are gone; the supplements stay
+    assert [t for t, _ in texts if t.lower() in ("arg", "ser", "arginine", "glutamine")] == ["arginine", "glutamine"]
+    assert min(s for t, s in texts if t == "arginine") > 80
