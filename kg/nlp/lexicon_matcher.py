@@ -280,7 +280,5 @@ class LexiconMatcher:
         if self.chemicals:  # systematic chemical names: "3-methyladenine", "17beta-estradiol" (kg/nlp/chemical_names.py)
             found = self.chemicals.find(text, matches, self._ordered_types)
             if found:
-                kept = {(f.start, f.end) for f in found}
-                matches = sorted([m for m in absorbed(matches, found) if (m.start, m.end) not in kept] + found,
-                                 key=lambda m: (m.start, m.end))
+                matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
         return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))
