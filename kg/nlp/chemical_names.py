@@ -10,6 +10,8 @@ All data (``[chemical_names]`` of ``recognition.en.toml``); no spaCy here. Two c
   a process or a condition ("methyltransferase", "methylation") is none, nor one before a gene-product word
   ("... reductase", "... receptor"), and a hyphen before a participle ends the word
   ("methylprednisolone-induced");
+- a **salt**: a drug match with its anion or cation ("atropine sulfate", "diclofenac sodium", "sodium
+  nitroprusside") is one mention with the drug's grounding;
 - an **ion**: an element symbol matched as a drug takes in the charge after it ("Ca2+", "Ca(2+)");
 - a **locant prefix**: a drug match with only locants and stereo-descriptors glued before it
   ("17beta-estradiol", "5-azacytidine", "D-penicillamine") reaches over them and keeps its grounding.
@@ -29,6 +31,7 @@ from kg.config import Config
 from kg.nlp.match import Entries, Match
 
 _WORD_END = re.compile(r"[^\s]*")
+_NEXT_WORD = re.compile(r" ([a-z]+)\b")
 _TRAIL = re.compile(r"[.,;:]+$")
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -52,6 +55,8 @@ class ChemicalNames:
     series: re.Pattern | None = None
     residues: frozenset[str] = frozenset()
     ion: re.Pattern | None = None
+    salt_after: frozenset[str] = frozenset()
+    salt_before: frozenset[str] = frozenset()
     charge: re.Pattern | None = None
     residue_after: re.Pattern | None = None
     residue_before: re.Pattern | None = None
@@ -75,6 +80,7 @@ class ChemicalNames:
             class_words=frozenset(t.strings("class_words", ())), acid=t.regex("acid", None), series=t.regex("series", None),
             residues=frozenset(t.strings("residues", ())), residue_after=t.regex("residue_after", None),
             residue_before=t.regex("residue_before", None),
+            salt_after=frozenset(t.strings("salt_after", ())), salt_before=frozenset(t.strings("salt_before", ())),
             ion=t.regex("ion", None), charge=t.regex("charge", None),
             type=t.string("type", "drug"),
         )
@@ -137,6 +143,8 @@ class ChemicalNames:
                     charge = self.charge.match(text, m.end)
                     if charge:
                         spans[(m.start, charge.end())] = dataclasses.replace(m, end=charge.end())
+        if self.salt_after or self.salt_before:
+            self._salts(text, low, matches, types_of, spans)
         out = []
         exact = {(m.start, m.end) for m in matches}
         for (s, e), c in sorted(spans.items()):
@@ -147,6 +155,27 @@ class ChemicalNames:
                    for m in inside) and not (out and out[-1].end > s):
                 out.append(c)
         return out
+
+    def _salts(self, text: str, low: str, matches: Sequence[Match], types_of: Callable[[Entries], Sequence[str]],
+               spans: dict[tuple[int, int], Match]) -> None:
+        """Salts: "atropine sulfate", "diclofenac sodium", "sodium nitroprusside" (added to ``spans``)."""
+        drugs = [m for m in matches if _type(m, types_of) == self.type]
+        by_start = {m.start: m for m in drugs}
+        for m in drugs:
+            after = _NEXT_WORD.match(low, m.end)
+            if after is None:
+                continue
+            word = after.group(1)
+            nxt = by_start.get(m.end + 1)
+            if low[m.start:m.end] in self.salt_before and nxt is not None and nxt.end == m.end + 1 + len(word):
+                if word in self.salt_after:  # "lithium carbonate": the cation's grounding
+                    spans[(m.start, nxt.end)] = dataclasses.replace(m, end=nxt.end)
+                else:  # "sodium nitroprusside": the drug's
+                    spans[(m.start, nxt.end)] = dataclasses.replace(nxt, start=m.start)
+            elif word in self.salt_after and low[m.start:m.end] not in self.salt_before | self.salt_after:
+                spans[(m.start, after.end())] = dataclasses.replace(m, end=after.end())
+            elif low[m.start:m.end] in self.salt_before and word in self.salt_after:
+                spans[(m.start, after.end())] = dataclasses.replace(m, end=after.end())
 
     def residues_of(self, text: str, matches: Sequence[Match]) -> set[tuple[int, int]]:
         """The spans of the matches that name an amino acid as a residue of a protein ("Cys 23 Ser",

@@ -65,3 +65,15 @@ def test_amino_acids_as_residues_of_a_protein_are_no_chemicals(mentions):
     # the residues of the variants are gone; the supplements stay
     assert [t for t, _ in texts if t.lower() in ("arg", "ser", "arginine", "glutamine")] == ["arginine", "glutamine"]
     assert min(s for t, s in texts if t == "arginine") > 80
+
+
+def test_salts_are_one_mention_with_the_drugs_grounding():
+    text = "Atropine sulfate, sodium nitroprusside and lithium carbonate; serum sodium was low."
+    d = lambda a, b, c: Match(a, b, ((c, "LABEL"),))  # noqa: E731
+    matches = [d(0, 8, "MESH:D001285"), d(9, 16, "MESH:D013431"), d(18, 24, "MESH:D012964"),
+               d(25, 38, "MESH:D009599"), d(43, 50, "MESH:D008094"), d(68, 74, "MESH:D012964")]
+    found = ChemicalNames.from_config(Config.default()).find(text, matches, _drug)
+    got = [(text[m.start:m.end], m.entries[0][0]) for m in found]
+    # "carbonate" is no match here: the cation takes it in with its own grounding; "serum sodium" is no salt
+    assert got == [("Atropine sulfate", "MESH:D001285"), ("sodium nitroprusside", "MESH:D009599"),
+                   ("lithium carbonate", "MESH:D008094")]

@@ -268,3 +268,8 @@ def test_development_codes_are_drugs(mentions):
         assert ms[name].type == "drug", name
     # a trial number, a year, a dose, a cell line: no code names
     assert not any(t.startswith(("NCT", "WHO", "RAW", "HCTZ 320")) for t in ms)
+    # a record prefix excludes only a record ("NM000546"), not a code that begins like one; capitalised text
+    rules = HeadRules.from_config(Config.default())
+    assert rules._kind("NRA0160") == 1 and rules._kind("NM000546") == 0
+    ms = by_text(mentions("(ABSTRACT TRUNCATED AT 250 WORDS)"))
+    assert "AT 250" not in ms
