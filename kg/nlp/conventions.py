@@ -61,6 +61,11 @@ class SpanRules:
     bridge_types: frozenset[str] = frozenset()  # types whose terms may hold a parenthesised short form
     bridge_before: int = 0
     bridge_after: int = 0
+    modifier_types: frozenset[str] = frozenset()  # types of the terms a modifier short form may name
+    modifier_heads: tuple[str, ...] = ()
+    modifier_nouns: frozenset[str] = frozenset()
+    modifier_words: int = 0
+    modifier_not: frozenset[str] = frozenset()
     _classes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # word -> its class (cache)
 
     @classmethod
@@ -107,10 +112,15 @@ class SpanRules:
         group_of = {t: g for g, ts in groups.items() for t in ts}
         bridge = cfg.table("bridge", {})
         bridge_types = frozenset(t for g in bridge.strings("groups", ()) for t in groups.get(g, ())) if bridge else frozenset()
+        mod = cfg.table("modifier", {})
         return cls(table, {t: ends[(g, "first")] for t, g in group_of.items()}, {t: ends[(g, "last")] for t, g in group_of.items()},
                    never, number_pattern(config), coord_types, frozenset(coord.strings("conjunctions", ())), group_of,
                    coord.boolean("modifier_words", False), bridge_types,
-                   bridge.integer("max_before", 6) if bridge else 0, bridge.integer("max_after", 2) if bridge else 0)
+                   bridge.integer("max_before", 6) if bridge else 0, bridge.integer("max_after", 2) if bridge else 0,
+                   frozenset(t for g in mod.strings("groups", ()) for t in groups.get(g, ())) if mod else frozenset(),
+                   mod.strings("heads", ()) if mod else (), frozenset(mod.strings("nouns", ())) if mod else frozenset(),
+                   mod.integer("max_words", 3) if mod else 0,
+                   frozenset(mod.strings("not_words", ())) if mod else frozenset())
 
     def _class(self, word: str) -> str:
         c = self._classes.get(word)
@@ -251,6 +261,40 @@ class SpanRules:
             out.append(Match(lo, hi, entries))
         return sorted(out, key=lambda m: (m.start, m.end))
 
+    def modifier(self, matches: list, words: Sequence[str], starts: Sequence[int], ends: Sequence[int],
+                 seg: Sequence[int], text: str, types_of, index: dict) -> list:
+        """Matches (in text order) with the named diseases written without their head word before a noun
+        added ("Lesch-Nyhan patients": Lesch-Nyhan syndrome; [modifier] of spans.toml)."""
+        if not self.modifier_types:
+            return matches
+        nouns = self.modifier_nouns
+        hits = [k for k, w in enumerate(words) if w in nouns]
+        if not hits:
+            return matches
+        covered = [False] * len(words)
+        for m in matches:
+            for j in range(bisect_left(starts, m.start), bisect_left(starts, m.end)):
+                covered[j] = True
+        found = []
+        for k in hits:
+            if covered[k]:
+                continue
+            for size in range(min(self.modifier_words, k), 0, -1):
+                i = k - size
+                if seg[i] != seg[k] or any(covered[i:k]):
+                    continue
+                if not _name_like(text[starts[i]:ends[k - 1]], self.modifier_not):
+                    continue
+                for head in self.modifier_heads:
+                    entries = index.get((*words[i:k], head))
+                    if entries and types_of(entries)[:1] and types_of(entries)[0] in self.modifier_types:
+                        found.append(Match(starts[i], ends[k - 1], entries))
+                        break
+                else:
+                    continue
+                break
+        return sorted(matches + found, key=lambda m: (m.start, m.end)) if found else matches
+
     def _walk(self, i: int, step: int, typ: str, words, seg, joined, owner, spans, k, same, boundary) -> int:
         """The farthest word index from ``i`` in direction ``step`` reached through words the counts take
         in, in the same segment, ending on a word that may end a mention there; another match on the way
@@ -373,3 +417,13 @@ def defined_abbreviations(text: str, matches: Sequence, known: set[str] | frozen
         for occ in re.finditer(r"(?<![\w\-])" + re.escape(short) + r"(?![\w\-])", text):
             out.append((occ.start(), occ.end(), m))
     return out
+
+
+def _name_like(surface: str, not_words: frozenset[str]) -> bool:
+    """Whether words have the form of a disease's name without its head word: two words or a hyphenated
+    one ("fragile X", "Lesch-Nyhan") or a capital inside a word ("McLeod"); not all capitals, not one of
+    ``not_words``."""
+    parts = surface.split()
+    if surface.isupper() or any(p.lower() in not_words for p in parts):
+        return False
+    return len(parts) > 1 or "-" in surface or any(c.isupper() for c in surface[1:])

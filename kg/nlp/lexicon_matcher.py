@@ -266,6 +266,8 @@ class LexiconMatcher:
         matches = self.spans.extend(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
         # "von Hippel-Lindau (VHL) disease": a term around a parenthesised short form
         matches = self.spans.bridge(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
+        # "Lesch-Nyhan patients": a named disease without its head word before a noun
+        matches = self.spans.modifier(matches, parts[0], parts[2], parts[3], parts[4], text, self._ordered_types, self.lex.index)
         if self.split_whole:  # "cancer chemotherapy": a therapy named for the condition it treats names both
             matches = self._split(matches, parts[0], parts[2], parts[3])
         if self.heads:  # drug names by their INN stem, therapy phrases by their head word (kg/nlp/heads.py)

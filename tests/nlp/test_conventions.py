@@ -142,6 +142,17 @@ def test_disease_characteristics_alone_are_no_mention(pipeline):
     assert "congenital heart disease" in texts
 
 
+def test_named_diseases_without_their_head_word_before_a_noun(pipeline):
+    """[modifier]: "Lesch-Nyhan patients" names Lesch-Nyhan syndrome; "German patients" (German syndrome
+    is a disease too) and "kidney patients" name none."""
+    text = "Lesch-Nyhan patients were studied, with German patients and kidney patients as controls."
+    kg = pipeline.run([Document("kgdoc:l", "t", (Section("abstract", text),))])
+    ms = {m.text: m for m in kg.annotated[0].mentions}
+    assert ms["Lesch-Nyhan"].type == "disease" and ms["Lesch-Nyhan"].concept.curie.startswith(("MONDO:", "MESH:", "DOID:"))
+    assert "German" not in ms
+    assert "kidney" not in ms or ms["kidney"].type != "disease"
+
+
 def test_coordinated_modifier_words_share_the_head(pipeline):
     """[coordination] modifier_words: "renal" is no term with "dysfunction", but a word the learned counts
     take in on the left of disease mentions, so "renal and/or hepatic dysfunction" is one mention."""
