@@ -65,6 +65,8 @@ def test_amino_acids_as_residues_of_a_protein_are_no_chemicals(mentions):
     # the residues of the variants are gone; the supplements stay
     assert [t for t, _ in texts if t.lower() in ("arg", "ser", "arginine", "glutamine")] == ["arginine", "glutamine"]
     assert min(s for t, s in texts if t == "arginine") > 80
+    ms = mentions("It encodes a protein of 655 amino acids with 95% amino acid identity; amino acids were infused.")
+    assert [(m.text, m.start) for m in ms if m.text.startswith("amino acid")] == [("amino acids", 70)]
 
 
 def test_salts_are_one_mention_with_the_drugs_grounding():
