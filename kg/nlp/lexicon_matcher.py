@@ -6,15 +6,16 @@ compositions built around head matches. Writes ``doc.spans["kg_mentions"]`` and 
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from itertools import accumulate
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.config import Config
+from kg.nlp.chemical_names import ChemicalNames
 from kg.nlp.conventions import SpanRules, defined_abbreviations
 from kg.nlp.doc import abbreviations_of, doc_text, sentence_start_chars, write_match_spans
-from kg.nlp.chemical_names import ChemicalNames
 from kg.nlp.heads import HeadRules, absorbed
 from kg.nlp.match import Match, abbreviation, compose
 from kg.ontology import POSSESSIVE, Lexicon, Normalizer, TypePolicy
@@ -230,10 +231,7 @@ class LexiconMatcher:
         by_span = {(m.start, m.end): m for m in matches}
         factor = self.policy.score("abbreviation")
         out = list(matches)
-        for short in abbrs:
-            long_ = short._.long_form
-            if long_ is None:
-                continue
+        for ss, se, long_ in _occurrences(abbrs, text):
             ls, le = long_.start_char, long_.end_char
             inside = [m for m in matches if m.start >= ls and m.end <= le and m.how != "acronym"]
             if not inside:
@@ -245,7 +243,6 @@ class LexiconMatcher:
             best = by_span.get((ls, le)) or max(inside, key=lambda m: (m.end - m.start, -m.start))
             if best.end < le and text and text[best.end:le].strip():
                 continue  # a modifier of the long form ("[interferon] regulatory factor 5 (IRF5)") is not what it names
-            ss, se = short.start_char, short.end_char
             out = [m for m in out if m.end <= ss or m.start >= se]
             out.append(abbreviation(best, ss, se, long_.text, factor))
         for ss, se, best in extra:
@@ -284,3 +281,16 @@ class LexiconMatcher:
             if found:
                 matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
         return write_match_spans(doc, self._compose(text, self._abbreviations(doc, matches, text)))
+
+
+def _occurrences(abbrs: Sequence, text: str) -> list[tuple[int, int, object]]:
+    """(start, end, long form span) of each short form scispaCy resolved, and of its other whole-word
+    occurrences the tokenizer kept inside a longer token ("VAL/HCTZ", "5-FU/LV"), which its matcher
+    cannot see."""
+    out = [(a.start_char, a.end_char, a._.long_form) for a in abbrs if a._.long_form is not None]
+    seen = {(s, e) for s, e, _ in out}
+    for short, long_ in {text[s:e]: lf for s, e, lf in out}.items():
+        for hit in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", text):
+            if (hit.start(), hit.end()) not in seen:
+                out.append((hit.start(), hit.end(), long_))
+    return out

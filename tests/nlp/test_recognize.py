@@ -27,6 +27,14 @@ def test_abbreviation_inherits_long_form_grounding(mentions):
     assert all(m.concept.curie == "CL:0000632" and m.long_form == "Hepatic stellate cells" for m in short)
 
 
+def test_abbreviation_inside_a_slash_pair_takes_its_long_form(mentions):
+    # the tokenizer keeps "VAL/HCTZ" one token: scispaCy's matcher does not see the short forms in it
+    ms = mentions("Valsartan (VAL) and hydrochlorothiazide (HCTZ) were given as VAL/HCTZ or HCTZ/VAL.")
+    vals = [m for m in ms if m.text == "VAL"]
+    assert len(vals) == 3 and len({m.concept.curie for m in vals}) == 1
+    assert all(m.long_form == "Valsartan" for m in vals)
+
+
 def test_uppercase_acronym_from_the_lexicon_is_case_sensitive(mentions):
     assert any(m.text == "MSC" and m.concept.curie == "CL:0000134" for m in mentions("The MSC niche is small."))
     assert not any(m.text.lower() == "all" for m in mentions("All patients recovered."))
