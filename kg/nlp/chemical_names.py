@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,7 +44,6 @@ class ChemicalNames:
     morphemes: re.Pattern | None = None
     min_morphemes: int = 2
     min_chars: int = 7
-    locant: re.Pattern | None = None  # one locant with its hyphen
     prefix: re.Pattern | None = None  # only locants (the whole string)
     has_locant: re.Pattern | None = None  # a locant somewhere in a word
     not_ending: re.Pattern | None = None
@@ -72,7 +72,7 @@ class ChemicalNames:
         return cls(
             morphemes=re.compile(_alternation(morphemes)) if morphemes else None,
             min_morphemes=t.integer("min_morphemes"), min_chars=t.integer("min_chars"),
-            locant=re.compile(locant), prefix=re.compile(f"(?:{locant})+"),
+            prefix=re.compile(f"(?:{locant})+"),
             has_locant=re.compile(f"(?:^|(?<=[-\\[(,]))(?:{locant})"),
             not_ending=t.regex("not_ending", None, re.IGNORECASE),
             not_piece=t.regex("not_piece", None, re.IGNORECASE), not_before=t.regex("not_before", None),
@@ -147,10 +147,12 @@ class ChemicalNames:
             self._salts(text, low, matches, types_of, spans)
         out = []
         exact = {(m.start, m.end) for m in matches}
+        starts = [m.start for m in matches]
         for (s, e), c in sorted(spans.items()):
             if (s, e) in exact:
                 continue  # a lexicon term already names it ("ascorbic acid")
-            inside = [m for m in matches if m.start < e and s < m.end]
+            lo = max(bisect_left(starts, s) - 1, 0)  # matches do not overlap one another: one may begin before s
+            inside = [m for m in matches[lo:bisect_left(starts, e)] if m.start < e and s < m.end]
             if all(s <= m.start and m.end <= e and _type(m, types_of) in (drug, None)
                    for m in inside) and not (out and out[-1].end > s):
                 out.append(c)
