@@ -33,6 +33,7 @@ from kg.nlp.match import Entries, Match
 
 _WORD_END = re.compile(r"[^\s]*")
 _NEXT_WORD = re.compile(r" ([a-z]+)\b")
+_ACID = re.compile(r"(?<=\S) acids?\b")
 _TRAIL = re.compile(r"[.,;:]+$")
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -120,7 +121,7 @@ class ChemicalNames:
                 continue
             spans[(s, e)] = Match(s, e, (), 1.0, "head", type=self.type)
         if self.acid is not None:
-            for hit in re.finditer(r"(?<=\S) acids?\b", low):
+            for hit in _ACID.finditer(low):
                 start = _word_start(text, hit.start())
                 word = self._word(text, start)
                 if word is None or word[1] != hit.start() or not self.acid.search(low, word[0], word[1]):
@@ -219,9 +220,9 @@ class ChemicalNames:
 
     def _class_word(self, text: str, end: int) -> int:
         """``end`` moved over one class word after it ("... acid", "... ethyl ester")."""
-        m = re.match(r" ([a-z]+)\b", text[end:end + 20])
+        m = _NEXT_WORD.match(text, end)
         if m and m.group(1) in self.class_words:
-            end += m.end()
+            end = m.end()
             return self._series(text, end) if m.group(1) == "acid" else end
         return end
 

@@ -414,9 +414,14 @@ def defined_abbreviations(text: str, matches: Sequence, known: set[str] | frozen
         if len(letters) < 2 or any(letters.count(c) > initials.count(c) for c in set(letters)):
             continue
         done.add(short)
-        for occ in re.finditer(r"(?<![\w\-])" + re.escape(short) + r"(?![\w\-])", text):
-            out.append((occ.start(), occ.end(), m))
+        out.extend((start, end, m) for start, end in whole_words(text, short))
     return out
+
+
+def whole_words(text: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence of ``word`` in ``text`` with no letter, digit or hyphen on either
+    side (a short form's occurrences: "DM", "HCTZ" in "VAL/HCTZ")."""
+    return [(occ.start(), occ.end()) for occ in re.finditer(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])", text)]
 
 
 def _name_like(surface: str, not_words: frozenset[str]) -> bool:

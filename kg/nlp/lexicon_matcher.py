@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from kg.config import Config
 from kg.nlp.chemical_names import ChemicalNames
-from kg.nlp.conventions import SpanRules, defined_abbreviations
+from kg.nlp.conventions import SpanRules, defined_abbreviations, whole_words
 from kg.nlp.doc import abbreviations_of, doc_text, sentence_start_chars, write_match_spans
 from kg.nlp.heads import HeadRules, absorbed
 from kg.nlp.match import Match, abbreviation, compose
@@ -272,11 +272,10 @@ class LexiconMatcher:
                                     self._ordered_types)
             if found:
                 matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
-        if self.chemicals and self.chemicals.residues:  # "Cys 23 Ser": residues of a protein, no chemicals
-            residues = self.chemicals.residues_of(text, matches)
+        if self.chemicals:  # systematic chemical names: "3-methyladenine", "17beta-estradiol" (kg/nlp/chemical_names.py)
+            residues = self.chemicals.residues_of(text, matches)  # "Cys 23 Ser": residues of a protein, no chemicals
             if residues:
                 matches = [m for m in matches if (m.start, m.end) not in residues]
-        if self.chemicals:  # systematic chemical names: "3-methyladenine", "17beta-estradiol" (kg/nlp/chemical_names.py)
             found = self.chemicals.find(text, matches, self._ordered_types)
             if found:
                 matches = sorted(absorbed(matches, found) + found, key=lambda m: (m.start, m.end))
@@ -290,7 +289,5 @@ def _occurrences(abbrs: Sequence, text: str) -> list[tuple[int, int, object]]:
     out = [(a.start_char, a.end_char, a._.long_form) for a in abbrs if a._.long_form is not None]
     seen = {(s, e) for s, e, _ in out}
     for short, long_ in {text[s:e]: lf for s, e, lf in out}.items():
-        for hit in re.finditer(rf"(?<![\w\-]){re.escape(short)}(?![\w\-])", text):
-            if (hit.start(), hit.end()) not in seen:
-                out.append((hit.start(), hit.end(), long_))
+        out.extend((start, end, long_) for start, end in whole_words(text, short) if (start, end) not in seen)
     return out
