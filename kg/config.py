@@ -223,6 +223,16 @@ class Source:
         return None
 
 
+def toml_table(src: Source) -> Table:
+    """A TOML policy file as a ``Table``; malformed TOML is a ``KgError`` with the file and line."""
+    try:
+        return Table(tomllib.loads(src.text), src)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        raise KgError(f"malformed TOML: {str(exc).split(' (at line')[0]}", src.path,
+                      int(m.group(1)) if m else None) from None
+
+
 # ---------------------------------------------------------------- the configuration
 
 
@@ -329,12 +339,7 @@ class Config:
             return self._parsed[name]
         src = self.sources[name]
         if name.endswith(".toml"):
-            try:
-                value: Any = Table(tomllib.loads(src.text), src)
-            except tomllib.TOMLDecodeError as exc:
-                m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-                raise KgError(f"malformed TOML: {str(exc).split(' (at line')[0]}", src.path,
-                              int(m.group(1)) if m else None) from None
+            value: Any = toml_table(src)
         elif name.endswith(".json"):
             try:
                 data = json.loads(src.text)

@@ -20,6 +20,8 @@ from kg.curie import curies_of
 from kg.errors import KgError
 from kg.files import cache_dir, write_cache
 from kg.model import Mapping, Synonym, Term
+from kg.ontology.drugs import drug_terms
+from kg.ontology.drugs import fingerprint as drug_fingerprint
 from kg.ontology.io import read_lexicon, read_ontology, read_sssom
 from kg.ontology.normalize import Normalizer
 from kg.ontology.policy import TypePolicy
@@ -83,6 +85,7 @@ class Lexicon:
         self.clusters: list[tuple[str, ...]] = []
         self.neighbours: dict[str, tuple[str, ...]] = {}
         self.sources: list[str] = []
+        self.drug_names: str | None = None  # the drug-name package and version read in (kg.ontology.drugs)
 
     # ------------------------------------------------ full terms (not kept in the cache)
 
@@ -98,6 +101,10 @@ class Lexicon:
                 curies = curies_of(self.config) if self.config is not None else None
                 items = read_lexicon(path) if path.parent.name == "lexicons" else read_ontology(path, curies=curies)[0]
                 for t in items:
+                    old = terms.get(t.curie)
+                    terms[t.curie] = t if old is None else merge_terms(old, t)
+            if self.__dict__.get("drug_names") and self.config is not None:
+                for t in drug_terms(list(terms.values()), self.config):
                     old = terms.get(t.curie)
                     terms[t.curie] = t if old is None else merge_terms(old, t)
             self._terms = terms
@@ -353,6 +360,7 @@ def _fingerprint(paths: Sequence[Path], config: Config) -> str:
     for p in paths:
         h.update(str(p.name).encode())
         h.update(p.read_bytes())
+    h.update(f"drug names {drug_fingerprint(config)}".encode())
     return h.hexdigest()[:24]
 
 
@@ -386,8 +394,12 @@ def load_lexicon(extra: Sequence[str | Path] = (), config: Config | None = None,
             t, m = read_ontology(p, curies=curies_of(config))
             terms.extend(t)
             mappings.extend(m)
+    drugs = drug_fingerprint(config) if shipped else None
+    if drugs:  # drug names and synonyms of an installed package (kg.ontology.drugs)
+        terms.extend(drug_terms(terms, config))
     lex = Lexicon.build(terms, mappings, config)
-    lex.sources = [p.name for p in files]
+    lex.drug_names = drugs.split("\n", 1)[0] if drugs else None
+    lex.sources = [p.name for p in files] + ([lex.drug_names] if drugs else [])
     lex._files = [str(p.resolve()) for p in files]
     if use_cache:
         write_cache(lex, cache_file, "lexicon")
