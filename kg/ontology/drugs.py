@@ -7,8 +7,8 @@ DrugBank identifier and MeSH tree numbers. MeSH here holds descriptor labels onl
 A drug whose name is a MeSH descriptor's label takes that descriptor's identifier (its names become the
 descriptor's synonyms, its DrugBank identifier an equivalent); any other takes its DrugBank identifier.
 Which drugs and names are taken is ``lexicons/drug_names.toml`` of the ontologies folder: substances of MeSH's biological
-branches (proteins, enzymes, biological factors, classes of action) stay out, as do one-word adjectives
-("cholinergic") and short names. kg does not redistribute the dictionary: it reads the installed package.
+branches (proteins, enzymes, biological factors, classes of action) stay out, as do DrugBank's allergenic
+extracts and foods ("Elm", "Shrimp"), one-word adjectives ("cholinergic") and short names. kg does not redistribute the dictionary: it reads the installed package.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ def drug_terms(known: Iterable[Term], config: Config) -> list[Term]:
     table = policy(config)
     keep, biological = set(table.strings("keep_trees")), set(table.strings("biological_trees"))
     biological_name = table.regex("biological_name", None, re.IGNORECASE)
+    unstructured_name = table.regex("unstructured_name", None, re.IGNORECASE)
     adjective = tuple(table.strings("adjective_endings", ()))
     min_length = table.integer("min_length", 5)
     norm = Normalizer(config)
@@ -119,6 +120,9 @@ def drug_terms(known: Iterable[Term], config: Config) -> list[Term]:
         if len(hits) == 1:
             curie = next(iter(hits))
         elif drugbank:
+            if (unstructured_name and not info.get("smiles") and not info.get("formula")
+                    and not unstructured_name.search(name.split()[-1] if name.split() else name)):
+                continue  # an allergenic extract, a food, a cell or virus product ("Elm", "Skim milk")
             curie = f"DRUGBANK:{drugbank}"
         else:
             continue

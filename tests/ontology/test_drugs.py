@@ -43,6 +43,8 @@ def test_biological_substances_stop_words_adjectives_and_short_names_stay_out(te
     assert "janus kinase 2" not in names  # an enzyme (MeSH D08/D12)
     assert "von willebrand factor" not in names  # a biological product by its name
     assert "cholinergic" not in names  # an adjective of a class of action
+    assert "shrimp" not in names and "skim milk" not in names  # DrugBank's allergenic extracts and foods
+    assert "tafasitamab" in names and "sepofarsen" in names  # biologics with no structure, named as drugs
     assert "about" not in names and "apap" not in names  # the package's stop words; shorter than min_length
     assert all(t.source == drugs.SOURCE for t in terms.values())
 
