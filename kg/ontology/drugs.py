@@ -56,17 +56,20 @@ def fingerprint(config: Config) -> str | None:
     """What the drug terms are made from (the package's version and the policy's text), for the
     lexicon cache's key; None when no drug names are read (no policy, disabled, or the package missing)."""
     table = policy(config)
-    if table is None:
-        return None
+    version = _version() if table is not None else None
+    return f"{DISTRIBUTION} {version}\n{table.source.text}" if version else None
+
+
+def _version() -> str | None:
+    """The installed package's version; None (said once) when it is missing."""
     try:
-        version = importlib.metadata.version(DISTRIBUTION)
+        return importlib.metadata.version(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         if not _warned:
             _warned.append(True)
             log.warning("%s is not installed: the lexicon has no drug names beyond MeSH labels (pip install %s)",
                         DISTRIBUTION, DISTRIBUTION)
         return None
-    return f"{DISTRIBUTION} {version}\n{table.source.text}"
 
 
 def _dictionary() -> tuple[dict, frozenset[str]]:
@@ -87,10 +90,10 @@ def _dictionary() -> tuple[dict, frozenset[str]]:
 
 def drug_terms(known: Iterable[Term], config: Config) -> list[Term]:
     """The dictionary's drugs as terms (sorted by identifier), mapped onto the MeSH descriptors of
-    ``known`` by label; none when the package is missing or ``[drug_names]`` is disabled."""
-    if fingerprint(config) is None:
-        return []
+    ``known`` by label; none when the package is missing or the policy file is absent or disabled."""
     table = policy(config)
+    if table is None or _version() is None:
+        return []
     keep, biological = set(table.strings("keep_trees")), set(table.strings("biological_trees"))
     biological_name = table.regex("biological_name", None, re.IGNORECASE)
     unstructured_name = table.regex("unstructured_name", None, re.IGNORECASE)
