@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
@@ -44,26 +45,68 @@ def test_the_readme_has_commands_for_every_subcommand():
     assert {"build", "query", "stats", "draw", "annotate", "eval", "merge", "load", "serve", "validate", "export"} <= used
 
 
+OUTPUT_OPTIONS = ("-o", "--output", "--store", "--markdown", "--json", "--mentions")
+
+
+def _files(words: list[str]) -> tuple[set[str], set[str]]:
+    """The files a README command names (not the copied seeds/ and examples/) and those it writes."""
+    named = {w for w in words[2:] if not w.startswith(("-", "@", "seeds", "examples/")) and ("." in w or "/" in w)}
+    written = {b for a, b in zip(words, words[1:]) if a in OUTPUT_OPTIONS}
+    return named, written
+
+
+def _schedule(commands: list[list[str]]) -> list[set[int]]:
+    """For each command, the earlier ones it must wait for: those that write a file it names, that name a file it
+    writes, or that share a store or folder with it (an Oxigraph store is opened by one process at a time)."""
+    files = [_files(words) for words in commands]
+    deps = []
+    for j, (named_j, written_j) in enumerate(files):
+        deps.append({i for i, (named_i, written_i) in enumerate(files[:j])
+                     if named_j & written_i or written_j & named_i
+                     or any(f.endswith((".store", "/")) for f in named_j & named_i)})
+    return deps
+
+
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
-    """Run the README's commands in order in a fresh folder; yields (folder, {command: completed process})."""
+    """Run the README's commands in a fresh folder, two at a time, each after the earlier ones whose files it
+    reads or writes; yields (folder, {command: completed process})."""
     work = tmp_path_factory.mktemp("readme")
     for name in ("seeds", "examples"):
         shutil.copytree(ROOT / name, work / name)
     env = dict(os.environ, KG_CORPORA=str(SHARED / "corpora"))
-    results = {}
-    for words in readme_commands():
-        key = " ".join(words)
+
+    def run(words: list[str]) -> subprocess.CompletedProcess | None:
         if words[1] == "serve":
-            results[key] = _serve(words, work, env)
-            continue
+            return _serve(words, work, env)
         if words[1] == "eval":
             if not (SHARED / "corpora").is_dir():
-                continue
+                return None
             words = [*words, "--limit", "2"]  # the README's command on two documents of each corpus
-        results[key] = subprocess.run(kg_program() + words[1:], cwd=work, env=env, capture_output=True, text=True,
-                                      timeout=600)
+        return subprocess.run(kg_program() + words[1:], cwd=work, env=env, capture_output=True, text=True,
+                              timeout=600)
+
+    commands = readme_commands()
+    deps, pending, running, done, results = _schedule(commands), list(range(len(commands))), {}, set(), {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        while pending or running:
+            for j in [j for j in pending if deps[j] <= done][: 2 - len(running)]:
+                pending.remove(j)
+                running[pool.submit(run, commands[j])] = j
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                j = running.pop(future)
+                done.add(j)
+                if (result := future.result()) is not None:
+                    results[" ".join(commands[j])] = result
     return work, results
+
+
+def test_the_commands_that_share_a_file_run_in_the_readmes_order():
+    commands = [c.split() for c in ("kg build seeds/ -o kg.ttl", "kg query kg.ttl x.rq", "kg draw kg.ttl -o a.png",
+                                    "kg load kg.ttl --store s.store", "kg query s.store y.rq", "kg serve s.store",
+                                    "kg build seeds/ -o kg.ttl")]
+    assert _schedule(commands) == [set(), {0}, {0}, {0}, {3}, {3, 4}, {0, 1, 2, 3}]
 
 
 def _serve(words: list[str], work: Path, env: dict) -> subprocess.CompletedProcess:

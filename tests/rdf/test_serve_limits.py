@@ -1,7 +1,8 @@
 """kg serve bounds its work: queries stopped at the timeout or the memory limit wherever they are (HTTP 503),
 no SERVICE federation unless asked, the server and its workers gone with a killed kg serve and its temporary
 store removed by the next start, kg load refusing a served store and a store another load is creating; and
-a soak test: 8 clients for ``KG_SOAK_SECONDS`` (default 60) mixing good, bad and heavy queries."""
+a soak test: 8 clients for ``KG_SOAK_SECONDS`` (default 20; set it higher for a longer soak) mixing good,
+bad and heavy queries."""
 
 from __future__ import annotations
 
@@ -155,7 +156,7 @@ def _tree_rss(pid: int) -> int:
 
 
 def test_soak_eight_clients_mixing_good_bad_and_heavy_queries(store):
-    seconds = float(os.environ.get("KG_SOAK_SECONDS", "60"))
+    seconds = float(os.environ.get("KG_SOAK_SECONDS", "20"))
     limit = 300 << 20
     queries = [(GOOD, 200), ("SELEC ?x", 400), (HEAVY, 503),
                ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400),
