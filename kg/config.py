@@ -207,7 +207,8 @@ class Source:
         current, seen = "", -1
         key_rx = re.compile(r"^\s*[\"']?" + re.escape(last) + r"[\"']?\s*=")
         for no, line in enumerate(lines, start=1):
-            h = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            # a table header: a key path alone on its line (not an array's item line, '    ["a", "b"],')
+            h = re.match(r"^\s*\[\[?\s*([\w.\"' -]+?)\s*\]\]?\s*(?:#.*)?$", line)
             if h:
                 current = h.group(1)
                 if current == header and line.lstrip().startswith("[["):

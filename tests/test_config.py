@@ -58,6 +58,8 @@ def test_a_users_file_replaces_the_shipped_one_of_its_name(tmp_path, small_confi
 @pytest.mark.parametrize("name, edit, message", [
     ("types.toml", lambda s: s.replace("min_score = 0.5", 'min_score = "high"'),
      r"types\.toml:\d+: min_score: expected a number, found a string"),
+    ("types.toml", lambda s: s.replace('["agent", ["MESH:D007136"]]', '["agent", "MESH:D007136"]'),
+     r"types\.toml:\d+: mesh\.trees: rule 3: expected \[type, \[MESH:descriptor, \.\.\.\]\]"),
     ("relations.toml", lambda s: s.replace('otherwise = "treats"', 'otherwise = "cures"'),
      r"relations\.toml:\d+: treats\.predicate\.otherwise: 'cures' is not a row of predicates\.tsv"),
     ("relations.en.toml", lambda s: s.replace("max_gap = 60\n", ""), r"relations\.en\.toml: max_gap: missing \(required\)"),

@@ -86,8 +86,9 @@ def test_notebooks_show_their_results(executed):
     images = [o for c in results["02_draw.ipynb"][0].cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) == 2
     third = texts["03_merge_with_ontologies.ipynb"]
-    assert "cirrhosis of liver (MONDO:0005155): 10 ancestors" in third and "DOID:409" in third
-    assert "Acute-On-Chronic Liver Failure (MESH:D065290): 0 ancestors" in third
+    counts = dict(re.findall(r"\((M[A-Z]+:\w+)\): (\d+) ancestors", third))
+    assert int(counts["MONDO:0005155"]) >= 10 and "DOID:409" in third  # cirrhosis: DOID, HP and MeSH parents
+    assert int(counts["MESH:D065290"]) >= 5 and "Hepatic Insufficiency" in third  # ACLF: placed by MeSH's tree
     for name in ("seed.ttl", "seed.png", "seed.svg", "seed.html", "hierarchy.png"):
         assert (out / name).stat().st_size > 1000, name
 

@@ -56,11 +56,11 @@ def fingerprint(config: Config) -> str | None:
     """What the drug terms are made from (the package's version and the policy's text), for the
     lexicon cache's key; None when no drug names are read (no policy, disabled, or the package missing)."""
     table = policy(config)
-    version = _version() if table is not None else None
+    version = package_version() if table is not None else None
     return f"{DISTRIBUTION} {version}\n{table.source.text}" if version else None
 
 
-def _version() -> str | None:
+def package_version() -> str | None:
     """The installed package's version; None (said once) when it is missing."""
     try:
         return importlib.metadata.version(DISTRIBUTION)
@@ -92,7 +92,7 @@ def drug_terms(known: Iterable[Term], config: Config) -> list[Term]:
     """The dictionary's drugs as terms (sorted by identifier), mapped onto the MeSH descriptors of
     ``known`` by label; none when the package is missing or the policy file is absent or disabled."""
     table = policy(config)
-    if table is None or _version() is None:
+    if table is None or package_version() is None:
         return []
     keep, biological = set(table.strings("keep_trees")), set(table.strings("biological_trees"))
     biological_name = table.regex("biological_name", None, re.IGNORECASE)

@@ -114,6 +114,7 @@ class Lexicon:
         state = dict(self.__dict__)
         state["_terms"] = None
         state.pop("_equivalents", None)
+        state.pop("_tops", None)
         state["config"] = state["normalizer"] = None
         return state
 
@@ -227,16 +228,27 @@ class Lexicon:
             if t.prefix != "MESH":
                 continue
             if curie in declared and overrides and curie not in policy.mesh_corpus_keep:
-                self._mesh_type(curie, t, policy, order)
+                self._mesh_type(curie, t, policy, order, descends=descends)
                 if self.types.get(curie, None) in overrides or curie not in self.types:
                     self.types[curie] = declared[curie]
                 continue
-            self._mesh_type(curie, t, policy, order, declared)
+            self._mesh_type(curie, t, policy, order, declared, descends)
+
+    def _mesh_tops(self, curie: str) -> set[str]:
+        """The top headings of MeSH's trees (descriptors with no parent) above a descriptor."""
+        memo = self.__dict__.setdefault("_tops", {})
+        if curie not in memo:
+            memo[curie] = set()  # (a cycle, were there one, ends here)
+            t = self.terms.get(curie)
+            parents = [p for p in (t.parents if t else ()) if p.startswith("MESH:")]
+            memo[curie] = set().union(*(self._mesh_tops(p) for p in parents)) if parents else {curie}
+        return memo[curie]
 
     def _mesh_type(self, curie: str, t: Term, policy: TypePolicy, order: dict[str, int],
-                   declared: dict[str, str] | None = None) -> None:
-        """The type of a MeSH descriptor: that of a typed equivalent, else the label rules, else
-        ``declared``'s."""
+                   declared: dict[str, str] | None = None, descends=None) -> None:
+        """The type of a MeSH descriptor: that of a typed equivalent; none under the ``outside`` trees only; else
+        the label rules, else the rules on its exact synonyms, else the type of the tree it sits under
+        (``[mesh] trees``), else ``declared``'s."""
         linked = sorted(
             {self.types[e] for e in self.equivalents(curie) if e in self.types and e != curie},
             key=lambda x: order.get(x, 99),
@@ -244,13 +256,25 @@ class Lexicon:
         if linked:
             self.types[curie] = linked[0]
             return
+        if policy.mesh_outside and t.parents and self._mesh_tops(curie) <= set(policy.mesh_outside):
+            if declared and curie in declared:  # health care, persons, places, ...: no entity (``[mesh] outside``)
+                self.types[curie] = declared[curie]
+            return
+        # a protein, enzyme, nucleic acid or biological factor: no drug by its label's ending ("Desmin",
+        # "Tubulin"), nor any type from the trees (a typed equivalent, above, still types it: ChEBI's insulin)
+        biological = descends is not None and descends(curie, policy.mesh_biological) and not descends(
+            curie, policy.mesh_biological_kept)
         label = t.label.lower()
         for typ, rx in policy.mesh_rules:
             if rx.search(label):
+                if typ == "drug" and biological:
+                    break
                 self.types[curie] = typ
                 return
         synonyms = [x.text.lower() for x in t.synonyms if x.scope == "EXACT"]
         typ = next((typ for typ, rx in policy.mesh_synonym_rules for x in synonyms if rx.search(x)), None)
+        if typ is None and descends is not None and not biological:
+            typ = next((typ for typ, roots in policy.mesh_trees if descends(curie, roots)), None)
         if typ:
             self.types[curie] = typ
         elif declared and curie in declared:
@@ -353,6 +377,8 @@ def shipped_files(config: Config) -> list[Path]:
 
 def _fingerprint(paths: Sequence[Path], config: Config) -> str:
     h = hashlib.sha256(CACHE_VERSION.encode())
+    for src in sorted(Path(__file__).parent.glob("*.py")):  # the code that builds it (an edited checkout included)
+        h.update(src.read_bytes())
     h.update(config.fingerprint(*INDEX_POLICY).encode())
     filters = corpus_filters_path(config)
     if filters.is_file():

@@ -43,6 +43,10 @@ class TypePolicy:
     name_yields: dict[str, frozenset[str]] = field(default_factory=dict)  # type -> types a shared name goes to
     mesh_corpus_overrides: frozenset[str] = frozenset()  # MeSH types a corpus-declared type replaces
     mesh_corpus_keep: frozenset[str] = frozenset()  # MeSH descriptors whose type no corpus replaces
+    mesh_trees: tuple[tuple[str, tuple[str, ...]], ...] = ()  # type -> descriptors heading its MeSH trees
+    mesh_biological: tuple[str, ...] = ()  # descriptors whose trees give no type ...
+    mesh_biological_kept: tuple[str, ...] = ()  # ... unless also under one of these
+    mesh_outside: tuple[str, ...] = ()  # top headings: a descriptor under these alone takes no type
 
     def yielded(self, types: set[str]) -> set[str]:
         """``types`` without those that yield to another of them (``[name_yields]``)."""
@@ -119,6 +123,10 @@ class TypePolicy:
             mesh_corpus_overrides=frozenset(typed(mesh, "corpus_overrides", t) for t in mesh.strings("corpus_overrides", ()))
             if mesh is not None else frozenset(),
             mesh_corpus_keep=frozenset(mesh.strings("corpus_keep", ())) if mesh is not None else frozenset(),
+            mesh_trees=_trees(mesh, "trees", typed) if mesh is not None else (),
+            mesh_biological=mesh.strings("biological", ()) if mesh is not None else (),
+            mesh_biological_kept=mesh.strings("biological_kept", ()) if mesh is not None else (),
+            mesh_outside=mesh.strings("outside", ()) if mesh is not None else (),
             name_yields={typed(yields, k, k): frozenset(typed(yields, k, t) for t in yields.strings(k)) for k in yields}
             if yields is not None else {},
         )
@@ -150,6 +158,17 @@ def _stem_rule(config: Config, mesh: Table, typed) -> tuple[tuple[str, re.Patter
     guard = f"(?!.*(?:{excluded}))" if excluded else ""
     rx = re.compile(f"^{guard}(?=[^\\W\\d_]{{{heads.integer('drug_min_chars')},}}$)\\w*(?:{stems})$")
     return ((typed(heads, "drug_type", heads.string("drug_type")), rx),)
+
+
+def _trees(table: Table, key: str, typed) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[[type, [descriptor, ...]], ...]``: the type of the descriptors under each listed one."""
+    out = []
+    for i, rule in enumerate(table.get(key, ())):
+        if not (isinstance(rule, list) and len(rule) == 2 and isinstance(rule[0], str) and isinstance(rule[1], list)
+                and all(isinstance(x, str) and x.startswith("MESH:") for x in rule[1])):
+            raise table.error(key, f"rule {i + 1}: expected [type, [MESH:descriptor, ...]]")
+        out.append((typed(table, key, rule[0]), tuple(rule[1])))
+    return tuple(out)
 
 
 def _rules(table: Table, key: str, typed) -> tuple[tuple[str, re.Pattern], ...]:

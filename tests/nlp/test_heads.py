@@ -208,8 +208,8 @@ def test_specific_disease_heads_with_a_modifier_need_no_frame(mentions, pipeline
     assert ms["biliary stenosis"].concept.curie == "kgid:unlinked_biliary_stenosis"
     assert "focal lesions" not in ms  # "lesion" still needs a frame
     doc = Document("kgdoc:c", "t", (Section("abstract", "Percutaneous drainage of hydatid cysts ."),))
-    claims = pipeline.run([doc]).claims
-    assert any(c.subject.label.lower() == "drainage" and c.object.label == "hydatid cysts" for c in claims)
+    claims = pipeline.run([doc]).claims  # (MeSH's Cysts, typed by its tree, is the object since its trees are read)
+    assert any(c.subject.label.lower() == "drainage" and "cysts" in c.object.label.lower() for c in claims)
 
 
 def test_an_undefined_abbreviation_before_patients_is_a_disease(mentions):

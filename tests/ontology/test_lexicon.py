@@ -217,3 +217,26 @@ def test_corpus_declared_type_replaces_only_the_overridable_mesh_types():
     assert lex.types["MESH:D007249"] == "mechanism"  # corpus_keep: how a therapy works
     assert lex.types["MESH:D900002"] == "disease"  # a disease by its label is not overridden
     assert lex.types["MESH:D900003"] == "mechanism"  # nothing declared: the label rule
+
+
+def test_mesh_descriptors_the_rules_do_not_type_take_the_type_of_their_tree():
+    """[mesh] trees of types.toml: after the label rules, the tree a descriptor sits under (its parents from
+    MeSH's tree numbers) gives its type; proteins and other biological substances take none."""
+    neoplasms, organic, proteins, immunoglobulins = "MESH:D009369", "MESH:D009930", "MESH:D000602", "MESH:D007136"
+    lex = Lexicon.build([
+        Term(neoplasms, "Neoplasms"), Term(organic, "Organic Chemicals"), Term(proteins, "Amino Acids, Peptides, and Proteins"),
+        Term(immunoglobulins, "Immunoglobulins", parents=(proteins,)),
+        Term("MESH:D900010", "Gearbox Tumours of the Knee", parents=(neoplasms,)),
+        Term("MESH:D900011", "Tocopherols", parents=(organic,)),
+        Term("MESH:D900012", "Gearboxins", parents=(organic, proteins)),
+        Term("MESH:D900013", "Antibodies, Gearbox", parents=(immunoglobulins,)),
+        Term("MESH:D900014", "Gearbox Pain", parents=(organic,)),
+        Term("MESH:D900015", "Gearbox Things"),
+    ])
+    assert lex.types["MESH:D900010"] == "disease"  # under C04 Neoplasms; no label rule fits
+    assert lex.types["MESH:D900011"] == "drug"  # under D02; the one-word chemical rule reads no plural
+    assert "MESH:D900012" not in lex.types  # also a protein (D12): the corpora call it a gene product
+    assert lex.types["MESH:D900013"] == "agent"  # under Immunoglobulins: biological, but kept
+    assert lex.types["MESH:D900014"] == "disease"  # a label rule ("pain") comes before the trees
+    assert "MESH:D900015" not in lex.types  # under no tree, no rule
+    assert lex.lookup(lex.normalizer.key("tocopherol")) == (("MESH:D900011", "LABEL"),)

@@ -48,10 +48,12 @@ def test_therapy_claims_about_subclasses_of_liver_disease(merged_seed):
     for disease in ("MONDO:0005154", "DOID:409", "MESH:D008107", "HP:0001392"):
         rows = named_rows(path, "treats", disease=disease)
         answers[disease] = sorted((r["objectLabel"], r["predicate"].rsplit("/", 1)[-1]) for r in rows)
-    # The shipped lexicons reach cirrhosis through DOID (liver cirrhosis is_a liver disease); chronic liver
-    # failure, acute-on-chronic liver failure and the transplant complication have no path to liver disease
-    # in them (MONDO ships labels only, HP files hepatic failure under hepatobiliary physiology, MeSH has no tree).
-    expected = [("cirrhosis of liver", "studied_to_treat"), ("liver disorder", "studied_to_treat")]
+    # The shipped lexicons reach cirrhosis through DOID (liver cirrhosis is_a liver disease), the liver failures
+    # through MeSH's tree (Acute-On-Chronic Liver Failure ⊂ Liver Failure ⊂ Liver Diseases; chronic liver failure =
+    # HP's chronic hepatic failure ⊂ hepatic failure = MeSH's Liver Failure, through UMLS and MONDO); the
+    # transplant complication is under MeSH's Postoperative Complications, not under liver disease.
+    expected = [("Acute-On-Chronic Liver Failure", "studied_to_treat"), ("chronic liver failure", "studied_to_treat"),
+                ("cirrhosis of liver", "studied_to_treat"), ("liver disorder", "studied_to_treat")]
     assert all(a == expected for a in answers.values()), answers
 
 
@@ -60,9 +62,13 @@ def test_a_users_ontology_extends_the_hierarchy(tmp_path, merged_seed, capsys):
     out = tmp_path / "extended.ttl"
     code, _, err = run(capsys, "merge", path, ROOT / "examples" / "liver.obo", "-o", out, "-q")
     assert code == 0 and err == ""
-    rows = named_rows(out, "treats", disease="DOID:409")
-    assert sorted(r["objectLabel"] for r in rows) == [
-        "Acute-On-Chronic Liver Failure", "chronic liver failure", "cirrhosis of liver", "liver disorder"]
+    # the shipped lexicons reach the liver failures through MeSH's tree (Liver Failure ⊂ Liver Diseases = DOID:409)
+    liver = ["Acute-On-Chronic Liver Failure", "chronic liver failure", "cirrhosis of liver", "liver disorder"]
+    assert sorted(r["objectLabel"] for r in named_rows(path, "treats", disease="DOID:409")) == liver
+    # the user's classes are added ("chronic liver failure" ⊂ MONDO's "liver failure"), and the answers stay
+    chronic, failure = (URIRef("http://purl.obolibrary.org/obo/MONDO_" + n) for n in ("0100193", "0100192"))
+    assert (chronic, RDFS.subClassOf, failure) in Graph().parse(out) and (chronic, RDFS.subClassOf, failure) not in Graph().parse(path)
+    assert sorted(r["objectLabel"] for r in named_rows(out, "treats", disease="DOID:409")) == liver
 
 
 def test_the_same_concept_from_each_ontology(merged_seed):
@@ -117,7 +123,7 @@ def test_report_says_what_could_not_be_aligned(merged_seed):
     # a composed concept no ontology has, and a head-word therapy no ontology names ("no effective medical treatment")
     assert unaligned == {"kgid:injury_of_UBERON_0002107", "kgid:unlinked_medical_treatment"}
     no_super = {c for c, _ in report.no_superclass}
-    assert {"MESH:D065290", "MESH:D058625"} <= no_super  # MeSH-only concepts: the MeSH lexicon has no tree
+    assert not {"MESH:D065290", "MESH:D058625"} & no_super  # MeSH-only concepts, placed by MeSH's tree numbers
     assert "MONDO:0005155" not in no_super and "MONDO:0100193" not in no_super
     assert report.entities == 25 and report.mappings_read > 40_000
     assert any("not aligned" in line for line in report.summary())

@@ -117,7 +117,7 @@ def test_cli_query_on_a_store_and_a_file(capsys, store_dir, merged_seed):
     code2, out2, _ = run(capsys, "query", merged_seed[0], *args)
     code3, out3, _ = run(capsys, "query", merged_seed[0], *args, "--engine", "oxigraph")
     assert code1 == code2 == code3 == 0 and out1 == out2 == out3
-    assert out1.splitlines()[0].startswith("therapy,") and len(out1.splitlines()) == 3
+    assert out1.splitlines()[0].startswith("therapy,") and len(out1.splitlines()) == 5
 
 
 def test_show_prints_the_bound_query(capsys):
