@@ -31,6 +31,8 @@ from kg.config import Config
 from kg.curie import standardize
 from kg.ontology import Normalizer
 from kg.model import Mapping, Synonym, Term
+from kg.ontology.drugs import drug_terms, package_version
+from kg.ontology.drugs import policy as drug_policy
 from kg.ontology.io import read_obo, read_rdf, read_sssom, write_lexicon
 
 log = logging.getLogger("build_lexicons")
@@ -388,8 +390,6 @@ def build_mesh(root: Path, wheel: Path) -> list[Term]:
     entries = mesh_entry_terms(wheel)
     by_tree = {n: f"MESH:{d}" for d, (_, trees) in entries.items() for n in trees}
     mesh = config.types.table("mesh")
-    from kg.ontology.drugs import policy as drug_policy
-
     drugs = drug_policy(config)  # its adjective_endings ("-ic", "-ory", ...): one list for drug names and MeSH
     adjectives = tuple(drugs.strings("adjective_endings", ())) if drugs is not None else ()
 
@@ -587,8 +587,6 @@ def main(argv: list[str] | None = None) -> int:
     write_sssom(lex, out / "mappings" / "lexical.sssom.tsv", "lexical.sssom.tsv", "https://opensource.org/licenses/MIT",
                 "MeSH descriptors lexically matched to exactly one CL/GO/UBERON/MAXO/HP/ChEBI term, by scripts/build_lexicons.py")
     counts["lexical"] = len(lex)
-    from kg.ontology.drugs import drug_terms, package_version
-
     supplementary = mesh_supplementary(wheel, drug_terms(built["mesh"], Config.default()))
     write_sssom(supplementary, out / "mappings" / "mesh_supplementary.sssom.tsv", "mesh_supplementary.sssom.tsv",
                 "https://opensource.org/licenses/MIT",
