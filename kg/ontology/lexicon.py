@@ -12,7 +12,7 @@ import logging
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kg.config import Config
@@ -228,11 +228,11 @@ class Lexicon:
             if t.prefix != "MESH":
                 continue
             if curie in declared and overrides and curie not in policy.mesh_corpus_keep:
-                self._mesh_type(curie, t, policy, order, descends=descends)
+                self._mesh_type(curie, t, policy, order, descends)
                 if self.types.get(curie, None) in overrides or curie not in self.types:
                     self.types[curie] = declared[curie]
                 continue
-            self._mesh_type(curie, t, policy, order, declared, descends)
+            self._mesh_type(curie, t, policy, order, descends, declared)
 
     def _mesh_tops(self, curie: str) -> set[str]:
         """The top headings of MeSH's trees (descriptors with no parent) above a descriptor."""
@@ -245,7 +245,7 @@ class Lexicon:
         return memo[curie]
 
     def _mesh_type(self, curie: str, t: Term, policy: TypePolicy, order: dict[str, int],
-                   declared: dict[str, str] | None = None, descends=None) -> None:
+                   descends: Callable[[str, tuple[str, ...]], bool], declared: dict[str, str] | None = None) -> None:
         """The type of a MeSH descriptor: that of a typed equivalent; none under the ``outside`` trees only; else
         the label rules, else the rules on its exact synonyms, else the type of the tree it sits under
         (``[mesh] trees``), else ``declared``'s."""
@@ -262,8 +262,7 @@ class Lexicon:
             return
         # a protein, enzyme, nucleic acid or biological factor: no drug by its label's ending ("Desmin",
         # "Tubulin"), nor any type from the trees (a typed equivalent, above, still types it: ChEBI's insulin)
-        biological = descends is not None and descends(curie, policy.mesh_biological) and not descends(
-            curie, policy.mesh_biological_kept)
+        biological = descends(curie, policy.mesh_biological) and not descends(curie, policy.mesh_biological_kept)
         label = t.label.lower()
         for typ, rx in policy.mesh_rules:
             if rx.search(label):
@@ -273,7 +272,7 @@ class Lexicon:
                 return
         synonyms = [x.text.lower() for x in t.synonyms if x.scope == "EXACT"]
         typ = next((typ for typ, rx in policy.mesh_synonym_rules for x in synonyms if rx.search(x)), None)
-        if typ is None and descends is not None and not biological:
+        if typ is None and not biological:
             typ = next((typ for typ, roots in policy.mesh_trees if descends(curie, roots)), None)
         if typ:
             self.types[curie] = typ
