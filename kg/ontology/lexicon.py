@@ -247,8 +247,9 @@ class Lexicon:
     def _mesh_type(self, curie: str, t: Term, policy: TypePolicy, order: dict[str, int],
                    descends: Callable[[str, tuple[str, ...]], bool], declared: dict[str, str] | None = None) -> None:
         """The type of a MeSH descriptor: that of a typed equivalent; none under the ``outside`` trees only; else
-        the label rules, else the rules on its exact synonyms, else the type of the tree it sits under
-        (``[mesh] trees``), else ``declared``'s."""
+        the label rules (the tree's type replacing those of ``trees_over`` where every tree of the descriptor is
+        typed), else the rules on its exact
+        synonyms, else the type of the tree it sits under (``[mesh] trees``), else ``declared``'s."""
         linked = sorted(
             {self.types[e] for e in self.equivalents(curie) if e in self.types and e != curie},
             key=lambda x: order.get(x, 99),
@@ -268,6 +269,11 @@ class Lexicon:
             if rx.search(label):
                 if typ == "drug" and biological:
                     break
+                if typ in policy.mesh_trees_over and not biological and t.parents and all(
+                        any(descends(p, roots) for _, roots in policy.mesh_trees) for p in t.parents):
+                    # "Hyperbaric Oxygenation": a therapy; "Immunomodulation", also under Immune System
+                    # Phenomena, keeps its process reading
+                    typ = next((tt for tt, roots in policy.mesh_trees if descends(curie, roots)), typ)
                 self.types[curie] = typ
                 return
         synonyms = [x.text.lower() for x in t.synonyms if x.scope == "EXACT"]

@@ -47,6 +47,7 @@ class TypePolicy:
     mesh_biological: tuple[str, ...] = ()  # descriptors whose trees give no type ...
     mesh_biological_kept: tuple[str, ...] = ()  # ... unless also under one of these
     mesh_outside: tuple[str, ...] = ()  # top headings: a descriptor under these alone takes no type
+    mesh_trees_over: frozenset[str] = frozenset()  # label-rule types a tree's type replaces
 
     def yielded(self, types: set[str]) -> set[str]:
         """``types`` without those that yield to another of them (``[name_yields]``)."""
@@ -127,6 +128,8 @@ class TypePolicy:
             mesh_biological=mesh.strings("biological", ()) if mesh is not None else (),
             mesh_biological_kept=mesh.strings("biological_kept", ()) if mesh is not None else (),
             mesh_outside=mesh.strings("outside", ()) if mesh is not None else (),
+            mesh_trees_over=frozenset(typed(mesh, "trees_over", t) for t in mesh.strings("trees_over", ()))
+            if mesh is not None else frozenset(),
             name_yields={typed(yields, k, k): frozenset(typed(yields, k, t) for t in yields.strings(k)) for k in yields}
             if yields is not None else {},
         )

@@ -240,3 +240,22 @@ def test_mesh_descriptors_the_rules_do_not_type_take_the_type_of_their_tree():
     assert lex.types["MESH:D900014"] == "disease"  # a label rule ("pain") comes before the trees
     assert "MESH:D900015" not in lex.types  # under no tree, no rule
     assert lex.lookup(lex.normalizer.key("tocopherol")) == (("MESH:D900011", "LABEL"),)
+
+
+def test_a_process_ending_gives_way_to_the_tree_only_where_every_tree_is_typed():
+    """[mesh] trees_over: "-ation" reads as a process, but a descriptor MeSH files only under Therapeutics is
+    a procedure; one also under a process tree (Immune System Phenomena) keeps the label rule's type."""
+    therapeutics, phenomena = "MESH:D013812", "MESH:D055633"
+    lex = Lexicon.build([
+        Term(therapeutics, "Therapeutics"), Term(phenomena, "Immune System Phenomena"),
+        Term("MESH:D900020", "Gearbox Oxygenation", parents=(therapeutics,)),
+        Term("MESH:D900021", "Gearbox Modulation", parents=(therapeutics, phenomena)),
+        Term("MESH:D900022", "Gearbox Activation"),
+    ])
+    assert lex.types["MESH:D900020"] == "procedure"
+    assert lex.types["MESH:D900021"] == "mechanism"
+    assert lex.types["MESH:D900022"] == "mechanism"  # under no tree: the label rule
+    shipped = load_lexicon()
+    assert shipped.types["MESH:D006931"] == "procedure"  # Hyperbaric Oxygenation
+    assert shipped.types["MESH:D004359"] == "procedure"  # Drug Therapy, Combination ("combination chemotherapy")
+    assert shipped.types["MESH:D056747"] == "mechanism"  # Immunomodulation: the seed's MSCs are capable of it
