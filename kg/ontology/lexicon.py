@@ -244,11 +244,23 @@ class Lexicon:
             memo[curie] = set().union(*(self._mesh_tops(p) for p in parents)) if parents else {curie}
         return memo[curie]
 
+    def _mesh_typed_trees_only(self, curie: str, policy: TypePolicy) -> bool:
+        """Whether every path up MeSH's trees from a descriptor meets a root of ``[mesh] trees``."""
+        memo = self.__dict__.setdefault("_typed_only", {})
+        if curie not in memo:
+            memo[curie] = False  # (a cycle, were there one, ends here)
+            roots = {r for _, rs in policy.mesh_trees for r in rs}
+            t = self.terms.get(curie)
+            parents = [p for p in (t.parents if t else ()) if p.startswith("MESH:")]
+            memo[curie] = curie in roots or (bool(parents) and all(self._mesh_typed_trees_only(p, policy)
+                                                                  for p in parents))
+        return memo[curie]
+
     def _mesh_type(self, curie: str, t: Term, policy: TypePolicy, order: dict[str, int],
                    descends: Callable[[str, tuple[str, ...]], bool], declared: dict[str, str] | None = None) -> None:
         """The type of a MeSH descriptor: that of a typed equivalent; none under the ``outside`` trees only; else
-        the label rules (the tree's type replacing those of ``trees_over`` where every tree of the descriptor is
-        typed), else the rules on its exact
+        the label rules (the tree's type replacing those of ``trees_over`` where every path up its trees
+        meets a typed tree), else the rules on its exact
         synonyms, else the type of the tree it sits under (``[mesh] trees``), else ``declared``'s."""
         linked = sorted(
             {self.types[e] for e in self.equivalents(curie) if e in self.types and e != curie},
@@ -269,8 +281,7 @@ class Lexicon:
             if rx.search(label):
                 if typ == "drug" and biological:
                     break
-                if typ in policy.mesh_trees_over and not biological and t.parents and all(
-                        any(descends(p, roots) for _, roots in policy.mesh_trees) for p in t.parents):
+                if typ in policy.mesh_trees_over and not biological and self._mesh_typed_trees_only(curie, policy):
                     # "Hyperbaric Oxygenation": a therapy; "Immunomodulation", also under Immune System
                     # Phenomena, keeps its process reading
                     typ = next((tt for tt, roots in policy.mesh_trees if descends(curie, roots)), typ)

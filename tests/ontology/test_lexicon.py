@@ -259,3 +259,4 @@ def test_a_process_ending_gives_way_to_the_tree_only_where_every_tree_is_typed()
     assert shipped.types["MESH:D006931"] == "procedure"  # Hyperbaric Oxygenation
     assert shipped.types["MESH:D004359"] == "procedure"  # Drug Therapy, Combination ("combination chemotherapy")
     assert shipped.types["MESH:D056747"] == "mechanism"  # Immunomodulation: the seed's MSCs are capable of it
+    assert shipped.types["MESH:D063646"] == "mechanism"  # Carcinogenesis: also under Pathologic Processes
