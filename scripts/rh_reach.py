@@ -3,7 +3,8 @@
 a mention that may be a treats subject over the tagged treatment and one that may be its object over the
 tagged disease (default pipeline; the ceiling of any claim extractor over kg's mentions).
 
-    python scripts/rh_reach.py [even|odd] [-v]   # -v: also the tagged spans no mention covers
+    python scripts/rh_reach.py [even|odd] [-v|-vv]   # -v: also the tagged spans no mention covers;
+                                                # -vv: also each such sentence with kg's mentions
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ def main() -> int:
         therapy, disease, both = therapy + t, disease + d, both + (t and d)
         if not t:
             missing_t.update(s.text for s in subs)
+        if not (t and d) and "-vv" in sys.argv:  # the sentence itself, with the mentions kg found in it
+            print("T" if t else "-", "D" if d else "-", g.document.sections[0].text, "|",
+                  "; ".join(f"{m.text} ({m.concept.type})" for m in ms))
         if not d:
             missing_d.update(o.text for o in objs)
     print(f"{half} half: {len(gold)} TREAT_FOR_DIS sentences; therapy and disease {both}, therapy {therapy}, "
           f"disease {disease}")
-    if "-v" in sys.argv:
+    if "-v" in sys.argv or "-vv" in sys.argv:
         print("no therapy mention:", "; ".join(k for k, _ in missing_t.most_common()))
         print("no disease mention:", "; ".join(k for k, _ in missing_d.most_common()))
     return 0
