@@ -45,7 +45,9 @@ def cross_predict(data, options: Options, weights: dict[str, float], folds: int)
             w = weights.get(src.corpus, src.weight)
             if w <= 0:
                 continue
-            train.append((src, [replace(e, weight=w) for e in exs if fold_of(e.doc, folds) != k]))
+            # the weight tried replaces the source's; a pair's own factor (uncued_weight) stays
+            scale = w / src.weight if src.weight else 0.0
+            train.append((src, [replace(e, weight=e.weight * scale) for e in exs if fold_of(e.doc, folds) != k]))
         model = fit(train, options)
         for src, exs in data:
             held = [e for e in exs if fold_of(e.doc, folds) == k]

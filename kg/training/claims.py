@@ -38,6 +38,9 @@ class Source:
     weight: float = 1.0
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # class -> (subject tag, object tag, family)
     relations: dict[str, str] = field(default_factory=dict)  # relation type -> family
+    # the weight factor of a pair labelled by a document-level relation whose sentence holds no trigger and
+    # no rule reading of the relation's family: the document states the relation, the sentence may not
+    uncued_weight: float = 1.0
 
     @property
     def families(self) -> frozenset[str]:
@@ -65,7 +68,10 @@ class Source:
         half = t.string("half", None)
         if half not in (None, "even", "odd"):
             raise t.error("half", "expected \"even\" or \"odd\"")
-        return cls(t.string("corpus"), t.string("split"), half, t.number("weight", 1.0), labels, relations)
+        uncued = t.number("uncued_weight", 1.0)
+        if not 0.0 <= uncued <= 1.0:
+            raise t.error("uncued_weight", "expected a number from 0 to 1")
+        return cls(t.string("corpus"), t.string("split"), half, t.number("weight", 1.0), labels, relations, uncued)
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,11 @@ def label_related(g: GoldDocument, p: Pair, relations: dict[str, str]) -> str:
     return NONE
 
 
+def cued(features: Sequence[str], family: str) -> bool:
+    """Whether a pair's features hold a rule reading (``v:``) or a trigger pattern (``t:``) of ``family``."""
+    return ("v:" + family) in features or any(f.startswith("t:" + family + ".") for f in features)
+
+
 def source_examples(pipeline, source: Source, gold: Sequence[GoldDocument], spec: FeatureSpec) -> list[Example]:
     """The candidate pairs of ``gold``'s documents as the rules read them (``pipeline``: a
     ``kg.pipeline.Pipeline`` built without the classifier), labelled by ``source``."""
@@ -158,7 +169,11 @@ def source_examples(pipeline, source: Source, gold: Sequence[GoldDocument], spec
             for p in pairs:
                 label = label_tagged(g, p, source.labels) if source.labels else label_related(g, p, source.relations)
                 lists = tuple(f"{_st.sentence.section}|{_st.sentence.index}|{k}" for k in p.lists)
-                out.append(Example(tuple(sorted(p.all_features)), label, source.weight, g.id, g.label, lists))
+                features = tuple(sorted(p.all_features))
+                weight = source.weight
+                if source.relations and label != NONE and not cued(features, label):
+                    weight *= source.uncued_weight
+                out.append(Example(features, label, weight, g.id, g.label, lists))
     return out
 
 
@@ -263,7 +278,8 @@ def train_claims(root: str | Path, out: str | Path | None = None, config: Config
         raise KgError(f"cannot write the claim model here: {exc.strerror}", target) from None
     data = collect(root, config, limit, options.features, progress)
     info = {"trained_by": "kg train claims", "seed": options.seed, "C": options.C, "min_count": options.min_count,
-            "sources": [{"corpus": s.corpus, "split": s.split, "half": s.half, "weight": s.weight, "limit": limit,
+            "sources": [{"corpus": s.corpus, "split": s.split, "half": s.half, "weight": s.weight,
+                         **({"uncued_weight": s.uncued_weight} if s.relations else {}), "limit": limit,
                          "pairs": dict(sorted(Counter(e.label for e in ex).items()))} for s, ex in data]}
     model = fit(data, options, info)
     write_atomic(target, model.dumps())

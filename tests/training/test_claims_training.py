@@ -54,3 +54,27 @@ def test_training_is_reproducible_and_learns_each_family_from_its_sources(tiny, 
     b = ClaimModel.load(tmp_path / "b.json")
     assert a.classes == b.classes == ("adverse", "treats")  # prevention is left to its rules (deferred)
     assert [s["corpus"] for s in b.info["sources"]] == ["rosario_hearst", "bc5cdr"]
+
+
+def test_a_relation_pair_whose_sentence_does_not_state_it_weighs_less(tiny, tmp_path):
+    """BC5CDR's CID relates a document's chemical and disease: a sentence naming both with no adverse
+    trigger and no adverse rule reading gets uncued_weight of the source's weight; a sentence the adverse
+    rules read keeps it, and Rosario–Hearst's tagged sentences are never scaled."""
+    from kg.training.claims import collect, cued
+
+    corpora, policy = tiny
+    scaled = tmp_path / "policy"
+    shutil.copytree(policy, scaled)
+    path = scaled / "claims.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'weight = 0.5\nrelations = { CID = "adverse" }', 'weight = 0.5\nuncued_weight = 0.25\nrelations = { CID = "adverse" }'),
+        encoding="utf-8")
+    data = dict((src.corpus, exs) for src, exs in collect(corpora, Config.load(scaled)))
+    adverse = [e for e in data["bc5cdr"] if e.label == "adverse"]
+    assert {(cued(e.features, "adverse"), e.weight) for e in adverse} == {(True, 0.5), (False, 0.125)}
+    assert {e.weight for e in data["rosario_hearst"]} == {1.0}
+    assert all(e.weight == 0.5 for e in data["bc5cdr"] if e.label == "none")
+    path.write_text(path.read_text(encoding="utf-8").replace("uncued_weight = 0.25", "uncued_weight = 2"), encoding="utf-8")
+    from kg.errors import KgError
+    with pytest.raises(KgError, match="uncued_weight"):
+        collect(corpora, Config.load(scaled))
