@@ -245,15 +245,17 @@ class Lexicon:
         return memo[curie]
 
     def _mesh_typed_trees_only(self, curie: str, policy: TypePolicy) -> bool:
-        """Whether every path up MeSH's trees from a descriptor meets a root of ``[mesh] trees``."""
+        """Whether every path up MeSH's trees from a descriptor meets a root of ``[mesh] trees``, or ends in
+        one of ``[mesh] outside``, which says nothing of a type (Rehabilitation, under Therapeutics and under
+        Health Services)."""
         memo = self.__dict__.setdefault("_typed_only", {})
         if curie not in memo:
             memo[curie] = False  # (a cycle, were there one, ends here)
             roots = {r for _, rs in policy.mesh_trees for r in rs}
             t = self.terms.get(curie)
             parents = [p for p in (t.parents if t else ()) if p.startswith("MESH:")]
-            memo[curie] = curie in roots or (bool(parents) and all(self._mesh_typed_trees_only(p, policy)
-                                                                  for p in parents))
+            memo[curie] = curie in roots or (curie in policy.mesh_outside if not parents else all(
+                self._mesh_typed_trees_only(p, policy) for p in parents))
         return memo[curie]
 
     def _mesh_type(self, curie: str, t: Term, policy: TypePolicy, order: dict[str, int],

@@ -260,3 +260,28 @@ def test_a_process_ending_gives_way_to_the_tree_only_where_every_tree_is_typed()
     assert shipped.types["MESH:D004359"] == "procedure"  # Drug Therapy, Combination ("combination chemotherapy")
     assert shipped.types["MESH:D056747"] == "mechanism"  # Immunomodulation: the seed's MSCs are capable of it
     assert shipped.types["MESH:D063646"] == "mechanism"  # Carcinogenesis: also under Pathologic Processes
+
+
+def test_a_path_into_the_outside_trees_does_not_keep_the_process_reading():
+    """A path up to one of [mesh] outside (health care, disciplines) says nothing of a type: a descriptor
+    under Therapeutics and Health Services is a procedure, as MeSH's Rehabilitation and TENS are."""
+    therapeutics, services = "MESH:D013812", "MESH:D005159"  # E02; N: Health Care Facilities, Workforce and Services
+    lex = Lexicon.build([
+        Term(therapeutics, "Therapeutics"), Term(services, "Health Care Facilities, Workforce and Services"),
+        Term("MESH:D900023", "Gearbox Rehabilitation", parents=(therapeutics, services)),
+        Term("MESH:D900024", "Gearbox Accreditation", parents=(services,)),
+    ])
+    assert lex.types["MESH:D900023"] == "procedure"
+    assert "MESH:D900024" not in lex.types  # under the outside trees alone: no type at all
+    shipped = load_lexicon()
+    assert shipped.types["MESH:D004561"] == "procedure"  # Transcutaneous Electric Nerve Stimulation
+    assert shipped.types["MESH:D012046"] == "procedure"  # Rehabilitation
+
+
+def test_curated_names_of_common_therapies():
+    """kg_curated.tsv adds names MeSH leaves to descriptors nothing types: "acupuncture" (MeSH's Acupuncture
+    is a discipline) and "mAb(s)", the usual short form of monoclonal antibodies."""
+    shipped = load_lexicon()
+    assert [c for c, _ in shipped.find_by_name("acupuncture")] == ["MESH:D015670"]
+    assert shipped.types["MESH:D015670"] == "procedure"
+    assert [c for c, _ in shipped.find_by_name("mAbs")] == [c for c, _ in shipped.find_by_name("monoclonal antibodies")] == ["MESH:D000911"]
