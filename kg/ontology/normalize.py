@@ -26,7 +26,9 @@ class Normalizer:
         self.invariant = frozenset(plural.strings("invariant", ())) if plural is not None else frozenset()
         self.plural_rules = [tuple(r) for r in (plural.get("rules", ()) if plural is not None else ())]
         # plurals that end like a singular ("carcinomas": -as), rewritten before that check
-        self.always_rules = [tuple(r) for r in (plural.get("always", ()) if plural is not None else ())]
+        # (suffix, replacement[, minimum word length])
+        self.always_rules = [tuple(r) if len(r) == 3 else (*r, 0)
+                             for r in (plural.get("always", ()) if plural is not None else ())]
         spelling = cfg.table("spelling", None)
         # British spellings folded to American ones ("haemorrhage" ~ "hemorrhage", "tumour" ~ "tumor")
         self.spelling_min = spelling.integer("min_length", 5) if spelling is not None else 0
@@ -36,7 +38,7 @@ class Normalizer:
         self.spelling_endings = [tuple(r) for r in (spelling.get("endings", ()) if spelling is not None else ())]
         derivation = cfg.table("derivation", None)
         self.derivations = [tuple(r) for r in (derivation.get("rules", ()) if derivation is not None else ())]
-        for rules, key, width in ((self.plural_rules, "plural.rules", 2), (self.always_rules, "plural.always", 2),
+        for rules, key, width in ((self.plural_rules, "plural.rules", 2), (self.always_rules, "plural.always", 3),
                                   (self.spelling_endings, "spelling.endings", 2), (list(inside), "spelling.inside", 2),
                                   (self.derivations, "derivation.rules", 3)):
             if any(len(r) != width for r in rules):
@@ -54,8 +56,8 @@ class Normalizer:
         if cached is not None:
             return cached
         out = w.lower()
-        for suffix, repl in self.always_rules:
-            if out.endswith(suffix) and len(out) > len(suffix):
+        for suffix, repl, min_len in self.always_rules:
+            if out.endswith(suffix) and len(out) > len(suffix) and len(out) >= min_len:
                 out = out[: len(out) - len(suffix)] + repl
                 break
         else:

@@ -285,3 +285,18 @@ def test_curated_names_of_common_therapies():
     assert [c for c, _ in shipped.find_by_name("acupuncture")] == ["MESH:D015670"]
     assert shipped.types["MESH:D015670"] == "procedure"
     assert [c for c, _ in shipped.find_by_name("mAbs")] == [c for c, _ in shipped.find_by_name("monoclonal antibodies")] == ["MESH:D000911"]
+
+
+def test_greek_plurals_of_sis_nouns_meet_their_singular():
+    """normalization.toml [plural] always: "metastases" ~ "metastasis", "mycoses" ~ "mycosis"; the plurals of
+    short "-se" words stay theirs ("doses" ~ "dose"), and "diseases" stays "disease"."""
+    from kg.config import Config
+    from kg.ontology.normalize import Normalizer
+
+    n = Normalizer(Config.default())
+    for plural, singular in [("metastases", "metastasis"), ("mycoses", "mycosis"), ("thromboses", "thrombosis"),
+                             ("analyses", "analysis"), ("prostheses", "prosthesis")]:
+        assert n.word(plural) == n.word(singular) == singular
+    assert n.word("doses") == n.word("dose") == "dose"
+    assert n.word("noses") == "nose" and n.word("diseases") == n.word("disease") == "disease"
+    assert n.key("pulmonary thromboses") == n.key("Pulmonary Thrombosis")
