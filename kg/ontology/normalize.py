@@ -27,8 +27,10 @@ class Normalizer:
         self.plural_rules = [tuple(r) for r in (plural.get("rules", ()) if plural is not None else ())]
         # plurals that end like a singular ("carcinomas": -as), rewritten before that check
         # (suffix, replacement[, minimum word length])
-        self.always_rules = [tuple(r) if len(r) == 3 else (*r, 0)
-                             for r in (plural.get("always", ()) if plural is not None else ())]
+        always = plural.get("always", ()) if plural is not None else ()
+        if any(len(r) not in (2, 3) for r in always):
+            raise cfg.error("plural.always", "each rule must have 2 or 3 items")
+        self.always_rules = [tuple(r) if len(r) == 3 else (*r, 0) for r in always]
         spelling = cfg.table("spelling", None)
         # British spellings folded to American ones ("haemorrhage" ~ "hemorrhage", "tumour" ~ "tumor")
         self.spelling_min = spelling.integer("min_length", 5) if spelling is not None else 0
@@ -38,7 +40,7 @@ class Normalizer:
         self.spelling_endings = [tuple(r) for r in (spelling.get("endings", ()) if spelling is not None else ())]
         derivation = cfg.table("derivation", None)
         self.derivations = [tuple(r) for r in (derivation.get("rules", ()) if derivation is not None else ())]
-        for rules, key, width in ((self.plural_rules, "plural.rules", 2), (self.always_rules, "plural.always", 3),
+        for rules, key, width in ((self.plural_rules, "plural.rules", 2),
                                   (self.spelling_endings, "spelling.endings", 2), (list(inside), "spelling.inside", 2),
                                   (self.derivations, "derivation.rules", 3)):
             if any(len(r) != width for r in rules):
